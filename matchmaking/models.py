@@ -1,0 +1,240 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.validators import RegexValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from .validators import validate_logo
+
+nuts_code_validator = RegexValidator(
+    r"^[A-Z]{2}[A-Z0-9]{0,3}$",
+    _("A NUTS code is two capital letters followed by up to three letters or digits, e.g. SE232."),
+    code="invalid_nuts",
+)
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A person; signs in with an email address."""
+
+    username = None
+    email = models.EmailField(_("email address"), unique=True)
+    preferred_language = models.CharField(
+        _("preferred language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("Pages and emails are shown in this language."),
+    )
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+
+class Vocabulary(models.Model):
+    """A term of a list the secretariat keeps in the admin (exchange types, themes, …)."""
+
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        # The seeded names are in the translation catalogue; added ones show as typed.
+        return gettext(self.name)
+
+
+class ExchangeType(Vocabulary):
+    class Meta(Vocabulary.Meta):
+        verbose_name = _("exchange type")
+        verbose_name_plural = _("exchange types")
+
+
+class Theme(Vocabulary):
+    class Meta(Vocabulary.Meta):
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+
+
+class FewerOpportunityCategory(Vocabulary):
+    class Meta(Vocabulary.Meta):
+        verbose_name = _("fewer-opportunity category")
+        verbose_name_plural = _("fewer-opportunity categories")
+
+
+class FieldOfEducation(Vocabulary):
+    """An ISCED-F 2013 broad field; the slug is its two-digit code."""
+
+    class Meta(Vocabulary.Meta):
+        verbose_name = _("field of education")
+        verbose_name_plural = _("fields of education")
+
+    def __str__(self):
+        return f"{self.slug} {gettext(self.name)}"
+
+
+class Language(models.Model):
+    code = models.CharField(_("code"), max_length=8, unique=True, help_text=_("ISO 639-1"))
+    name = models.CharField(_("name"), max_length=60)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("language")
+        verbose_name_plural = _("languages")
+
+    def __str__(self):
+        return gettext(self.name)
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        AUTHORITY = "authority", _("Regional or local authority")
+        VET = "vet", _("VET provider")
+        SCHOOL = "school", _("School")
+        HIGHER_EDUCATION = "higher_education", _("Higher education")
+        ADULT_EDUCATION = "adult_education", _("Adult education")
+        EMPLOYMENT_SERVICE = "employment_service", _("Public employment service")
+        NGO = "ngo", _("NGO")
+        EMPLOYER = "employer", _("Employer")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    kind = models.CharField(_("type"), max_length=32, choices=Kind.choices)
+    country = CountryField(_("country"))
+    region_name = models.CharField(_("region"), max_length=120)
+    nuts_code = models.CharField(
+        _("NUTS code"),
+        max_length=5,
+        blank=True,
+        validators=[nuts_code_validator],
+        help_text=_("Optional, e.g. SE232 for Västra Götaland."),
+    )
+    city = models.CharField(_("city"), max_length=120)
+    website = models.URLField(_("website"), blank=True)
+    description = models.TextField(_("description"), max_length=5000, blank=True)
+    languages = models.ManyToManyField(
+        Language, verbose_name=_("working languages"), related_name="organisations"
+    )
+    logo = models.ImageField(
+        _("logo"),
+        upload_to="logos/",
+        blank=True,
+        validators=[validate_logo],
+        help_text=_("PNG or JPEG, at most 2 MB."),
+    )
+    contact_email = models.EmailField(_("contact email"))
+    is_suspended = models.BooleanField(_("suspended"), default=False)
+    suspension_reason = models.TextField(_("reason for suspension"), blank=True)
+    suspended_at = models.DateTimeField(_("suspended at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Membership", related_name="organisations"
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("matchmaking:organisation_detail", kwargs={"slug": self.slug})
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        ADMIN = "admin", _("Admin")
+        COORDINATOR = "coordinator", _("Coordinator")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    created_at = models.DateTimeField(_("since"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["organisation__name", "user__email"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"], name="membership_unique_user_organisation"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.organisation} ({self.get_role_display()})"
+
+    @property
+    def is_admin(self):
+        return self.role == self.Role.ADMIN
+
+
+class Invitation(models.Model):
+    """A coordinator invited by email who has no account yet; claimed when they confirm it."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(_("email address"))
+    role = models.CharField(_("role"), max_length=16, choices=Membership.Role.choices)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("invited at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["email"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "email"], name="invitation_unique_organisation_email"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.email} → {self.organisation}"

@@ -1,0 +1,142 @@
+"""Every change to organisations, memberships and users goes through these functions."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from . import tasks
+from .models import Invitation, Membership, Organisation, User
+
+ORGANISATION_FIELDS = (
+    "name", "kind", "country", "region_name", "nuts_code", "city", "website",
+    "description", "logo", "contact_email",
+)  # fmt: skip
+
+
+def _unique_slug(name, *, exclude_pk=None):
+    base = slugify(name)[:70] or "organisation"
+    slug, n = base, 2
+    while Organisation.objects.exclude(pk=exclude_pk).filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+@transaction.atomic
+def organisation_create(*, acting_user, languages, **fields) -> Organisation:
+    """Create an organisation; the person who creates it becomes its admin."""
+    organisation = Organisation(**{k: fields[k] for k in ORGANISATION_FIELDS if k in fields})
+    organisation.slug = _unique_slug(organisation.name)
+    organisation.full_clean()
+    organisation.save()
+    organisation.languages.set(languages)
+    Membership.objects.create(
+        user=acting_user, organisation=organisation, role=Membership.Role.ADMIN
+    )
+    return organisation
+
+
+@transaction.atomic
+def organisation_update(*, organisation, languages, **fields) -> Organisation:
+    for name in ORGANISATION_FIELDS:
+        if name in fields:
+            setattr(organisation, name, fields[name])
+    organisation.full_clean()
+    organisation.save()
+    organisation.languages.set(languages)
+    return organisation
+
+
+@transaction.atomic
+def membership_add(*, organisation, email, role, acting_user):
+    """Add a person by email: at once if they have an account, else by an emailed invitation.
+
+    Returns the Membership or the Invitation.
+    """
+    email = User.objects.normalize_email(email).strip()
+    user = User.objects.filter(email__iexact=email).first()
+    if user is not None:
+        if Membership.objects.filter(user=user, organisation=organisation).exists():
+            raise ValidationError(
+                {"email": _("%(email)s is already a member.") % {"email": email}},
+                code="already_member",
+            )
+        membership = Membership.objects.create(user=user, organisation=organisation, role=role)
+        transaction.on_commit(lambda: tasks.send_membership_added.delay(membership.pk))
+        return membership
+    invitation, created = Invitation.objects.get_or_create(
+        organisation=organisation,
+        email=email.lower(),
+        defaults={"role": role, "invited_by": acting_user},
+    )
+    if not created:
+        raise ValidationError(
+            {"email": _("%(email)s has already been invited.") % {"email": email}},
+            code="already_invited",
+        )
+    transaction.on_commit(lambda: tasks.send_invitation.delay(invitation.pk))
+    return invitation
+
+
+@transaction.atomic
+def membership_remove(*, membership, acting_user):
+    """Remove a person; an organisation always keeps at least one admin."""
+    organisation = Organisation.objects.select_for_update().get(pk=membership.organisation_id)
+    if membership.is_admin and not organisation.memberships.filter(
+        role=Membership.Role.ADMIN
+    ).exclude(pk=membership.pk).exists():
+        raise ValidationError(
+            _("An organisation needs at least one admin; make someone else admin first."),
+            code="last_admin",
+        )
+    membership.delete()
+
+
+def invitation_cancel(*, invitation):
+    invitation.delete()
+
+
+@transaction.atomic
+def invitations_claim(*, user) -> list[Membership]:
+    """Turn the invitations sent to a user's (now verified) address into memberships."""
+    memberships = []
+    for invitation in Invitation.objects.select_for_update().filter(email__iexact=user.email):
+        membership, _created = Membership.objects.get_or_create(
+            user=user, organisation=invitation.organisation, defaults={"role": invitation.role}
+        )
+        memberships.append(membership)
+        invitation.delete()
+    return memberships
+
+
+@transaction.atomic
+def organisation_suspend(*, organisation, reason, acting_user):
+    """Suspend an organisation: its offers leave the catalogue, it can neither post nor apply."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the organisation is suspended.")})
+    organisation.is_suspended = True
+    organisation.suspension_reason = reason.strip()
+    organisation.suspended_at = timezone.now()
+    organisation.save(update_fields=["is_suspended", "suspension_reason", "suspended_at"])
+    transaction.on_commit(lambda: tasks.send_organisation_suspended.delay(organisation.pk))
+    return organisation
+
+
+@transaction.atomic
+def organisation_unsuspend(*, organisation, acting_user):
+    organisation.is_suspended = False
+    organisation.suspension_reason = ""
+    organisation.suspended_at = None
+    organisation.save(update_fields=["is_suspended", "suspension_reason", "suspended_at"])
+    transaction.on_commit(lambda: tasks.send_organisation_unsuspended.delay(organisation.pk))
+    return organisation
+
+
+def user_update_profile(*, user, first_name, last_name, preferred_language) -> User:
+    user.first_name = first_name
+    user.last_name = last_name
+    user.preferred_language = preferred_language
+    user.full_clean()
+    user.save(update_fields=["first_name", "last_name", "preferred_language"])
+    return user
