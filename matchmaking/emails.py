@@ -14,7 +14,7 @@ def membership_added(membership):
         {
             "membership": membership,
             "organisation": membership.organisation,
-            "url": settings.SITE_URL + reverse("matchmaking:desk"),
+            "url": settings.SITE_URL + reverse("desk"),
         },
     )
 
@@ -37,7 +37,7 @@ def organisation_suspended(organisation):
     return mail.send(
         "organisation_suspended",
         mail.recipients_of(organisation, admins_only=True),
-        {"organisation": organisation, "url": settings.SITE_URL + reverse("matchmaking:desk")},
+        {"organisation": organisation, "url": settings.SITE_URL + reverse("desk")},
     )
 
 
@@ -45,5 +45,5 @@ def organisation_unsuspended(organisation):
     return mail.send(
         "organisation_unsuspended",
         mail.recipients_of(organisation, admins_only=True),
-        {"organisation": organisation, "url": settings.SITE_URL + reverse("matchmaking:desk")},
+        {"organisation": organisation, "url": settings.SITE_URL + reverse("desk")},
     )

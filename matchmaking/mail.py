@@ -39,11 +39,12 @@ def send(name, recipients, context):
     for recipient in recipients:
         with translation.override(recipient.language):
             full_context = {**context, "recipient": recipient, "site_url": settings.SITE_URL}
-            subject = render_to_string(f"emails/{name}/subject.txt", full_context)
+            subject = " ".join(render_to_string(f"emails/{name}/subject.txt", full_context).split())
+            full_context["subject"] = subject
             text = render_to_string(f"emails/{name}/body.txt", full_context)
             html = render_to_string(f"emails/{name}/body.html", full_context)
         message = EmailMultiAlternatives(
-            subject=" ".join(subject.split()),
+            subject=subject,
             body=text,
             to=[recipient.email],
         )

@@ -178,7 +178,7 @@ class Organisation(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("matchmaking:organisation_detail", kwargs={"slug": self.slug})
+        return reverse("organisation_detail", kwargs={"slug": self.slug})
 
 
 class Membership(models.Model):

@@ -9,6 +9,9 @@ from django.utils.translation import gettext as _
 from . import tasks
 from .models import Invitation, Membership, Organisation, User
 
+# Path segments under /organisations/ that are pages, not organisations.
+RESERVED_SLUGS = {"new"}
+
 ORGANISATION_FIELDS = (
     "name", "kind", "country", "region_name", "nuts_code", "city", "website",
     "description", "logo", "contact_email",
@@ -17,6 +20,8 @@ ORGANISATION_FIELDS = (
 
 def _unique_slug(name, *, exclude_pk=None):
     base = slugify(name)[:70] or "organisation"
+    if base in RESERVED_SLUGS:
+        base = f"{base}-organisation"
     slug, n = base, 2
     while Organisation.objects.exclude(pk=exclude_pk).filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1

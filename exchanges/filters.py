@@ -1,0 +1,102 @@
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from matchmaking.models import ExchangeType, Language, Theme
+
+from .models import Offer
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+# The pk breaks ties so that pages never repeat or skip an offer.
+SORT_ORDERS = {
+    "newest": ("-published_at", "-pk"),
+    "deadline": ("application_deadline", "pk"),
+    "start": ("available_from", "pk"),
+}
+
+
+class OfferFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Keywords"))
+    exchange_type = django_filters.ModelChoiceFilter(
+        queryset=ExchangeType.objects.filter(is_active=True),
+        to_field_name="slug",
+        label=_("Exchange type"),
+        empty_label=_("Any type"),
+    )
+    theme = django_filters.ModelChoiceFilter(
+        field_name="themes",
+        queryset=Theme.objects.filter(is_active=True),
+        to_field_name="slug",
+        label=_("Theme"),
+        empty_label=_("Any theme"),
+    )
+    country = django_filters.ChoiceFilter(
+        field_name="organisation__country",
+        choices=countries,
+        label=_("Country"),
+        empty_label=_("Any country"),
+    )
+    language = django_filters.ModelChoiceFilter(
+        field_name="languages",
+        queryset=Language.objects.all(),
+        to_field_name="code",
+        label=_("Working language"),
+        empty_label=_("Any language"),
+    )
+    target_group = django_filters.ChoiceFilter(
+        choices=Offer.TargetGroup.choices, label=_("Target group"), empty_label=_("Anyone")
+    )
+    dates_from = django_filters.DateFilter(
+        field_name="available_until", lookup_expr="gte", label=_("Available from"), widget=DATE
+    )
+    dates_until = django_filters.DateFilter(
+        field_name="available_from", lookup_expr="lte", label=_("Available until"), widget=DATE
+    )
+    fewer_opportunities = django_filters.BooleanFilter(
+        field_name="supports_fewer_opportunities",
+        label=_("Supports participants with fewer opportunities"),
+        widget=forms.CheckboxInput,
+        method="only_if_ticked",
+    )
+    open = django_filters.BooleanFilter(
+        label=_("Open for applications"), widget=forms.CheckboxInput, method="open_only"
+    )
+    sort = django_filters.ChoiceFilter(
+        choices=[
+            ("newest", _("Newest")),
+            ("deadline", _("Deadline")),
+            ("start", _("Start date")),
+        ],
+        method="sort_by",
+        label=_("Sort by"),
+        empty_label=None,
+    )
+
+    class Meta:
+        model = Offer
+        fields = []
+
+    def search(self, queryset, name, value):
+        for word in value.split()[:10]:
+            queryset = queryset.filter(Q(title__icontains=word) | Q(description__icontains=word))
+        return queryset
+
+    def only_if_ticked(self, queryset, name, value):
+        return queryset.filter(**{name: True}) if value else queryset
+
+    def open_only(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(application_deadline__gte=timezone.localdate())
+
+    def sort_by(self, queryset, name, value):
+        return queryset.order_by(*SORT_ORDERS[value])
+
+    @property
+    def qs(self):
+        # M2M filters (theme, language) join rows; distinct keeps one row per offer.
+        return super().qs.distinct()

@@ -1,0 +1,270 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from matchmaking.forms import apply_validation_error
+from matchmaking.permissions import active_organisation, membership_for, organisations_for
+
+from . import selectors, services
+from .filters import OfferFilter
+from .forms import ApplicationForm, DecisionForm, OfferForm, WithdrawForm
+from .models import Offer
+
+
+@require_GET
+def offer_list(request):
+    offer_filter = OfferFilter(
+        request.GET, queryset=selectors.catalogue_offers().order_by("-published_at", "-pk")
+    )
+    paginator = Paginator(offer_filter.qs, settings.OFFERS_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "exchanges/offer_list.html",
+        {"filter": offer_filter, "page": page, "query": query.urlencode()},
+    )
+
+
+@require_GET
+def offer_detail(request, pk):
+    offer = selectors.offer_for_viewer(request.user, pk)
+    is_host = offer.organisation in organisations_for(request.user)
+    own_application = None
+    if request.user.is_authenticated and not is_host:
+        own_application = offer.applications.filter(
+            organisation__in=organisations_for(request.user)
+        ).first()
+    return render(
+        request,
+        "exchanges/offer_detail.html",
+        {
+            "offer": offer,
+            "is_host": is_host,
+            "own_application": own_application,
+            "places_left": offer.capacity - offer.places_taken,
+        },
+    )
+
+
+def _offer_fields(form):
+    data = dict(form.cleaned_data)
+    return data.pop("themes"), data.pop("languages"), data
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def offer_create(request):
+    organisation = active_organisation(request)
+    if organisation is None:
+        messages.info(request, _("Create your organisation first; offers are posted by one."))
+        return redirect("matchmaking:organisation_create")
+    if organisation.is_suspended:
+        messages.error(request, _("Your organisation is suspended and cannot post offers."))
+        return redirect("desk")
+    form = OfferForm(request.POST or None, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        themes, languages, fields = _offer_fields(form)
+        try:
+            offer = services.offer_create(
+                organisation=organisation,
+                acting_user=request.user,
+                themes=themes,
+                languages=languages,
+                **fields,
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The offer is saved as a draft. Publish it when ready."))
+            return redirect(offer)
+    return render(
+        request, "exchanges/offer_form.html", {"form": form, "organisation": organisation}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def offer_edit(request, pk):
+    offer = selectors.offer_for_host(request.user, pk)
+    form = OfferForm(request.POST or None, instance=offer)
+    if request.method == "POST" and form.is_valid():
+        themes, languages, fields = _offer_fields(form)
+        try:
+            services.offer_update(
+                offer=offer, acting_user=request.user, themes=themes, languages=languages, **fields
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The offer is saved."))
+            return redirect(offer)
+    return render(
+        request,
+        "exchanges/offer_form.html",
+        {"form": form, "offer": offer, "organisation": offer.organisation},
+    )
+
+
+_OFFER_ACTIONS = {
+    "publish": (services.offer_publish, gettext_lazy("The offer is published.")),
+    "close": (services.offer_close, gettext_lazy("The offer is closed; it no longer takes applications.")),
+    "archive": (services.offer_archive, gettext_lazy("The offer is archived.")),
+    "duplicate": (services.offer_duplicate, gettext_lazy("This is a copy of the offer; edit and publish it.")),
+}
+
+
+@login_required
+@require_POST
+def offer_action(request, pk, action):
+    offer = selectors.offer_for_host(request.user, pk)
+    service, success = _OFFER_ACTIONS[action]
+    try:
+        result = service(offer=offer, acting_user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(offer)
+    messages.success(request, success)
+    return redirect(result)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_create(request, pk):
+    offer = selectors.offer_for_viewer(request.user, pk)
+    if offer.organisation in organisations_for(request.user):
+        messages.error(request, _("You cannot apply to your own organisation's offer."))
+        return redirect(offer)
+    if not offer.is_open_for_applications:
+        messages.error(request, _("This offer does not accept applications."))
+        return redirect(offer)
+    form = ApplicationForm(
+        request.POST or None,
+        offer=offer,
+        user=request.user,
+        active_organisation=active_organisation(request),
+    )
+    if not form.fields["organisation"].queryset.exists():
+        messages.info(
+            request, _("To apply, create your organisation or ask its admin to add you.")
+        )
+        return redirect("matchmaking:organisation_create")
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        organisation = data.pop("organisation")
+        try:
+            application = services.application_submit(
+                offer=offer, organisation=organisation, acting_user=request.user, **data
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Your application is sent. The host has been told."))
+            return redirect(application)
+    return render(request, "exchanges/application_form.html", {"form": form, "offer": offer})
+
+
+@login_required
+@require_GET
+def offer_applications(request, pk):
+    offer = selectors.offer_for_host(request.user, pk)
+    return render(
+        request,
+        "exchanges/offer_applications.html",
+        {
+            "offer": offer,
+            "applications": selectors.applications_for_offer(offer),
+            "places_left": services.capacity_left(offer),
+        },
+    )
+
+
+def _application_page(request, application, *, status=200, **forms):
+    mine = organisations_for(request.user)
+    is_host = mine.filter(pk=application.offer.organisation_id).exists()
+    context = {
+        "application": application,
+        "offer": application.offer,
+        "is_host": is_host,
+        "is_applicant": mine.filter(pk=application.organisation_id).exists(),
+        "history": selectors.history_of(application),
+        "decision_form": DecisionForm(),
+        "withdraw_form": WithdrawForm(),
+        "places_left": services.capacity_left(application.offer) if is_host else None,
+        **forms,
+    }
+    return render(request, "exchanges/application_detail.html", context, status=status)
+
+
+@login_required
+@require_GET
+def application_detail(request, pk):
+    return _application_page(request, selectors.application_for_user(request.user, pk))
+
+
+_DECISIONS = {
+    "shortlist": (services.application_shortlist, gettext_lazy("The application is shortlisted.")),
+    "accept": (services.application_accept, gettext_lazy("The application is accepted.")),
+    "decline": (services.application_decline, gettext_lazy("The application is declined.")),
+}
+
+
+@login_required
+@require_POST
+def application_decide(request, pk):
+    application = selectors.application_for_host(request.user, pk)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        return _application_page(request, application, status=400, decision_form=form)
+    service, success = _DECISIONS[form.cleaned_data["decision"]]
+    try:
+        service(
+            application=application,
+            acting_user=request.user,
+            message=form.cleaned_data["message"],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, success)
+    return redirect(application)
+
+
+@login_required
+@require_POST
+def application_withdraw(request, pk):
+    application = selectors.application_for_applicant(request.user, pk)
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        return _application_page(request, application, status=400, withdraw_form=form)
+    try:
+        services.application_withdraw(
+            application=application, acting_user=request.user, message=form.cleaned_data["message"]
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Your application is withdrawn. The host has been told."))
+    return redirect(application)
+
+
+@login_required
+@require_GET
+def desk(request):
+    """The active organisation's desk: its offers, the applications it sent, a switcher."""
+    organisation = active_organisation(request)
+    context = {"organisation": organisation}
+    if organisation is not None:
+        context.update(
+            offers=selectors.offers_of(organisation),
+            applications=selectors.applications_of(organisation),
+            membership=membership_for(request.user, organisation),
+        )
+    return render(request, "exchanges/desk.html", context)

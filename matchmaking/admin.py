@@ -1,0 +1,136 @@
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .models import (
+    ExchangeType,
+    FewerOpportunityCategory,
+    FieldOfEducation,
+    Invitation,
+    Language,
+    Membership,
+    Organisation,
+    Theme,
+    User,
+)
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "first_name", "last_name", "preferred_language", "is_staff", "is_active"]
+    list_filter = ["is_staff", "is_active", "preferred_language", "groups"]
+    search_fields = ["email", "first_name", "last_name"]
+    readonly_fields = ["last_login", "date_joined"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (_("Person"), {"fields": ["first_name", "last_name", "preferred_language"]}),
+        (_("Access"), {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
+        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+
+
+@admin.register(ExchangeType, Theme, FewerOpportunityCategory, FieldOfEducation)
+class VocabularyAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "position", "is_active"]
+    list_editable = ["position", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Language)
+class LanguageAdmin(admin.ModelAdmin):
+    list_display = ["name", "code"]
+    search_fields = ["name", "code"]
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+    readonly_fields = ["created_at"]
+
+
+class SuspendForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason, told to the organisation's admins"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+    )
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "country", "region_name", "city", "is_suspended", "created_at"]
+    list_filter = ["is_suspended", "kind", "country"]
+    search_fields = ["name", "region_name", "city", "nuts_code", "contact_email"]
+    readonly_fields = ["is_suspended", "suspension_reason", "suspended_at", "created_at"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["languages"]
+    inlines = [MembershipInline]
+    actions = ["suspend", "unsuspend"]
+    date_hierarchy = "created_at"
+
+    @admin.action(description=_("Suspend the selected organisations"), permissions=["change"])
+    def suspend(self, request, queryset):
+        if "apply" in request.POST:
+            form = SuspendForm(request.POST)
+            if form.is_valid():
+                for organisation in queryset:
+                    services.organisation_suspend(
+                        organisation=organisation,
+                        reason=form.cleaned_data["reason"],
+                        acting_user=request.user,
+                    )
+                self.message_user(
+                    request,
+                    _("%(count)d organisations suspended; their admins are told why.")
+                    % {"count": queryset.count()},
+                    messages.SUCCESS,
+                )
+                return None
+        else:
+            form = SuspendForm()
+        return render(
+            request,
+            "admin/matchmaking/organisation/suspend.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Suspend organisations"),
+                "organisations": queryset,
+                "form": form,
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+    @admin.action(description=_("Lift the suspension of the selected organisations"), permissions=["change"])
+    def unsuspend(self, request, queryset):
+        for organisation in queryset.filter(is_suspended=True):
+            services.organisation_unsuspend(organisation=organisation, acting_user=request.user)
+        self.message_user(request, _("Suspensions lifted."), messages.SUCCESS)
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "organisation", "role", "created_at"]
+    list_filter = ["role"]
+    search_fields = ["user__email", "organisation__name"]
+    autocomplete_fields = ["user", "organisation"]
+    list_select_related = ["user", "organisation"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "organisation", "role", "invited_by", "created_at"]
+    search_fields = ["email", "organisation__name"]
+    readonly_fields = ["organisation", "email", "role", "invited_by", "created_at"]
+    list_select_related = ["organisation", "invited_by"]
+
+    def has_add_permission(self, request):
+        return False

@@ -1,0 +1,56 @@
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .models import Language, Membership, Organisation, User
+
+
+def apply_validation_error(form, error: ValidationError):
+    """Show a service's ValidationError on the form: next to its field where it names one."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else NON_FIELD_ERRORS, errors)
+    else:
+        form.add_error(None, error)
+
+
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = [
+            "name", "kind", "country", "region_name", "nuts_code", "city", "website",
+            "contact_email", "languages", "description", "logo",
+        ]  # fmt: skip
+        widgets = {
+            "languages": forms.SelectMultiple(attrs={"size": 8}),
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "logo": forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["languages"].queryset = Language.objects.all()
+
+    def clean_nuts_code(self):
+        return self.cleaned_data["nuts_code"].strip().upper()
+
+
+class MembershipAddForm(forms.Form):
+    email = forms.EmailField(label=_("Email address"))
+    role = forms.ChoiceField(
+        label=_("Role"), choices=Membership.Role.choices, initial=Membership.Role.COORDINATOR
+    )
+
+
+class OrganisationSwitchForm(forms.Form):
+    organisation = forms.ModelChoiceField(queryset=None, label=_("Act for"), empty_label=None)
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["first_name", "last_name", "preferred_language"]

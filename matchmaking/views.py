@@ -1,0 +1,159 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from . import permissions, services
+from .models import Membership
+from .forms import (
+    MembershipAddForm,
+    OrganisationForm,
+    OrganisationSwitchForm,
+    ProfileForm,
+    apply_validation_error,
+)
+
+
+def _organisation_fields(form):
+    data = dict(form.cleaned_data)
+    return data.pop("languages"), data
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_create(request):
+    form = OrganisationForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        languages, fields = _organisation_fields(form)
+        try:
+            organisation = services.organisation_create(
+                acting_user=request.user, languages=languages, **fields
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            permissions.set_active_organisation(request, organisation)
+            messages.success(request, _("Your organisation is created; you are its admin."))
+            return redirect("desk")
+    return render(request, "matchmaking/organisation_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_edit(request, slug):
+    organisation = permissions.organisation_for_user(request.user, slug, admin=True)
+    form = OrganisationForm(request.POST or None, request.FILES or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        languages, fields = _organisation_fields(form)
+        try:
+            services.organisation_update(organisation=organisation, languages=languages, **fields)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The organisation's profile is saved."))
+            return redirect(organisation)
+    return render(
+        request,
+        "matchmaking/organisation_form.html",
+        {"form": form, "organisation": organisation},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_people(request, slug):
+    organisation = permissions.organisation_for_user(request.user, slug, admin=True)
+    form = MembershipAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            added = services.membership_add(
+                organisation=organisation, acting_user=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            if isinstance(added, Membership):
+                messages.success(request, _("%(email)s is added.") % form.cleaned_data)
+            else:
+                messages.success(
+                    request,
+                    _("%(email)s has no account yet; we sent an invitation.") % form.cleaned_data,
+                )
+            return redirect("matchmaking:organisation_people", slug=organisation.slug)
+    return render(
+        request,
+        "matchmaking/organisation_people.html",
+        {
+            "organisation": organisation,
+            "form": form,
+            "memberships": organisation.memberships.select_related("user").order_by(
+                "user__email"
+            ),
+            "invitations": organisation.invitations.all(),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def membership_remove(request, slug, pk):
+    organisation = permissions.organisation_for_user(request.user, slug, admin=True)
+    membership = get_object_or_404(organisation.memberships.select_related("user"), pk=pk)
+    try:
+        services.membership_remove(membership=membership, acting_user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("matchmaking:organisation_people", slug=organisation.slug)
+    messages.success(request, _("%(email)s is removed.") % {"email": membership.user.email})
+    if membership.user_id == request.user.pk:
+        return redirect("desk")  # they no longer see the people page
+    return redirect("matchmaking:organisation_people", slug=organisation.slug)
+
+
+@login_required
+@require_POST
+def invitation_cancel(request, slug, pk):
+    organisation = permissions.organisation_for_user(request.user, slug, admin=True)
+    invitation = get_object_or_404(organisation.invitations, pk=pk)
+    services.invitation_cancel(invitation=invitation)
+    messages.success(
+        request, _("The invitation to %(email)s is cancelled.") % {"email": invitation.email}
+    )
+    return redirect("matchmaking:organisation_people", slug=organisation.slug)
+
+
+@login_required
+@require_POST
+def organisation_switch(request):
+    form = OrganisationSwitchForm(
+        request.POST, organisations=permissions.organisations_for(request.user)
+    )
+    if form.is_valid():
+        organisation = form.cleaned_data["organisation"]
+        permissions.set_active_organisation(request, organisation)
+        messages.success(request, _("You now act for %(name)s.") % {"name": organisation.name})
+    else:
+        messages.error(request, _("Choose one of your organisations."))
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
+        next_url = "desk"
+    return redirect(next_url)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request):
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = services.user_update_profile(user=request.user, **form.cleaned_data)
+        messages.success(request, _("Your profile is saved."))
+        response = redirect("matchmaking:profile")
+        # The preferred language wins over an earlier pick in the switcher.
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.preferred_language)
+        return response
+    return render(request, "matchmaking/profile.html", {"form": form})
