@@ -8,6 +8,8 @@ LOGO_FORMATS = {"PNG", "JPEG"}
 
 def validate_logo(file):
     """Accept a PNG or JPEG image of at most 2 MB, judged by its content, not its name."""
+    if getattr(file, "_committed", False):
+        return  # already stored, so it was checked when it was uploaded
     if file.size > LOGO_MAX_BYTES:
         raise ValidationError(_("The logo is larger than 2 MB."), code="logo_too_large")
     position = file.tell() if hasattr(file, "tell") else 0
