@@ -39,9 +39,20 @@ def latest_offers(limit=6):
 
 
 def offer_for_viewer(user, pk):
-    """An offer as a visitor sees it: published ones to all, others only to the host's members."""
-    visible = Offer.objects.visible_in_catalogue() | Offer.objects.filter(
-        organisation__in=organisations_for(user)
+    """An offer as a visitor sees it.
+
+    Published and closed offers are public (a closed one stays readable for the exchanges and
+    case studies that point to it); drafts and archived ones only to the host's members and to
+    the organisations that applied to them.
+    """
+    mine = organisations_for(user)
+    visible = Offer.objects.filter(
+        Q(
+            status__in=(Offer.Status.PUBLISHED, Offer.Status.CLOSED),
+            organisation__is_suspended=False,
+        )
+        | Q(organisation__in=mine)
+        | Q(applications__organisation__in=mine)
     )
     return get_object_or_404(_with_card_data(with_places_taken(visible.distinct())), pk=pk)
 

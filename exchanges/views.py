@@ -94,6 +94,7 @@ def offer_create(request):
 @require_http_methods(["GET", "POST"])
 def offer_edit(request, pk):
     offer = selectors.offer_for_host(request.user, pk)
+    saved_title = offer.title  # the form changes the instance; the heading shows what is saved
     form = OfferForm(request.POST or None, instance=offer)
     if request.method == "POST" and form.is_valid():
         themes, languages, fields = _offer_fields(form)
@@ -109,7 +110,7 @@ def offer_edit(request, pk):
     return render(
         request,
         "exchanges/offer_form.html",
-        {"form": form, "offer": offer, "organisation": offer.organisation},
+        {"form": form, "offer": offer, "saved_title": saved_title, "organisation": offer.organisation},
     )
 
 
@@ -152,6 +153,9 @@ def application_create(request, pk):
         active_organisation=active_organisation(request),
     )
     if not form.fields["organisation"].queryset.exists():
+        if organisations_for(request.user).filter(is_suspended=True).exists():
+            messages.error(request, _("Your organisation is suspended and cannot apply."))
+            return redirect(offer)
         messages.info(
             request, _("To apply, create your organisation or ask its admin to add you.")
         )

@@ -46,6 +46,7 @@ def organisation_create(request):
 @require_http_methods(["GET", "POST"])
 def organisation_edit(request, slug):
     organisation = permissions.organisation_for_user(request.user, slug, admin=True)
+    saved_name = organisation.name  # the form changes the instance; the heading shows the saved one
     form = OrganisationForm(request.POST or None, request.FILES or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
         languages, fields = _organisation_fields(form)
@@ -59,7 +60,7 @@ def organisation_edit(request, slug):
     return render(
         request,
         "matchmaking/organisation_form.html",
-        {"form": form, "organisation": organisation},
+        {"form": form, "organisation": organisation, "saved_name": saved_name},
     )
 
 

@@ -52,6 +52,6 @@ class Migration(migrations.Migration):
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
         ("matchmaking", "0002_seed_vocabularies"),
-        ("exchanges", "0001_initial"),
+        ("exchanges", "0002_initial"),
     ]
     operations = [migrations.RunPython(create_group, remove_group)]

@@ -1,0 +1,261 @@
+"""``python manage.py seed_demo``: the demo site's organisations, people, offers and applications.
+
+Among them the seed's exchange: Borås Stad hosted Vestland County Council for 1.5 days of job
+shadowing on 12–13 May 2025. Running the command again brings the demo rows back to the same
+state (rows are keyed on slug, email, host and title, offer and sending organisation) and
+creates no duplicates; rows it does not know are left alone.
+
+The rows are written directly through the ORM, validated with ``full_clean()``, not through
+the services: the history lies in the past (which the services rightly refuse) and no email
+is sent for demo data.
+"""
+
+import time
+from collections import Counter
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.db.models import Case, Count, Sum, Value, When
+from django.utils import timezone
+
+from exchanges.models import Application, ApplicationEvent, Offer
+from matchmaking.models import ExchangeType, Language, Membership, Organisation, Theme, User
+from matchmaking.vocabularies import EXCHANGE_TYPES
+
+from ._demo_organisations import ORGANISATIONS
+from ._demo_plan import (
+    DEMO_USERS,
+    ORGANISATIONS_WITH_DEMO_ADMIN,
+    USER_LANGUAGE,
+    Planner,
+    coordinator_email,
+    organisation_slug,
+    primary_email,
+)
+
+DEMO_PASSWORD = "demo-pass-2026"
+# A fixed salt gives the same hash on every run: hashed once, compared as a string.
+DEMO_PASSWORD_SALT = "earlalldemo2026"
+
+
+def upsert(model, lookup, values):
+    """Create or update one row; save (after full_clean) only if something changed."""
+    obj = model.objects.filter(**lookup).first()
+    created = obj is None
+    if created:
+        obj = model(**lookup)
+    changed = created or any(getattr(obj, name) != value for name, value in values.items())
+    for name, value in values.items():
+        setattr(obj, name, value)
+    if changed:
+        # The model's own validation, without the per-field database look-ups (foreign keys,
+        # uniqueness, check constraints) that the database enforces on save anyway.
+        relations = [f.name for f in model._meta.concrete_fields if f.is_relation]
+        obj.full_clean(exclude=relations, validate_unique=False, validate_constraints=False)
+        obj.save()
+    return obj, created
+
+
+def set_timestamps(obj, **stamps):
+    """auto_now(_add) fields can only be back-dated with an UPDATE."""
+    changed = {name: value for name, value in stamps.items() if getattr(obj, name) != value}
+    if changed:
+        type(obj).objects.filter(pk=obj.pk).update(**changed)
+        for name, value in changed.items():
+            setattr(obj, name, value)
+
+
+class Command(BaseCommand):
+    help = (
+        "Create or refresh the demo data: about 40 organisations, 70 offers, applications in "
+        "every state, the Borås–Vestland exchange, and one demo login per role."
+    )
+
+    def handle(self, *args, **options):
+        started = time.monotonic()
+        plans = Planner(timezone.localdate()).plan()
+        self.check_plan(plans)
+        with transaction.atomic():
+            self.load_vocabularies()
+            self.password = make_password(DEMO_PASSWORD, DEMO_PASSWORD_SALT)
+            self.organisations = {data["key"]: self.seed_organisation(data)
+                                  for data in ORGANISATIONS}
+            self.users = self.seed_users()
+            for plan in plans:
+                self.seed_offer(plan)
+        self.print_summary(time.monotonic() - started)
+
+    def check_plan(self, plans):
+        missing = {slug for slug, _name in EXCHANGE_TYPES} - {
+            p.values["exchange_type"] for p in plans}
+        if missing or len(plans) < 60:
+            raise CommandError(f"The demo plan is incomplete: {len(plans)} offers, "
+                               f"exchange types missing: {sorted(missing)}.")
+
+    def load_vocabularies(self):
+        self.languages = Language.objects.in_bulk(field_name="code")
+        self.themes = Theme.objects.in_bulk(field_name="slug")
+        self.exchange_types = ExchangeType.objects.in_bulk(field_name="slug")
+        if not (self.languages and self.themes and self.exchange_types):
+            raise CommandError("The vocabularies are missing: run `manage.py migrate` first.")
+
+    def pick(self, table, keys, what):
+        try:
+            return [table[key] for key in keys]
+        except KeyError as error:
+            raise CommandError(f"Unknown {what} {error}: run `manage.py migrate`.") from None
+
+    # Organisations and people -------------------------------------------------------------
+
+    def seed_organisation(self, data):
+        slug = organisation_slug(data)
+        organisation, _created = upsert(Organisation, {"slug": slug}, {
+            "name": data["name"], "kind": data["kind"], "country": data["country"],
+            "region_name": data["region"], "nuts_code": data["nuts"], "city": data["city"],
+            "website": data.get("website", ""), "description": data["description"],
+            "contact_email": f"mobility@{slug[:63].strip('-')}.example.org",
+            "is_suspended": False, "suspension_reason": "", "suspended_at": None,
+        })
+        organisation.languages.set(self.pick(self.languages, data["languages"], "language"))
+        return organisation
+
+    def seed_user(self, email, first_name, last_name, *, is_staff=False, is_superuser=False,
+                  language="en"):
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            user = User.objects.create_user(email=email, password=None)
+        user, _created = upsert(User, {"pk": user.pk}, {
+            "first_name": first_name, "last_name": last_name, "password": self.password,
+            "is_staff": is_staff, "is_superuser": is_superuser, "is_active": True,
+            "preferred_language": language,
+        })
+        # allauth requires a verified address (ACCOUNT_EMAIL_VERIFICATION = "mandatory").
+        address = EmailAddress.objects.filter(email__iexact=email).first()
+        if address is None or address.user_id != user.pk or not (address.verified
+                                                                  and address.primary):
+            EmailAddress.objects.filter(user=user, primary=True).exclude(
+                email__iexact=email).update(primary=False)
+            EmailAddress.objects.filter(email__iexact=email).exclude(user=user).delete()
+            EmailAddress.objects.update_or_create(
+                user=user, email=email, defaults={"verified": True, "primary": True})
+        return user
+
+    def seed_membership(self, user, key, role):
+        membership, created = Membership.objects.get_or_create(
+            user=user, organisation=self.organisations[key], defaults={"role": role})
+        if not created and membership.role != role:
+            membership.role = role
+            membership.save(update_fields=["role"])
+
+    def seed_users(self):
+        users = {}
+        for email, first, last, _about, staff, superuser, memberships in DEMO_USERS:
+            user = self.seed_user(email, first, last, is_staff=staff, is_superuser=superuser)
+            for key, role in memberships:
+                self.seed_membership(user, key, role)
+            users[email] = user
+        secretariat, _created = Group.objects.get_or_create(name="Secretariat")
+        users["secretariat@demo.earlall.eu"].groups.add(secretariat)
+        for data in ORGANISATIONS:
+            if data["key"] in ORGANISATIONS_WITH_DEMO_ADMIN:
+                continue
+            email = coordinator_email(data)
+            first, last = data["person"]
+            user = self.seed_user(email, first, last,
+                                  language=USER_LANGUAGE.get(data["country"], "en"))
+            self.seed_membership(user, data["key"], Membership.Role.ADMIN)
+            users[email] = user
+        return users
+
+    # Offers and applications --------------------------------------------------------------
+
+    def seed_offer(self, plan):
+        host = self.organisations[plan.host]
+        values = dict(plan.values)
+        values["exchange_type"] = self.pick(
+            self.exchange_types, [values["exchange_type"]], "exchange type")[0]
+        values["created_by"] = self.users[primary_email(plan.host)]
+        values["city"], values["region_name"] = host.city, host.region_name
+        values.setdefault("fewer_opportunities_support", "")
+        offer, created = upsert(Offer, {"organisation": host, "title": values.pop("title")},
+                                values)
+        offer.themes.set(self.pick(self.themes, plan.themes, "theme"))
+        offer.languages.set(self.pick(self.languages, plan.languages, "language"))
+        set_timestamps(offer, created_at=plan.created_at,
+                       updated_at=offer.published_at or plan.created_at)
+
+        # Accepted participants never exceed the capacity, also counting acceptances of
+        # applications the seed does not know (written outside the services); if they leave
+        # no room, the seed's acceptance becomes a shortlisting or a refusal.
+        planned = [self.organisations[a.sender].pk for a in plan.applications]
+        accepted = 0 if created else (
+            offer.applications.filter(status=Application.Status.ACCEPTED)
+            .exclude(organisation__in=planned).aggregate(n=Sum("participants"))["n"] or 0)
+        for application in plan.applications:
+            values, events = dict(application.values), list(application.events)
+            if values["status"] == Application.Status.ACCEPTED:
+                if accepted + values["participants"] > offer.capacity:
+                    values["status"], events = self.downgrade(offer, events)
+                else:
+                    accepted += values["participants"]
+            self.seed_application(offer, application, values, events)
+
+    def downgrade(self, offer, events):
+        status = (Application.Status.SHORTLISTED if offer.status == Offer.Status.PUBLISHED
+                  else Application.Status.DECLINED)
+        _accepted, actor, _message, at = events[-1]
+        events = events[:-1]
+        if events[-1][0] != status:
+            events.append((status, actor, "", at))
+        return status, events
+
+    def seed_application(self, offer, plan, values, events):
+        sender = self.organisations[plan.sender]
+        values["submitted_by"] = self.users[events[0][1]]
+        application, _created = upsert(
+            Application, {"offer": offer, "organisation": sender}, values)
+        application.languages.set(self.pick(self.languages, plan.languages, "language"))
+        existing = list(application.events.order_by("created_at", "pk"))
+        if [e.status for e in existing] != [e[0] for e in events]:
+            application.events.all().delete()
+            existing = ApplicationEvent.objects.bulk_create(
+                ApplicationEvent(application=application, status=status)
+                for status, *_rest in events)
+        stale = {
+            event.pk: (self.users[actor_email].pk, message, at)
+            for event, (_status, actor_email, message, at) in zip(existing, events)
+            if (event.actor_id, event.message, event.created_at)
+            != (self.users[actor_email].pk, message, at)
+        }
+        if stale:  # one UPDATE for the whole history (created_at is auto_now_add)
+            ApplicationEvent.objects.filter(pk__in=stale).update(**{
+                name: Case(*(When(pk=pk, then=Value(row[i])) for pk, row in stale.items()),
+                           output_field=ApplicationEvent._meta.get_field(field))
+                for i, (name, field) in enumerate(
+                    (("actor_id", "actor"), ("message", "message"), ("created_at", "created_at")))
+            })
+        set_timestamps(application, created_at=events[0][3], updated_at=events[-1][3])
+
+    # Summary ------------------------------------------------------------------------------
+
+    def print_summary(self, seconds):
+        out = self.stdout
+        organisations = Organisation.objects.count()
+        countries = Organisation.objects.values("country").distinct().count()
+        offers = Counter(dict(Offer.objects.values_list("status").annotate(n=Count("pk"))))
+        applications = Counter(
+            dict(Application.objects.values_list("status").annotate(n=Count("pk"))))
+        out.write(self.style.SUCCESS(f"Demo data ready in {seconds:.1f} s."))
+        out.write(f"Organisations: {organisations} in {countries} countries")
+        out.write(f"Offers: {sum(offers.values())} ("
+                  + ", ".join(f"{offers[s]} {s}" for s in Offer.Status.values) + ")")
+        out.write(f"Applications: {sum(applications.values())} ("
+                  + ", ".join(f"{applications[s]} {s}" for s in Application.Status.values) + ")")
+        out.write(f"Demo logins, password {DEMO_PASSWORD!r}:")
+        for email, _first, _last, about, *_rest in DEMO_USERS:
+            out.write(f"  {email:<30} {about}")
+        out.write("  coordinator@<organisation-slug>.demo.earlall.eu: admin of each other "
+                  "organisation, same password")

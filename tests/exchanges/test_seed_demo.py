@@ -1,0 +1,219 @@
+"""``manage.py seed_demo``: the demo site's data, with the seed's Borås–Vestland exchange."""
+
+import datetime
+from io import StringIO
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.db import transaction
+from django.db.models import Q, Sum
+from django.utils import timezone
+
+from exchanges.models import Application, ApplicationEvent, Offer
+from matchmaking.models import Membership, Organisation, User
+from matchmaking.vocabularies import EXCHANGE_TYPES
+
+DEMO_PASSWORD = "demo-pass-2026"
+DEMO_LOGINS = [
+    "host@demo.earlall.eu",
+    "applicant@demo.earlall.eu",
+    "admin@demo.earlall.eu",
+    "secretariat@demo.earlall.eu",
+    "superuser@demo.earlall.eu",
+]
+
+
+def seed():
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def counts():
+    return {
+        model.__name__: model.objects.count()
+        for model in (Organisation, User, Membership, EmailAddress, Offer, Application,
+                      ApplicationEvent)
+    } | {
+        "offer statuses": sorted(Offer.objects.values_list("status", flat=True)),
+        "application statuses": sorted(Application.objects.values_list("status", flat=True)),
+    }
+
+
+@pytest.fixture(scope="module")
+def seeded_twice(django_db_setup, django_db_blocker):
+    """Seed once for the whole module, inside a transaction rolled back at its end.
+
+    Each test still runs in its own savepoint (the ``db`` fixture), so the seeding, which
+    takes seconds, is done once rather than per test.
+    """
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            first = seed()
+            before = counts(), event_history()
+            second = seed()
+            yield first, second, before, (counts(), event_history())
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.fixture
+def seeded(seeded_twice, db):
+    return seeded_twice[0]
+
+
+def event_history():
+    return list(ApplicationEvent.objects.order_by("pk").values_list(
+        "pk", "application_id", "status", "actor_id", "message", "created_at"))
+
+
+@pytest.mark.django_db
+def test_running_twice_changes_nothing(seeded_twice):
+    _first, second, before, after = seeded_twice
+    assert after == before
+    assert "Organisations:" in second
+
+
+@pytest.mark.django_db
+def test_summary_names_the_counts_and_logins(seeded):
+    assert "Organisations:" in seeded
+    assert "Applications:" in seeded
+    for email in DEMO_LOGINS:
+        assert email in seeded
+
+
+@pytest.mark.django_db
+def test_organisations_span_countries_and_kinds(seeded):
+    assert Organisation.objects.count() >= 30
+    assert Organisation.objects.values("country").distinct().count() >= 8
+    assert Organisation.objects.values("kind").distinct().count() >= 6
+    for organisation in Organisation.objects.all():
+        organisation.full_clean()
+        assert organisation.languages.exists()
+        assert organisation.contact_email.endswith((".example.org", ".example.eu"))
+        # Every organisation has someone who can run it.
+        assert organisation.memberships.filter(role=Membership.Role.ADMIN).exists()
+
+
+@pytest.mark.django_db
+def test_offers_cover_every_exchange_type_and_status(seeded):
+    assert Offer.objects.count() >= 60
+    assert set(Offer.objects.values_list("exchange_type__slug", flat=True)) == {
+        slug for slug, _name in EXCHANGE_TYPES
+    }
+    assert set(Offer.objects.values_list("status", flat=True)) >= {
+        Offer.Status.PUBLISHED, Offer.Status.CLOSED, Offer.Status.DRAFT,
+    }
+    today = timezone.localdate()
+    published = Offer.objects.filter(status=Offer.Status.PUBLISHED)
+    assert published.count() > Offer.objects.count() / 2
+    assert not published.filter(application_deadline__lt=today).exists()
+    assert Offer.objects.filter(
+        supports_fewer_opportunities=True).exclude(fewer_opportunities_support="").exists()
+    for offer in Offer.objects.all():
+        offer.full_clean()
+        assert offer.themes.exists() and offer.languages.exists()
+        assert (offer.published_at is None) == (offer.status == Offer.Status.DRAFT)
+
+
+@pytest.mark.django_db
+def test_applications_in_every_state_with_a_consistent_history(seeded):
+    assert set(Application.objects.values_list("status", flat=True)) == set(
+        Application.Status.values
+    )
+    now = timezone.now()
+    for application in Application.objects.select_related("offer"):
+        application.full_clean()
+        offer = application.offer
+        assert application.organisation_id != offer.organisation_id
+        assert application.fewer_opportunity_participants <= application.participants
+        assert offer.available_from <= application.preferred_start
+        assert application.preferred_start <= application.preferred_end
+        assert application.preferred_end <= offer.available_until
+        events = list(application.events.all())
+        assert events[0].status == Application.Status.SUBMITTED
+        assert events[-1].status == application.status
+        assert all(e.actor is not None and e.created_at <= now for e in events)
+        assert [e.created_at for e in events] == sorted(e.created_at for e in events)
+        if offer.published_at:
+            assert offer.published_at < events[0].created_at
+
+
+@pytest.mark.django_db
+def test_accepted_participants_never_exceed_capacity(seeded):
+    offers = Offer.objects.annotate(
+        accepted=Sum("applications__participants",
+                     filter=Q(applications__status=Application.Status.ACCEPTED))
+    )
+    assert offers.filter(accepted__isnull=False).exists()
+    for offer in offers:
+        assert (offer.accepted or 0) <= offer.capacity, offer
+
+
+@pytest.mark.django_db
+def test_the_seeds_exchange_borås_hosts_vestland(seeded):
+    application = Application.objects.select_related("offer__organisation").get(
+        organisation__name="Vestland County Council",
+        offer__title="Job shadowing: inclusive pathways with the Multicompetent Team",
+    )
+    offer = application.offer
+    assert offer.organisation.name == "Borås Stad"
+    assert offer.organisation.nuts_code == "SE232"
+    assert offer.status == Offer.Status.CLOSED
+    assert offer.duration_days == pytest.approx(1.5)
+    assert offer.capacity == 4 and offer.fixed_dates
+    assert set(offer.themes.values_list("slug", flat=True)) >= {
+        "inclusion", "neet-re-engagement", "inter-agency-cooperation",
+        "motivational-interviewing", "guidance-counselling",
+    }
+    assert application.status == Application.Status.ACCEPTED
+    assert application.preferred_start == datetime.date(2025, 5, 12)
+    assert application.preferred_end == datetime.date(2025, 5, 13)
+    assert "NAV" in application.motivation
+    history = [(e.status, e.actor.email) for e in application.events.all()]
+    assert history == [
+        (Application.Status.SUBMITTED, "applicant@demo.earlall.eu"),
+        (Application.Status.ACCEPTED, "host@demo.earlall.eu"),
+    ]
+
+
+@pytest.mark.django_db
+def test_the_catalogue_shows_an_open_borås_offer(seeded):
+    assert Offer.objects.open_for_applications().filter(
+        organisation__name="Borås Stad"
+    ).exists()
+
+
+@pytest.mark.django_db
+def test_every_demo_login_works(seeded):
+    for email in DEMO_LOGINS:
+        assert authenticate(email=email, password=DEMO_PASSWORD) is not None, email
+        assert EmailAddress.objects.filter(
+            user__email=email, email=email, verified=True, primary=True
+        ).exists()
+
+
+@pytest.mark.django_db
+def test_demo_roles(seeded):
+    host = User.objects.get(email="host@demo.earlall.eu")
+    assert (host.first_name, host.last_name) == ("Nicholas", "Waller")
+    assert host.memberships.get().organisation.name == "Borås Stad"
+    applicant = User.objects.get(email="applicant@demo.earlall.eu")
+    assert applicant.memberships.get().organisation.name == "Vestland County Council"
+    admin = User.objects.get(email="admin@demo.earlall.eu")
+    assert admin.memberships.filter(role=Membership.Role.ADMIN).count() >= 2
+    assert admin.memberships.filter(organisation__name="Borås Stad").exists()
+
+    secretariat = User.objects.get(email="secretariat@demo.earlall.eu")
+    assert secretariat.is_staff and not secretariat.is_superuser
+    assert secretariat.groups.filter(name="Secretariat").exists()
+    assert not secretariat.memberships.exists()
+    superuser = User.objects.get(email="superuser@demo.earlall.eu")
+    assert superuser.is_superuser and superuser.is_staff
+    assert not User.objects.filter(is_staff=True).exclude(
+        email__in=["secretariat@demo.earlall.eu", "superuser@demo.earlall.eu"]).exists()

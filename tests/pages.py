@@ -1,0 +1,44 @@
+"""Reading a rendered page the way a person would: its text, a field's error, its offer cards."""
+
+import html
+import re
+from urllib.parse import quote
+
+from django.urls import reverse
+
+
+def _plain(markup):
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", markup)).split())
+
+
+def text(response):
+    """The page's visible text, tags stripped, entities decoded and whitespace collapsed."""
+    return _plain(response.content.decode())
+
+
+def field_error(response, name):
+    """The error crispy renders under the field ``name`` (``""`` if there is none)."""
+    match = re.search(
+        rf'<div id="id_{name}_error"[^>]*>(.*?)</div>', response.content.decode(), re.DOTALL
+    )
+    return _plain(match.group(1)) if match else ""
+
+
+def card_titles(response):
+    """The titles of the offer cards on the page, in order."""
+    return [
+        html.unescape(title)
+        for title in re.findall(
+            r'<h2 class="card-title"><a href="[^"]*">(.*?)</a></h2>', response.content.decode()
+        )
+    ]
+
+
+def login_url(next_path):
+    return f"{reverse('account_login')}?next={quote(next_path, safe='/')}"
+
+
+def heading(response):
+    """The text of the page's first ``<h1>``."""
+    match = re.search(r"<h1[^>]*>(.*?)</h1>", response.content.decode(), re.DOTALL)
+    return _plain(match.group(1)) if match else ""
