@@ -36,7 +36,7 @@ class OfferFilter(django_filters.FilterSet):
     )
     country = django_filters.ChoiceFilter(
         field_name="organisation__country",
-        choices=countries,
+        choices=[],  # filled in __init__ with the countries that have offers
         label=_("Country"),
         empty_label=_("Any country"),
     )
@@ -79,6 +79,19 @@ class OfferFilter(django_filters.FilterSet):
     class Meta:
         model = Offer
         fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the countries the catalogue has offers from: a short list, never a dead end.
+        codes = (
+            Offer.objects.visible_in_catalogue()
+            .order_by()
+            .values_list("organisation__country", flat=True)
+            .distinct()
+        )
+        self.filters["country"].extra["choices"] = sorted(
+            ((code, countries.name(code)) for code in codes), key=lambda choice: choice[1]
+        )
 
     def search(self, queryset, name, value):
         for word in value.split()[:10]:
