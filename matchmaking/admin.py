@@ -69,7 +69,9 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "country", "region_name", "city", "is_suspended", "created_at"]
     list_filter = ["is_suspended", "kind", "country"]
     search_fields = ["name", "region_name", "city", "nuts_code", "contact_email"]
-    readonly_fields = ["is_suspended", "suspension_reason", "suspended_at", "created_at"]
+    readonly_fields = [
+        "is_suspended", "suspension_reason", "suspended_at", "suspended_by", "created_at",
+    ]  # fmt: skip
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["languages"]
     inlines = [MembershipInline]

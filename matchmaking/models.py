@@ -10,7 +10,7 @@ from django_countries.fields import CountryField
 from .validators import validate_logo
 
 nuts_code_validator = RegexValidator(
-    r"^[A-Z]{2}[A-Z0-9]{0,3}$",
+    r"^[A-Z]{2}[A-Z0-9]{0,3}\Z",
     _("A NUTS code is two capital letters followed by up to three letters or digits, e.g. SE232."),
     code="invalid_nuts",
 )
@@ -164,6 +164,14 @@ class Organisation(models.Model):
     is_suspended = models.BooleanField(_("suspended"), default=False)
     suspension_reason = models.TextField(_("reason for suspension"), blank=True)
     suspended_at = models.DateTimeField(_("suspended at"), null=True, blank=True)
+    suspended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("suspended by"),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="organisations"

@@ -123,17 +123,25 @@ def organisation_suspend(*, organisation, reason, acting_user):
     organisation.is_suspended = True
     organisation.suspension_reason = reason.strip()
     organisation.suspended_at = timezone.now()
-    organisation.save(update_fields=["is_suspended", "suspension_reason", "suspended_at"])
+    organisation.suspended_by = acting_user
+    organisation.save(
+        update_fields=["is_suspended", "suspension_reason", "suspended_at", "suspended_by"]
+    )
     transaction.on_commit(lambda: tasks.send_organisation_suspended.delay(organisation.pk))
     return organisation
 
 
 @transaction.atomic
 def organisation_unsuspend(*, organisation, acting_user):
+    if not organisation.is_suspended:
+        return organisation
     organisation.is_suspended = False
     organisation.suspension_reason = ""
     organisation.suspended_at = None
-    organisation.save(update_fields=["is_suspended", "suspension_reason", "suspended_at"])
+    organisation.suspended_by = None
+    organisation.save(
+        update_fields=["is_suspended", "suspension_reason", "suspended_at", "suspended_by"]
+    )
     transaction.on_commit(lambda: tasks.send_organisation_unsuspended.delay(organisation.pk))
     return organisation
 

@@ -1,0 +1,151 @@
+"""factory_boy factories for every model the tests build; the one place that knows defaults.
+
+Vocabularies (exchange types, themes, languages) are seeded by data migrations, so the
+factories look them up instead of creating them.
+"""
+
+import datetime
+import functools
+from decimal import Decimal
+
+import factory
+from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import make_password
+from django.utils import timezone
+from django.utils.text import slugify
+
+from exchanges.models import Application, Offer
+from matchmaking.models import ExchangeType, Language, Membership, Organisation, Theme, User
+
+PASSWORD = "pass-1234-word"
+
+
+@functools.cache
+def _password_hash():
+    # Hashing is deliberately slow; one hash serves every user of the run.
+    return make_password(PASSWORD)
+
+
+def _set_many(manager, extracted, default):
+    """Post-generation helper: the given objects, else the default vocabulary terms."""
+    manager.set(extracted if extracted is not None else default())
+
+
+def language(code):
+    return Language.objects.get(code=code)
+
+
+def theme(slug):
+    return Theme.objects.get(slug=slug)
+
+
+def exchange_type(slug):
+    return ExchangeType.objects.get(slug=slug)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """A person with a verified primary email address, who can sign in with PASSWORD."""
+
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    password = factory.LazyFunction(_password_hash)
+    preferred_language = "en"
+
+    @factory.post_generation
+    def verified_email(obj, create, extracted, **kwargs):
+        if create and extracted is not False:
+            EmailAddress.objects.create(user=obj, email=obj.email, verified=True, primary=True)
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.name))
+    kind = Organisation.Kind.VET
+    country = "SE"
+    region_name = "Västra Götaland"
+    city = "Borås"
+    contact_email = factory.LazyAttribute(lambda o: f"contact@{o.slug}.example.org")
+
+    @factory.post_generation
+    def languages(obj, create, extracted, **kwargs):
+        if create:
+            _set_many(obj.languages, extracted, lambda: [language("en")])
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = Membership.Role.COORDINATOR
+
+
+def _in_days(days):
+    return lambda: timezone.localdate() + datetime.timedelta(days=days)
+
+
+class OfferFactory(factory.django.DjangoModelFactory):
+    """A published offer, open for applications: deadline in 20 days, window in 30–60 days."""
+
+    class Meta:
+        model = Offer
+        skip_postgeneration_save = True
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    title = factory.Sequence(lambda n: f"Job shadowing of guidance counsellors {n}")
+    exchange_type = factory.LazyFunction(lambda: exchange_type("job-shadowing"))
+    target_group = Offer.TargetGroup.STAFF
+    description = "Follow our counsellors for a day and a half and see how we work with NEETs."
+    city = "Borås"
+    region_name = "Västra Götaland"
+    available_from = factory.LazyFunction(_in_days(30))
+    available_until = factory.LazyFunction(_in_days(60))
+    duration_days = Decimal("1.5")
+    capacity = 3
+    application_deadline = factory.LazyFunction(_in_days(20))
+    status = Offer.Status.PUBLISHED
+    published_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def themes(obj, create, extracted, **kwargs):
+        if create:
+            _set_many(obj.themes, extracted, lambda: [theme("inclusion")])
+
+    @factory.post_generation
+    def languages(obj, create, extracted, **kwargs):
+        if create:
+            _set_many(obj.languages, extracted, lambda: [language("en")])
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    """A submitted application for one participant on the first two days of the window."""
+
+    class Meta:
+        model = Application
+        skip_postgeneration_save = True
+
+    offer = factory.SubFactory(OfferFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    motivation = "We want to learn how you reach young people who left school early."
+    participants = 1
+    fewer_opportunity_participants = 0
+    participant_roles = "One advisor in education."
+    preferred_start = factory.LazyAttribute(lambda a: a.offer.available_from)
+    preferred_end = factory.LazyAttribute(
+        lambda a: a.offer.available_from + datetime.timedelta(days=1)
+    )
+
+    @factory.post_generation
+    def languages(obj, create, extracted, **kwargs):
+        if create:
+            _set_many(obj.languages, extracted, lambda: [language("en")])
