@@ -10,7 +10,7 @@ from .models import Application
 def application_received(event):
     """The host's coordinators learn of a new application."""
     application = event.application
-    return mail.send(
+    return mail.queue(
         "application_received",
         mail.recipients_of(application.offer.organisation),
         {
@@ -19,13 +19,14 @@ def application_received(event):
             "event": event,
             "url": settings.SITE_URL + application.get_absolute_url(),
         },
+        key=f"application_status:{event.pk}",
     )
 
 
 def application_decided(event):
     """The applicant's coordinators learn that the host shortlisted, accepted or declined."""
     application = event.application
-    return mail.send(
+    return mail.queue(
         "application_decided",
         mail.recipients_of(application.organisation),
         {
@@ -34,13 +35,14 @@ def application_decided(event):
             "event": event,
             "url": settings.SITE_URL + application.get_absolute_url(),
         },
+        key=f"application_status:{event.pk}",
     )
 
 
 def application_withdrawn(event):
     """The host's coordinators learn that an applicant withdrew."""
     application = event.application
-    return mail.send(
+    return mail.queue(
         "application_withdrawn",
         mail.recipients_of(application.offer.organisation),
         {
@@ -49,6 +51,7 @@ def application_withdrawn(event):
             "event": event,
             "url": settings.SITE_URL + application.get_absolute_url(),
         },
+        key=f"application_status:{event.pk}",
     )
 
 

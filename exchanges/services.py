@@ -10,7 +10,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import tasks
+from . import emails
 from .models import Application, ApplicationEvent, Offer
 
 OFFER_FIELDS = (
@@ -108,7 +108,7 @@ def _record(application, *, acting_user, message=""):
     event = ApplicationEvent.objects.create(
         application=application, status=application.status, actor=acting_user, message=message
     )
-    transaction.on_commit(lambda: tasks.send_application_status.delay(event.pk))
+    emails.application_status_changed(event)
     return event
 
 

@@ -4,7 +4,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from . import services
+from . import mail, services
 from .models import (
     ExchangeType,
     FewerOpportunityCategory,
@@ -13,6 +13,7 @@ from .models import (
     Language,
     Membership,
     Organisation,
+    OutboxEmail,
     Theme,
     User,
 )
@@ -136,3 +137,25 @@ class InvitationAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(OutboxEmail)
+class OutboxEmailAdmin(admin.ModelAdmin):
+    """The outbox: every email, its state, and a resend for the ones that failed."""
+
+    list_display = ["template", "recipient", "language", "status", "attempts", "next_attempt_at", "sent_at", "created_at"]
+    list_filter = ["status", "template", "language"]
+    search_fields = ["recipient", "idempotency_key", "last_error"]
+    date_hierarchy = "created_at"
+    readonly_fields = [field.name for field in OutboxEmail._meta.fields]
+    actions = ["resend"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Send the selected emails again"), permissions=["change"])
+    def resend(self, request, queryset):
+        count = mail.resend(queryset)
+        self.message_user(
+            request, _("%(count)d emails are queued again.") % {"count": count}, messages.SUCCESS
+        )

@@ -1,4 +1,4 @@
-"""One function per email of the core app; tasks.py calls them."""
+"""One function per email of the core app. Each queues outbox rows in the caller's transaction."""
 
 from django.conf import settings
 from django.urls import reverse
@@ -7,43 +7,47 @@ from . import mail
 from .mail import Recipient
 
 
+def _url(name):
+    return settings.SITE_URL + reverse(name)
+
+
 def membership_added(membership):
-    return mail.send(
+    return mail.queue(
         "membership_added",
         [Recipient.for_user(membership.user)],
-        {
-            "membership": membership,
-            "organisation": membership.organisation,
-            "url": settings.SITE_URL + reverse("desk"),
-        },
+        {"membership": membership, "organisation": membership.organisation, "url": _url("desk")},
+        key=f"membership_added:{membership.pk}",
     )
 
 
 def invitation(invitation):
     inviter = invitation.invited_by
     language = inviter.preferred_language if inviter else settings.LANGUAGE_CODE
-    return mail.send(
+    return mail.queue(
         "invitation",
         [Recipient(email=invitation.email, language=language)],
         {
             "invitation": invitation,
             "organisation": invitation.organisation,
-            "url": settings.SITE_URL + reverse("account_signup"),
+            "url": _url("account_signup"),
         },
+        key=f"invitation:{invitation.pk}",
     )
 
 
 def organisation_suspended(organisation):
-    return mail.send(
+    return mail.queue(
         "organisation_suspended",
         mail.recipients_of(organisation, admins_only=True),
-        {"organisation": organisation, "url": settings.SITE_URL + reverse("desk")},
+        {"organisation": organisation, "url": _url("desk")},
+        key=f"organisation_suspended:{organisation.pk}:{organisation.suspended_at.isoformat()}",
     )
 
 
-def organisation_unsuspended(organisation):
-    return mail.send(
+def organisation_unsuspended(organisation, *, suspended_at):
+    return mail.queue(
         "organisation_unsuspended",
         mail.recipients_of(organisation, admins_only=True),
-        {"organisation": organisation, "url": settings.SITE_URL + reverse("desk")},
+        {"organisation": organisation, "url": _url("desk")},
+        key=f"organisation_unsuspended:{organisation.pk}:{suspended_at.isoformat()}",
     )

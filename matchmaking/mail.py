@@ -1,17 +1,32 @@
-"""Rendering and sending of every email the product sends, in one small module.
+"""Every email the product sends goes through this module, by way of the outbox.
 
-Each email has a folder ``templates/emails/<name>/`` with ``subject.txt``, ``body.txt`` and
-``body.html``; it is rendered once per recipient, in that recipient's language. The caller
-(a Celery task) decides who receives what; this module only renders and hands the message to
-Django's email backend.
+``queue()`` writes one ``OutboxEmail`` row per recipient inside the caller's transaction and
+asks for delivery once that transaction commits. ``deliver()`` sends one row: it claims the
+row under a lock, renders ``templates/emails/<name>/{subject.txt,body.txt,body.html}`` in the
+recipient's language, sends it, and records the outcome — or the error and the next try.
+
+Context values are stored as JSON; model instances in the context are stored as references
+and loaded again when the email is rendered.
 """
 
+import logging
+import smtplib
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.apps import apps
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db import models, transaction
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
+
+from .models import OutboxEmail
+
+logger = logging.getLogger(__name__)
+
+# An email whose content was rendered elsewhere (allauth's account emails).
+PRE_RENDERED = "_pre_rendered"
 
 
 @dataclass(frozen=True)
@@ -33,21 +48,175 @@ def recipients_of(organisation, *, admins_only=False):
     return [Recipient.for_user(m.user) for m in memberships]
 
 
-def send(name, recipients, context):
-    """Render email ``name`` for each recipient in their language and send it; returns count."""
-    sent = 0
+class ObjectGone(Exception):
+    """An object the email is about was deleted before the email could be rendered."""
+
+
+def _encode(value):
+    if isinstance(value, models.Model):
+        return {"__model__": value._meta.label_lower, "pk": value.pk}
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_encode(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _encode(item) for key, item in value.items()}
+    raise TypeError(f"An email context cannot hold {type(value).__name__}.")
+
+
+def _decode(value):
+    if isinstance(value, dict) and "__model__" in value:
+        model = apps.get_model(value["__model__"])
+        try:
+            return model._default_manager.get(pk=value["pk"])
+        except model.DoesNotExist as error:
+            raise ObjectGone(f"{value['__model__']} {value['pk']} no longer exists") from error
+    if isinstance(value, list):
+        return [_decode(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _decode(item) for key, item in value.items()}
+    return value
+
+
+def queue(name, recipients, context, *, key):
+    """Write one outbox row per recipient; delivery is asked for when the transaction commits.
+
+    ``key`` identifies the event (e.g. ``"application_status:42"``); with the recipient it
+    makes the row's idempotency key, so queuing the same event twice sends it once.
+    """
+    encoded = _encode(context)
+    ids = []
     for recipient in recipients:
-        with translation.override(recipient.language):
-            full_context = {**context, "recipient": recipient, "site_url": settings.SITE_URL}
-            subject = " ".join(render_to_string(f"emails/{name}/subject.txt", full_context).split())
-            full_context["subject"] = subject
-            text = render_to_string(f"emails/{name}/body.txt", full_context)
-            html = render_to_string(f"emails/{name}/body.html", full_context)
-        message = EmailMultiAlternatives(
-            subject=subject,
-            body=text,
-            to=[recipient.email],
+        email, created = OutboxEmail.objects.get_or_create(
+            idempotency_key=f"{key}:{recipient.email.lower()}"[:255],
+            defaults={
+                "recipient": recipient.email,
+                "recipient_name": recipient.name,
+                "language": recipient.language,
+                "template": name,
+                "context": encoded,
+            },
         )
-        message.attach_alternative(html, "text/html")
-        sent += message.send()
-    return sent
+        if created:
+            ids.append(email.pk)
+    if ids:
+        transaction.on_commit(lambda: request_delivery(ids))
+    return ids
+
+
+def queue_rendered(message, *, key, language):
+    """Put an already rendered EmailMessage (allauth's) through the outbox."""
+    html = next(
+        (content for content, mimetype in getattr(message, "alternatives", []) if mimetype == "text/html"),
+        "",
+    )
+    context = {"subject": message.subject, "text": message.body, "html": html}
+    return queue(
+        PRE_RENDERED,
+        [Recipient(email=address, language=language) for address in message.to],
+        context,
+        key=key,
+    )
+
+
+def request_delivery(ids):
+    """Hand the rows to the worker. If the broker is down the rows wait for the sweeper."""
+    from .tasks import deliver_email
+
+    for pk in ids:
+        try:
+            deliver_email.delay(pk)
+        except Exception:  # the broker is unreachable; the change itself is already committed
+            logger.warning("Could not queue delivery of outbox email %s; the sweeper will.", pk)
+
+
+def render(email: OutboxEmail):
+    """The subject, text and HTML of an outbox email, in its recipient's language."""
+    context = _decode(email.context)
+    if email.template == PRE_RENDERED:
+        return context["subject"], context["text"], context["html"]
+    with translation.override(email.language):
+        context.update(
+            recipient=Recipient(
+                email=email.recipient, language=email.language, name=email.recipient_name
+            ),
+            site_url=settings.SITE_URL,
+        )
+        subject = render_to_string(f"emails/{email.template}/subject.txt", context)
+        context["subject"] = subject = " ".join(subject.split())
+        text = render_to_string(f"emails/{email.template}/body.txt", context)
+        html = render_to_string(f"emails/{email.template}/body.html", context)
+    return subject, text, html
+
+
+def retry_delay(attempts):
+    """Exponential backoff: the base delay, doubled after every failed attempt, at most 1 h."""
+    return timedelta(seconds=min(settings.OUTBOX_RETRY_BASE_SECONDS * 2 ** (attempts - 1), 3600))
+
+
+def deliver(pk):
+    """Send one outbox email unless it is sent, failed, not yet due or being sent elsewhere.
+
+    Returns the row's status afterwards, or None when another worker holds it.
+    """
+    with transaction.atomic():
+        email = (
+            OutboxEmail.objects.select_for_update(skip_locked=True)
+            .filter(pk=pk, status=OutboxEmail.Status.PENDING, next_attempt_at__lte=timezone.now())
+            .first()
+        )
+        if email is None:
+            return None
+        email.attempts += 1
+        try:
+            subject, text, html = render(email)
+            message = EmailMultiAlternatives(subject=subject, body=text, to=[email.recipient])
+            if html:
+                message.attach_alternative(html, "text/html")
+            message.send()
+        except ObjectGone as error:
+            email.status = OutboxEmail.Status.FAILED
+            email.last_error = str(error)
+        except (smtplib.SMTPException, OSError) as error:
+            email.last_error = f"{type(error).__name__}: {error}"
+            if email.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+                email.status = OutboxEmail.Status.FAILED
+            else:
+                delay = retry_delay(email.attempts)
+                email.next_attempt_at = timezone.now() + delay
+                transaction.on_commit(lambda: _retry_later(pk, delay))
+        else:
+            email.status = OutboxEmail.Status.SENT
+            email.sent_at = timezone.now()
+            email.last_error = ""
+        email.save(update_fields=["status", "attempts", "last_error", "next_attempt_at", "sent_at"])
+        return email.status
+
+
+def _retry_later(pk, delay):
+    from .tasks import deliver_email
+
+    try:
+        deliver_email.apply_async((pk,), countdown=delay.total_seconds())
+    except Exception:
+        logger.warning("Could not schedule the retry of outbox email %s; the sweeper will.", pk)
+
+
+def sweep(*, grace=timedelta(seconds=60)):
+    """Ask again for every pending email that is due and whose delivery task seems lost."""
+    due = OutboxEmail.objects.filter(
+        status=OutboxEmail.Status.PENDING, next_attempt_at__lte=timezone.now() - grace
+    ).values_list("pk", flat=True)
+    ids = list(due[:1000])
+    request_delivery(ids)
+    return len(ids)
+
+
+def resend(queryset):
+    """Put emails back in the queue (the admin's "resend")."""
+    ids = list(queryset.values_list("pk", flat=True))
+    OutboxEmail.objects.filter(pk__in=ids).update(
+        status=OutboxEmail.Status.PENDING, next_attempt_at=timezone.now(), last_error=""
+    )
+    transaction.on_commit(lambda: request_delivery(ids))
+    return len(ids)

@@ -3,6 +3,7 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -246,3 +247,46 @@ class Invitation(models.Model):
 
     def __str__(self):
         return f"{self.email} → {self.organisation}"
+
+
+class OutboxEmail(models.Model):
+    """One email, written in the same transaction as the change that causes it.
+
+    A Celery task delivers it; the row's own status, claimed under a row lock, decides
+    whether it is sent, so a task that runs twice or is lost never sends it twice or never.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    recipient = models.EmailField(_("recipient"))
+    recipient_name = models.CharField(_("recipient's name"), max_length=200, blank=True)
+    language = models.CharField(_("language"), max_length=10)
+    template = models.CharField(_("template"), max_length=80)
+    context = models.JSONField(_("context"), default=dict)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=255, unique=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    next_attempt_at = models.DateTimeField(_("next try"), default=timezone.now)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("outbox email")
+        verbose_name_plural = _("outbox")
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(status="pending"),
+                name="outbox_pending_due",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.template} → {self.recipient}"

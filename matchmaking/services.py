@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from . import tasks
+from . import emails
 from .models import Invitation, Membership, Organisation, User
 
 # Path segments under /organisations/ that are pages, not organisations.
@@ -68,7 +68,7 @@ def membership_add(*, organisation, email, role, acting_user):
                 code="already_member",
             )
         membership = Membership.objects.create(user=user, organisation=organisation, role=role)
-        transaction.on_commit(lambda: tasks.send_membership_added.delay(membership.pk))
+        emails.membership_added(membership)
         return membership
     invitation, created = Invitation.objects.get_or_create(
         organisation=organisation,
@@ -80,7 +80,7 @@ def membership_add(*, organisation, email, role, acting_user):
             {"email": _("%(email)s has already been invited.") % {"email": email}},
             code="already_invited",
         )
-    transaction.on_commit(lambda: tasks.send_invitation.delay(invitation.pk))
+    emails.invitation(invitation)
     return invitation
 
 
@@ -127,7 +127,7 @@ def organisation_suspend(*, organisation, reason, acting_user):
     organisation.save(
         update_fields=["is_suspended", "suspension_reason", "suspended_at", "suspended_by"]
     )
-    transaction.on_commit(lambda: tasks.send_organisation_suspended.delay(organisation.pk))
+    emails.organisation_suspended(organisation)
     return organisation
 
 
@@ -135,6 +135,7 @@ def organisation_suspend(*, organisation, reason, acting_user):
 def organisation_unsuspend(*, organisation, acting_user):
     if not organisation.is_suspended:
         return organisation
+    suspended_at = organisation.suspended_at
     organisation.is_suspended = False
     organisation.suspension_reason = ""
     organisation.suspended_at = None
@@ -142,7 +143,7 @@ def organisation_unsuspend(*, organisation, acting_user):
     organisation.save(
         update_fields=["is_suspended", "suspension_reason", "suspended_at", "suspended_by"]
     )
-    transaction.on_commit(lambda: tasks.send_organisation_unsuspended.delay(organisation.pk))
+    emails.organisation_unsuspended(organisation, suspended_at=suspended_at)
     return organisation
 
 

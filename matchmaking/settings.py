@@ -198,3 +198,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
+
+# The outbox: how often and how patiently an email is retried.
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=6)
+OUTBOX_RETRY_BASE_SECONDS = env.float("OUTBOX_RETRY_BASE_SECONDS", default=30.0)
+
+CELERY_BEAT_SCHEDULE = {
+    "sweep-outbox": {"task": "matchmaking.tasks.sweep_outbox", "schedule": 60.0},
+}

@@ -1,36 +1,20 @@
-"""Celery tasks of the core app. Each takes ids, loads the objects, and sends one email."""
+"""Celery tasks of the core app: delivering the outbox.
+
+The tasks take ids and leave every decision to the outbox row itself (see mail.deliver), so
+running one twice, or after a lost message, sends nothing twice.
+"""
 
 from celery import shared_task
 
-from . import emails
-from .models import Invitation, Membership, Organisation
-
-RETRY = {"autoretry_for": (OSError,), "retry_backoff": True, "max_retries": 5}
+from . import mail
 
 
-@shared_task(**RETRY)
-def send_membership_added(membership_id):
-    membership = Membership.objects.select_related("user", "organisation").filter(pk=membership_id).first()
-    if membership is not None:
-        emails.membership_added(membership)
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def deliver_email(outbox_id):
+    return mail.deliver(outbox_id)
 
 
-@shared_task(**RETRY)
-def send_invitation(invitation_id):
-    invitation = Invitation.objects.select_related("organisation", "invited_by").filter(pk=invitation_id).first()
-    if invitation is not None:
-        emails.invitation(invitation)
-
-
-@shared_task(**RETRY)
-def send_organisation_suspended(organisation_id):
-    organisation = Organisation.objects.filter(pk=organisation_id, is_suspended=True).first()
-    if organisation is not None:
-        emails.organisation_suspended(organisation)
-
-
-@shared_task(**RETRY)
-def send_organisation_unsuspended(organisation_id):
-    organisation = Organisation.objects.filter(pk=organisation_id, is_suspended=False).first()
-    if organisation is not None:
-        emails.organisation_unsuspended(organisation)
+@shared_task(ignore_result=True)
+def sweep_outbox():
+    """Periodic (beat): re-queue pending emails whose delivery task was lost."""
+    return mail.sweep()

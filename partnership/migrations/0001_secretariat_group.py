@@ -1,5 +1,6 @@
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from partnership.migrations._grants import grant
 
 # What the EARLALL secretariat may do in the admin without being superusers.
 SECRETARIAT_PERMISSIONS = {
@@ -23,24 +24,9 @@ SECRETARIAT_PERMISSIONS = {
 
 
 def create_group(apps, schema_editor):
-    # Permissions are normally created after all migrations; create them now so the
-    # group can hold them on a fresh database.
-    for app_label in SECRETARIAT_PERMISSIONS:
-        app_config = apps.get_app_config(app_label)
-        app_config.models_module = True  # the migration state's stub lacks it
-        create_permissions(app_config, verbosity=0, apps=apps)
-        app_config.models_module = None
-    group_model = apps.get_model("auth", "Group")
-    permission_model = apps.get_model("auth", "Permission")
-    group, _ = group_model.objects.get_or_create(name="Secretariat")
     for app_label, models in SECRETARIAT_PERMISSIONS.items():
-        for model, actions in models.items():
-            codenames = [f"{action}_{model}" for action in actions]
-            group.permissions.add(
-                *permission_model.objects.filter(
-                    content_type__app_label=app_label, codename__in=codenames
-                )
-            )
+        codenames = [f"{action}_{model}" for model, actions in models.items() for action in actions]
+        grant(apps, "Secretariat", app_label, codenames)
 
 
 def remove_group(apps, schema_editor):
