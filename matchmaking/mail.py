@@ -27,6 +27,8 @@ logger = logging.getLogger(__name__)
 
 # An email whose content was rendered elsewhere (allauth's account emails).
 PRE_RENDERED = "_pre_rendered"
+# The context key that carries extra message headers.
+HEADERS = "_headers"
 
 
 @dataclass(frozen=True)
@@ -78,13 +80,14 @@ def _decode(value):
     return value
 
 
-def queue(name, recipients, context, *, key):
+def queue(name, recipients, context, *, key, headers=None):
     """Write one outbox row per recipient; delivery is asked for when the transaction commits.
 
     ``key`` identifies the event (e.g. ``"application_status:42"``); with the recipient it
     makes the row's idempotency key, so queuing the same event twice sends it once.
+    ``headers`` (e.g. List-Unsubscribe) are added to the message as they are.
     """
-    encoded = _encode(context)
+    encoded = _encode({**context, HEADERS: headers or {}})
     ids = []
     for recipient in recipients:
         email, created = OutboxEmail.objects.get_or_create(
@@ -133,6 +136,7 @@ def request_delivery(ids):
 def render(email: OutboxEmail):
     """The subject, text and HTML of an outbox email, in its recipient's language."""
     context = _decode(email.context)
+    context.pop(HEADERS, None)
     if email.template == PRE_RENDERED:
         return context["subject"], context["text"], context["html"]
     with translation.override(email.language):
@@ -170,7 +174,12 @@ def deliver(pk):
         email.attempts += 1
         try:
             subject, text, html = render(email)
-            message = EmailMultiAlternatives(subject=subject, body=text, to=[email.recipient])
+            message = EmailMultiAlternatives(
+                subject=subject,
+                body=text,
+                to=[email.recipient],
+                headers=email.context.get(HEADERS) or None,
+            )
             if html:
                 message.attach_alternative(html, "text/html")
             message.send()
