@@ -174,6 +174,10 @@ class Organisation(models.Model):
         verbose_name=_("suspended by"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # Set and cleared by the partnership app when the secretariat approves or ends a membership.
+    rsp_member_since = models.DateField(
+        _("member of the partnership since"), null=True, blank=True
+    )
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="organisations"
     )
@@ -188,6 +192,10 @@ class Organisation(models.Model):
 
     def get_absolute_url(self):
         return reverse("organisation_detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_rsp_member(self):
+        return self.rsp_member_since is not None
 
 
 class Membership(models.Model):
