@@ -194,6 +194,12 @@ def deliver(pk):
                 delay = retry_delay(email.attempts)
                 email.next_attempt_at = timezone.now() + delay
                 transaction.on_commit(lambda: _retry_later(pk, delay))
+        except Exception as error:
+            # A broken template or header fails the same way every time. Raised, it would
+            # leave the row pending with no error, for the sweeper to re-queue every minute.
+            logger.exception("Outbox email %s cannot be rendered or sent.", pk)
+            email.status = OutboxEmail.Status.FAILED
+            email.last_error = f"{type(error).__name__}: {error}"
         else:
             email.status = OutboxEmail.Status.SENT
             email.sent_at = timezone.now()
@@ -224,8 +230,9 @@ def sweep(*, grace=timedelta(seconds=60)):
 def resend(queryset):
     """Put emails back in the queue (the admin's "resend")."""
     ids = list(queryset.values_list("pk", flat=True))
+    # A fresh start: the email gets its full series of tries again.
     OutboxEmail.objects.filter(pk__in=ids).update(
-        status=OutboxEmail.Status.PENDING, next_attempt_at=timezone.now(), last_error=""
+        status=OutboxEmail.Status.PENDING, next_attempt_at=timezone.now(), last_error="", attempts=0
     )
     transaction.on_commit(lambda: request_delivery(ids))
     return len(ids)

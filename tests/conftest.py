@@ -14,7 +14,14 @@ from django.test import Client
 
 from matchmaking.models import Membership
 from tests.factories import MembershipFactory, OfferFactory, OrganisationFactory, UserFactory
-from tests.integration_fixtures import celery_worker_redis, smtp_server  # noqa: F401
+from tests.integration_fixtures import (  # noqa: F401 (fixtures)
+    _celery_test_broker,
+    celery_on_redis,
+    celery_worker_redis,
+    redis_broker,
+    smtp_server,
+    worker_processes,
+)
 
 
 @pytest.fixture(scope="session")
