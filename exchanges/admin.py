@@ -1,7 +1,12 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from .models import Application, ApplicationEvent, Offer
+from matchmaking.models import InterestProfile
+
+from . import tasks
+from .models import Application, ApplicationEvent, Offer, OfferInvitation, OfferProfileMatch
 
 
 class ApplicationInline(admin.TabularInline):
@@ -30,6 +35,23 @@ class OfferAdmin(admin.ModelAdmin):
     date_hierarchy = "available_from"
     list_select_related = ["organisation", "exchange_type"]
     inlines = [ApplicationInline]
+    actions = ["rescore"]
+
+    @admin.action(description=_("Re-score the selected offers"), permissions=["change"])
+    def rescore(self, request, queryset):
+        ids = list(queryset.values_list("pk", flat=True))
+        for pk in ids:
+            tasks.queue_on_commit(tasks.score_offer, pk, alert=False)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d offer is being scored again.",
+                "%(count)d offers are being scored again.",
+                len(ids),
+            )
+            % {"count": len(ids)},
+            messages.SUCCESS,
+        )
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(application_count=Count("applications"))
@@ -54,7 +76,7 @@ class ApplicationEventInline(admin.TabularInline):
 
 @admin.register(Application)
 class ApplicationAdmin(admin.ModelAdmin):
-    list_display = ["offer", "organisation", "participants", "fewer_opportunity_participants", "status", "created_at"]
+    list_display = ["offer", "organisation", "participants", "fewer_opportunity_participants", "status", "score", "created_at"]
     list_filter = ["status", "offer__exchange_type", "organisation__country"]
     search_fields = ["offer__title", "organisation__name", "motivation"]
     list_select_related = ["offer", "organisation"]
@@ -80,4 +102,62 @@ class ApplicationEventAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(InterestProfile)
+class InterestProfileAdmin(admin.ModelAdmin):
+    """Registered here, not in matchmaking, because re-scoring is the exchanges app's task."""
+
+    list_display = ["name", "organisation", "alert", "participants", "updated_at"]
+    list_filter = ["alert", "exchange_types", "organisation__country"]
+    search_fields = ["name", "description", "organisation__name"]
+    autocomplete_fields = ["organisation"]
+    filter_horizontal = ["exchange_types", "themes", "fields_of_education", "languages"]
+    readonly_fields = ["created_at", "updated_at"]
+    list_select_related = ["organisation"]
+    actions = ["rescore"]
+
+    @admin.action(description=_("Re-score the selected profiles"), permissions=["change"])
+    def rescore(self, request, queryset):
+        ids = list(queryset.values_list("pk", flat=True))
+        for pk in ids:
+            tasks.queue_on_commit(tasks.score_profile, pk)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d profile is being scored again.",
+                "%(count)d profiles are being scored again.",
+                len(ids),
+            )
+            % {"count": len(ids)},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(OfferProfileMatch)
+class OfferProfileMatchAdmin(admin.ModelAdmin):
+    """Computed by the scoring tasks: shown, never edited."""
+
+    list_display = ["offer", "profile", "score", "created_at", "alerted_at"]
+    list_filter = ["alerted_at"]
+    search_fields = ["offer__title", "profile__name", "profile__organisation__name"]
+    list_select_related = ["offer", "profile__organisation"]
+    readonly_fields = [f.name for f in OfferProfileMatch._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(OfferInvitation)
+class OfferInvitationAdmin(admin.ModelAdmin):
+    list_display = ["offer", "organisation", "invited_by", "created_at"]
+    search_fields = ["offer__title", "organisation__name"]
+    list_select_related = ["offer", "organisation", "invited_by"]
+    readonly_fields = ["offer", "organisation", "invited_by", "created_at"]
+
+    def has_add_permission(self, request):
         return False

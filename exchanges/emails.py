@@ -1,10 +1,12 @@
 """One function per email of the exchanges app."""
 
 from django.conf import settings
+from django.urls import reverse
 
 from matchmaking import mail
 
 from .models import Application
+from .tokens import unsubscribe_token
 
 
 def application_received(event):
@@ -66,3 +68,93 @@ _BY_STATUS = {
 
 def application_status_changed(event):
     return _BY_STATUS[event.status](event)
+
+
+# Matches: alerts, digests and invitations
+
+
+def _site(path):
+    return settings.SITE_URL + path
+
+
+def unsubscribe_url(profile):
+    return _site(reverse("exchanges:profile_unsubscribe", args=[unsubscribe_token(profile)]))
+
+
+def _unsubscribe_headers(url):
+    # RFC 2369 and RFC 8058: mail clients show an "unsubscribe" button that POSTs to the URL.
+    return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+
+
+def _profile_links(profile):
+    unsubscribe = unsubscribe_url(profile)
+    links = {
+        "profile_url": _site(reverse("exchanges:profile_edit", args=[profile.pk])),
+        "unsubscribe_url": unsubscribe,
+        "recommendations_url": _site(reverse("exchanges:recommendations")),
+    }
+    return links, _unsubscribe_headers(unsubscribe)
+
+
+def offer_alert(*, offer, profile, breakdown):
+    """A newly published offer fits one of the organisation's interest profiles.
+
+    One email per offer and organisation, however many of its profiles the offer fits.
+    """
+    links, headers = _profile_links(profile)
+    return mail.queue(
+        "offer_alert",
+        mail.recipients_of(profile.organisation),
+        {
+            "offer": offer,
+            "host": offer.organisation,
+            "profile": profile,
+            "breakdown": breakdown,
+            "url": _site(offer.get_absolute_url()),
+            **links,
+        },
+        key=f"offer_alert:{offer.pk}:{profile.organisation_id}",
+        headers=headers,
+    )
+
+
+def weekly_digest(*, profile, matches, week):
+    """The week's new offers that fit a profile whose organisation wants a digest.
+
+    ``matches`` is a list of ``(offer, breakdown)``, best first; ``week`` names the ISO week,
+    so that a digest is sent once per profile and week.
+    """
+    links, headers = _profile_links(profile)
+    return mail.queue(
+        "weekly_digest",
+        mail.recipients_of(profile.organisation),
+        {
+            "profile": profile,
+            "items": [
+                {"offer": offer, "host": offer.organisation, "breakdown": breakdown,
+                 "url": _site(offer.get_absolute_url())}
+                for offer, breakdown in matches
+            ],
+            "url": links["recommendations_url"],
+            **links,
+        },
+        key=f"weekly_digest:{profile.pk}:{week}",
+        headers=headers,
+    )
+
+
+def invitation_to_apply(invitation):
+    """A host invites an organisation that may be interested to apply to its offer."""
+    offer = invitation.offer
+    return mail.queue(
+        "invitation_to_apply",
+        mail.recipients_of(invitation.organisation),
+        {
+            "invitation": invitation,
+            "offer": offer,
+            "host": offer.organisation,
+            "organisation": invitation.organisation,
+            "url": _site(offer.get_absolute_url()),
+        },
+        key=f"invitation_to_apply:{invitation.pk}",
+    )

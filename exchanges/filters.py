@@ -62,6 +62,9 @@ class OfferFilter(django_filters.FilterSet):
         widget=forms.CheckboxInput,
         method="only_if_ticked",
     )
+    rsp_members = django_filters.BooleanFilter(
+        label=_("RSP members only"), widget=forms.CheckboxInput, method="members_only"
+    )
     open = django_filters.BooleanFilter(
         label=_("Open for applications"), widget=forms.CheckboxInput, method="open_only"
     )
@@ -100,6 +103,12 @@ class OfferFilter(django_filters.FilterSet):
 
     def only_if_ticked(self, queryset, name, value):
         return queryset.filter(**{name: True}) if value else queryset
+
+    def members_only(self, queryset, name, value):
+        # Membership of the Regional Skills Partnership is Organisation.rsp_member_since.
+        if not value:
+            return queryset
+        return queryset.filter(organisation__rsp_member_since__isnull=False)
 
     def open_only(self, queryset, name, value):
         if not value:

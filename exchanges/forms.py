@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from matchmaking.models import Language, Theme
+from matchmaking.models import InterestProfile, Language, Theme
 from matchmaking.permissions import organisations_for
 
 from .models import Application, Offer
@@ -134,3 +134,71 @@ class WithdrawForm(forms.Form):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class InterestProfileForm(forms.ModelForm):
+    class Meta:
+        model = InterestProfile
+        fields = [
+            "name", "exchange_types", "themes", "fields_of_education", "countries_wanted",
+            "languages", "available_from", "available_until", "participants",
+            "fewer_opportunity_participants", "description", "alert",
+        ]  # fmt: skip
+        widgets = {
+            "exchange_types": forms.CheckboxSelectMultiple,
+            "themes": forms.CheckboxSelectMultiple,
+            "fields_of_education": forms.CheckboxSelectMultiple,
+            "countries_wanted": forms.SelectMultiple(attrs={"size": 8}),
+            "languages": forms.SelectMultiple(attrs={"size": 8}),
+            "available_from": DATE,
+            "available_until": DATE,
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "alert": forms.RadioSelect,
+        }
+        help_texts = {
+            "available_from": _("Optional: the period in which you could travel."),
+            "languages": _("The languages your participants can work in."),
+        }
+
+    error_messages = {
+        "past": _("This date is in the past."),
+    }
+
+    def __init__(self, *args, organisation=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("exchange_types", "themes", "fields_of_education"):
+            field = self.fields[name]
+            field.queryset = field.queryset.filter(is_active=True)
+        self.fields["languages"].queryset = Language.objects.all()
+        self.fields["participants"].widget.attrs.update(min=1)
+        self.fields["fewer_opportunity_participants"].widget.attrs.update(min=0)
+        if organisation is not None and not self.instance.pk:
+            self.initial.setdefault(
+                "languages", list(organisation.languages.values_list("pk", flat=True))
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        until = cleaned.get("available_until")
+        # A window that is over fits no offer; a saved profile may keep its past one.
+        if until and "available_until" in self.changed_data and until < timezone.localdate():
+            self.add_error(
+                "available_until", forms.ValidationError(self.error_messages["past"], code="past")
+            )
+        return cleaned
+
+
+class AlertForm(forms.Form):
+    alert = forms.ChoiceField(
+        label=_("Email alerts"), choices=InterestProfile.Alert.choices, widget=forms.Select
+    )
+
+
+class InviteForm(forms.Form):
+    """Which organisation a host invites to apply: one of those whose profiles match."""
+
+    organisation = forms.ModelChoiceField(queryset=None, label=_("Organisation"))
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations

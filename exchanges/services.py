@@ -10,8 +10,10 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import emails
-from .models import Application, ApplicationEvent, Offer
+from matchmaking.models import InterestProfile
+
+from . import emails, tasks
+from .models import Application, ApplicationEvent, Offer, OfferInvitation
 
 OFFER_FIELDS = (
     "title", "exchange_type", "target_group", "description", "programme", "city",
@@ -54,6 +56,8 @@ def offer_update(*, offer, acting_user, themes, languages, **fields) -> Offer:
     offer.save()
     offer.themes.set(themes)
     offer.languages.set(languages)
+    if offer.status == Offer.Status.PUBLISHED:
+        tasks.queue_on_commit(tasks.score_offer, offer.pk)
     return offer
 
 
@@ -69,6 +73,7 @@ def offer_publish(*, offer, acting_user) -> Offer:
     offer.status = Offer.Status.PUBLISHED
     offer.published_at = offer.published_at or timezone.now()
     offer.save(update_fields=["status", "published_at", "updated_at"])
+    tasks.queue_on_commit(tasks.score_offer, offer.pk)
     return offer
 
 
@@ -78,6 +83,8 @@ def offer_close(*, offer, acting_user) -> Offer:
         raise ValidationError(_("Only a published offer can be closed."), code="state")
     offer.status = Offer.Status.CLOSED
     offer.save(update_fields=["status", "updated_at"])
+    # A closed offer leaves the recommendations; its applications keep their scores.
+    tasks.queue_on_commit(tasks.score_offer, offer.pk, alert=False)
     return offer
 
 
@@ -135,6 +142,7 @@ def application_submit(
     application.save()
     application.languages.set(languages)
     _record(application, acting_user=acting_user)
+    tasks.queue_on_commit(tasks.score_application, application.pk)
     return application
 
 
@@ -181,6 +189,8 @@ def application_accept(*, application, acting_user, message="") -> Application:
     application.status = Application.Status.ACCEPTED
     application.save(update_fields=["status", "updated_at"])
     _record(application, acting_user=acting_user, message=message)
+    # Fewer places are left: the other applications and the profiles are scored again.
+    tasks.queue_on_commit(tasks.score_offer, offer.pk, alert=False)
     return application
 
 
@@ -206,3 +216,102 @@ def application_withdraw(*, application, acting_user, message="") -> Application
     application.save(update_fields=["status", "updated_at"])
     _record(application, acting_user=acting_user, message=message)
     return application
+
+
+# Interest profiles
+
+PROFILE_FIELDS = (
+    "name", "countries_wanted", "available_from", "available_until", "participants",
+    "fewer_opportunity_participants", "description", "alert",
+)  # fmt: skip
+
+
+def _save_profile(profile, *, exchange_types, themes, languages, fields_of_education, fields):
+    for name in PROFILE_FIELDS:
+        if name in fields:
+            setattr(profile, name, fields[name])
+    profile.full_clean()
+    profile.save()
+    profile.exchange_types.set(exchange_types)
+    profile.themes.set(themes)
+    profile.languages.set(languages)
+    profile.fields_of_education.set(fields_of_education)
+    tasks.queue_on_commit(tasks.score_profile, profile.pk)
+    return profile
+
+
+@transaction.atomic
+def interest_profile_create(
+    *, organisation, acting_user, exchange_types, themes, languages, fields_of_education=(),
+    **fields,
+) -> InterestProfile:  # fmt: skip
+    """A new interest profile; the offers that fit it are scored once it is saved."""
+    return _save_profile(
+        InterestProfile(organisation=organisation),
+        exchange_types=exchange_types, themes=themes, languages=languages,
+        fields_of_education=fields_of_education, fields=fields,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def interest_profile_update(
+    *, profile, acting_user, exchange_types, themes, languages, fields_of_education=(), **fields
+) -> InterestProfile:
+    return _save_profile(
+        profile, exchange_types=exchange_types, themes=themes, languages=languages,
+        fields_of_education=fields_of_education, fields=fields,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def interest_profile_delete(*, profile, acting_user) -> None:
+    profile.delete()  # its matches go with it
+
+
+@transaction.atomic
+def interest_profile_set_alert(*, profile, alert) -> InterestProfile:
+    """Change only how the organisation hears of new offers; the scores stay as they are."""
+    profile.alert = alert
+    profile.full_clean(exclude=["organisation"], validate_constraints=False)
+    profile.save(update_fields=["alert", "updated_at"])
+    return profile
+
+
+@transaction.atomic
+def interest_profile_unsubscribe(*, profile) -> InterestProfile:
+    """The one-click unsubscribe of an alert email: no more alerts for this profile."""
+    return interest_profile_set_alert(profile=profile, alert=InterestProfile.Alert.OFF)
+
+
+# Invitations to apply
+
+
+@transaction.atomic
+def offer_invite(*, offer, organisation, acting_user) -> OfferInvitation:
+    """Email an organisation's coordinators an invitation to apply; once per offer."""
+    _refuse_if_suspended(offer.organisation)
+    if organisation.pk == offer.organisation_id:
+        raise ValidationError(_("You cannot invite your own organisation."), code="own_offer")
+    if organisation.is_suspended:
+        raise ValidationError(
+            _("%(name)s is suspended and cannot apply.") % {"name": organisation.name},
+            code="suspended",
+        )
+    if not offer.is_open_for_applications:
+        raise ValidationError(_("This offer does not accept applications."), code="closed")
+    if offer.applications.filter(organisation=organisation).exists():
+        raise ValidationError(
+            _("%(name)s has already applied to this offer.") % {"name": organisation.name},
+            code="applied",
+        )
+    invitation, created = OfferInvitation.objects.get_or_create(
+        offer=offer, organisation=organisation, defaults={"invited_by": acting_user}
+    )
+    if not created:
+        raise ValidationError(
+            _("%(name)s has already been invited to apply to this offer.")
+            % {"name": organisation.name},
+            code="already_invited",
+        )
+    emails.invitation_to_apply(invitation)
+    return invitation

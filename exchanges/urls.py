@@ -15,9 +15,19 @@ urlpatterns = [
     ),
     path("offers/<int:pk>/apply/", views.application_create, name="application_create"),
     path("offers/<int:pk>/applications/", views.offer_applications, name="offer_applications"),
+    path("offers/<int:pk>/invite/", views.offer_invite, name="offer_invite"),
     path("applications/<int:pk>/", views.application_detail, name="application_detail"),
     path("applications/<int:pk>/decide/", views.application_decide, name="application_decide"),
     path(
         "applications/<int:pk>/withdraw/", views.application_withdraw, name="application_withdraw"
+    ),
+    path("recommendations/", views.recommendations, name="recommendations"),
+    path("profiles/", views.profile_list, name="profile_list"),
+    path("profiles/new/", views.profile_create, name="profile_create"),
+    path("profiles/<int:pk>/edit/", views.profile_edit, name="profile_edit"),
+    path("profiles/<int:pk>/delete/", views.profile_delete, name="profile_delete"),
+    path("profiles/<int:pk>/alert/", views.profile_alert, name="profile_alert"),
+    path(
+        "profiles/unsubscribe/<str:token>/", views.profile_unsubscribe, name="profile_unsubscribe"
     ),
 ]

@@ -70,8 +70,11 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "country", "region_name", "city", "is_suspended", "created_at"]
     list_filter = ["is_suspended", "kind", "country"]
     search_fields = ["name", "region_name", "city", "nuts_code", "contact_email"]
+    # Suspension and partnership membership change only through their actions, which keep
+    # their history and tell the organisation.
     readonly_fields = [
-        "is_suspended", "suspension_reason", "suspended_at", "suspended_by", "created_at",
+        "is_suspended", "suspension_reason", "suspended_at", "suspended_by", "rsp_member_since",
+        "created_at",
     ]  # fmt: skip
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["languages"]

@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
-from django.core.validators import RegexValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -298,3 +300,115 @@ class OutboxEmail(models.Model):
 
     def __str__(self):
         return f"{self.template} → {self.recipient}"
+
+
+class InterestProfile(models.Model):
+    """What an organisation looks for as a sending organisation; offers are matched against it.
+
+    The scoring runs in the exchanges app (matchmaking never imports it): its services queue
+    the re-scoring when a profile changes.
+    """
+
+    class Alert(models.TextChoices):
+        IMMEDIATELY = "immediately", _("At once, by email")
+        WEEKLY = "weekly", _("In a weekly digest")
+        OFF = "off", _("Off")
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="interest_profiles",
+        verbose_name=_("organisation"),
+    )
+    name = models.CharField(
+        _("name"), max_length=120, help_text=_("For example: Job shadowing for our advisors.")
+    )
+    exchange_types = models.ManyToManyField(
+        ExchangeType, related_name="interest_profiles", verbose_name=_("exchange types sought")
+    )
+    themes = models.ManyToManyField(
+        Theme, related_name="interest_profiles", verbose_name=_("themes")
+    )
+    fields_of_education = models.ManyToManyField(
+        FieldOfEducation,
+        blank=True,
+        related_name="interest_profiles",
+        verbose_name=_("fields of education"),
+    )
+    countries_wanted = CountryField(
+        _("countries wanted"),
+        multiple=True,
+        blank=True,
+        help_text=_("Leave empty for anywhere."),
+    )
+    languages = models.ManyToManyField(
+        Language, related_name="interest_profiles", verbose_name=_("working languages")
+    )
+    available_from = models.DateField(_("available from"), null=True, blank=True)
+    available_until = models.DateField(_("available until"), null=True, blank=True)
+    participants = models.PositiveSmallIntegerField(
+        _("participants"), default=1, validators=[MinValueValidator(1)]
+    )
+    fewer_opportunity_participants = models.PositiveSmallIntegerField(
+        _("of whom with fewer opportunities"), default=0
+    )
+    description = models.TextField(
+        _("what you are looking for"),
+        max_length=5000,
+        blank=True,
+        help_text=_("In your own words; it is compared with the offers' descriptions."),
+    )
+    alert = models.CharField(
+        _("email alerts"),
+        max_length=16,
+        choices=Alert.choices,
+        default=Alert.IMMEDIATELY,
+        help_text=_("When an offer that fits this profile is published."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["organisation__name", "name", "pk"]
+        verbose_name = _("interest profile")
+        verbose_name_plural = _("interest profiles")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(available_from__isnull=True, available_until__isnull=True)
+                | Q(
+                    available_from__isnull=False,
+                    available_until__isnull=False,
+                    available_until__gte=F("available_from"),
+                ),
+                name="interest_profile_window_complete_and_in_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(participants__gte=1), name="interest_profile_participants_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(fewer_opportunity_participants__lte=F("participants")),
+                name="interest_profile_fewer_opportunities_within_participants",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.organisation})"
+
+    def clean(self):
+        errors = {}
+        start, end = self.available_from, self.available_until
+        if (start is None) != (end is None):
+            missing = "available_until" if end is None else "available_from"
+            errors[missing] = _("Give both ends of the window, or neither.")
+        elif start and end and end < start:
+            errors["available_until"] = _("The end of the window is before its start.")
+        if self.participants and self.fewer_opportunity_participants > self.participants:
+            errors["fewer_opportunity_participants"] = _(
+                "There cannot be more participants with fewer opportunities than participants."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def has_window(self):
+        return self.available_from is not None and self.available_until is not None

@@ -9,6 +9,7 @@ import warnings
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 import xstatic.pkg.bootstrap
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -183,6 +184,15 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+# Publishing happens after a change has committed; an unreachable broker must not hold the
+# request for long (the outbox sweeper sends what could not be queued).
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 1,
+}
 
 # How long a page of the catalogue is.
 OFFERS_PER_PAGE = env.int("OFFERS_PER_PAGE", default=20)
@@ -205,4 +215,28 @@ OUTBOX_RETRY_BASE_SECONDS = env.float("OUTBOX_RETRY_BASE_SECONDS", default=30.0)
 
 CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "matchmaking.tasks.sweep_outbox", "schedule": 60.0},
+    "weekly-match-digests": {
+        "task": "exchanges.tasks.send_weekly_digests",
+        "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
+    },
 }
+
+# Matching (matchmaking/scoring): the weight of each component of a score (they sum to 1),
+# how many matches are kept per offer and per profile, and the score from which a profile's
+# organisation is alerted about a new offer.
+MATCHING_WEIGHTS = {
+    "themes": 0.30,
+    "text": 0.15,
+    "dates": 0.15,
+    "languages": 0.10,
+    "capacity": 0.05,
+    "fewer_opportunities": 0.10,
+    "cross_border": 0.05,
+    "reciprocity": 0.10,
+}
+MATCHING_TOP_K = env.int("MATCHING_TOP_K", default=50)
+MATCHING_ALERT_THRESHOLD = env.float("MATCHING_ALERT_THRESHOLD", default=0.5)
+if not 0 <= MATCHING_ALERT_THRESHOLD <= 1:
+    raise ImproperlyConfigured("MATCHING_ALERT_THRESHOLD must lie between 0 and 1.")
+if MATCHING_TOP_K < 1:
+    raise ImproperlyConfigured("MATCHING_TOP_K must be at least 1.")

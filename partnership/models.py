@@ -1,3 +1,293 @@
-# The Regional Skills Partnership's models (membership applications, promoters, events,
-# indicators) arrive with the partnership issue; the app is installed now so that its
-# URLs and templates have their place in the site.
+"""The Regional Skills Partnership: membership applications, their history, and promoters.
+
+Membership itself is ``Organisation.rsp_member_since`` (matchmaking): the one field that the
+rest of the site reads. The services in this app set and clear it, and every change leaves a
+``MembershipEvent`` that says who did it and why.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from matchmaking.models import Language, Organisation
+
+from .validators import validate_photo
+
+
+class Commitment(models.TextChoices):
+    """What an organisation agrees to when it joins; every one must be ticked."""
+
+    TARGETS = "targets", _(
+        "Work towards the partnership's targets: 20 % of VET learners on a mobility by 2030 "
+        "and 20 % of all mobilities for people with fewer opportunities."
+    )
+    FEWER_OPPORTUNITIES = "fewer_opportunities", _(
+        "Open our exchanges to people with fewer opportunities and support them."
+    )
+    GOOD_PRACTICE = "good_practice", _(
+        "Share our good practices, and the lessons of our exchanges, with the other members."
+    )
+    MONITORING = "monitoring", _(
+        "Record our mobilities in the tool so that the partnership can monitor and evaluate them."
+    )
+    COOPERATION = "cooperation", _(
+        "Build lasting links with regional and local authorities, in particular for "
+        "apprenticeship mobility."
+    )
+    EVENTS = "events", _(
+        "Take part in the partnership's working-group meetings and matchmaking events."
+    )
+
+
+class MembershipApplicationQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(status=MembershipApplication.Status.PENDING)
+
+
+class MembershipApplication(models.Model):
+    """An organisation's request to join the partnership, decided by the secretariat."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="partnership_applications",
+        verbose_name=_("organisation"),
+    )
+    contact_name = models.CharField(_("contact person"), max_length=200)
+    contact_role = models.CharField(_("contact person's role"), max_length=200)
+    contact_email = models.EmailField(_("contact person's email"))
+    motivation = models.TextField(
+        _("motivation"), max_length=3000, validators=[MaxLengthValidator(3000)]
+    )
+    commitments = models.JSONField(_("commitments agreed to"), default=list)
+    logo_consent = models.BooleanField(
+        _("the partnership may show our logo in its communication"), default=False
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    created_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(
+        _("note to the organisation"),
+        max_length=2000,
+        blank=True,
+        validators=[MaxLengthValidator(2000)],
+    )
+
+    objects = MembershipApplicationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("membership application")
+        verbose_name_plural = _("membership applications")
+        permissions = [
+            ("decide_membershipapplication", _("Can approve, reject and end memberships")),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=Q(status="pending"),
+                name="membershipapplication_one_open_per_organisation",
+                violation_error_message=_("This organisation already has an open application."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending") | Q(decided_at__isnull=False),
+                name="membershipapplication_decided_has_a_date",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} ({self.get_status_display()})"
+
+    def clean(self):
+        if sorted(self.commitments or []) != sorted(Commitment.values):
+            raise ValidationError(
+                {"commitments": _("Tick every commitment: a member agrees to all of them.")},
+                code="commitments",
+            )
+
+    @property
+    def commitment_labels(self):
+        labels = dict(Commitment.choices)
+        return [labels.get(value, value) for value in self.commitments]
+
+
+class MembershipEvent(models.Model):
+    """One step of an organisation's life in the partnership: who did it, when, and why."""
+
+    class Kind(models.TextChoices):
+        APPLIED = "applied", _("Applied")
+        WITHDRAWN = "withdrawn", _("Withdrew the application")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        LEFT = "left", _("Left the partnership")
+        ENDED = "ended", _("Membership ended by the secretariat")
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="partnership_events",
+        verbose_name=_("organisation"),
+    )
+    application = models.ForeignKey(
+        MembershipApplication,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("application"),
+    )
+    kind = models.CharField(_("what happened"), max_length=10, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    note = models.TextField(
+        _("note"), max_length=2000, blank=True, validators=[MaxLengthValidator(2000)]
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("partnership history entry")
+        verbose_name_plural = _("partnership history")
+
+    def __str__(self):
+        return f"{self.organisation}: {self.get_kind_display()}"
+
+
+class PartnershipMember(Organisation):
+    """The organisations in the partnership, as the secretariat sees them in the admin."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("partnership member")
+        verbose_name_plural = _("partnership members")
+
+
+class PromoterQuerySet(models.QuerySet):
+    def public(self):
+        """Approved promoters of organisations that are members in good standing."""
+        return self.filter(
+            status=Promoter.Status.APPROVED,
+            organisation__rsp_member_since__isnull=False,
+            organisation__is_suspended=False,
+        )
+
+
+class Promoter(models.Model):
+    """A learning-mobility promoter nominated by a member and approved by the secretariat."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    name = models.CharField(_("name"), max_length=200)
+    role = models.CharField(_("role"), max_length=200)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="promoters",
+        verbose_name=_("organisation"),
+    )
+    languages = models.ManyToManyField(
+        Language, related_name="promoters", verbose_name=_("languages")
+    )
+    bio = models.TextField(
+        _("short bio"), max_length=1000, validators=[MaxLengthValidator(1000)]
+    )
+    photo = models.ImageField(
+        _("photo"),
+        upload_to="promoters/",
+        blank=True,
+        validators=[validate_photo],
+        help_text=_("PNG or JPEG, at most 2 MB; only with the person's consent."),
+    )
+    photo_consent = models.BooleanField(
+        _("the person agrees that their photo is shown"), default=False
+    )
+    contact_email = models.EmailField(
+        _("contact email"), help_text=_("Never shown: visitors write through a form.")
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    nominated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("nominated by"),
+    )
+    created_at = models.DateTimeField(_("nominated at"), default=timezone.now)
+    # A nomination is decided once; these fields are its history.
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(
+        _("note to the organisation"),
+        max_length=2000,
+        blank=True,
+        validators=[MaxLengthValidator(2000)],
+    )
+
+    objects = PromoterQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("promoter")
+        verbose_name_plural = _("promoters")
+        permissions = [("decide_promoter", _("Can approve and reject promoters"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(photo="") | Q(photo_consent=True),
+                name="promoter_photo_only_with_consent",
+                violation_error_message=_("A photo is shown only with the person's consent."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending") | Q(decided_at__isnull=False),
+                name="promoter_decided_has_a_date",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.organisation})"

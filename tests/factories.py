@@ -149,3 +149,107 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     def languages(obj, create, extracted, **kwargs):
         if create:
             _set_many(obj.languages, extracted, lambda: [language("en")])
+
+
+# The Regional Skills Partnership (partnership app) -----------------------------------------
+
+from partnership.models import Commitment, MembershipApplication, Promoter  # noqa: E402
+
+
+class MembershipApplicationFactory(factory.django.DjangoModelFactory):
+    """A pending application to join the partnership, every commitment ticked, logo consented."""
+
+    class Meta:
+        model = MembershipApplication
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    contact_name = "Nicholas Waller"
+    contact_role = "International coordinator"
+    contact_email = "nicholas.waller@example.org"
+    motivation = "We host job shadowing and want to reach more regions with it."
+    commitments = factory.LazyFunction(lambda: list(Commitment.values))
+    logo_consent = True
+
+
+class PromoterFactory(factory.django.DjangoModelFactory):
+    """An approved promoter without a photo; languages default to English."""
+
+    class Meta:
+        model = Promoter
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Promoter {n}")
+    role = "International coordinator"
+    organisation = factory.SubFactory(
+        OrganisationFactory, rsp_member_since=factory.LazyFunction(timezone.localdate)
+    )
+    bio = "Helps colleagues in the region to prepare their first job shadowing abroad."
+    contact_email = factory.Sequence(lambda n: f"promoter{n}@example.org")
+    status = Promoter.Status.APPROVED
+    decided_at = factory.LazyAttribute(
+        lambda p: None if p.status == Promoter.Status.PENDING else timezone.now()
+    )
+
+    @factory.post_generation
+    def languages(obj, create, extracted, **kwargs):
+        if create:
+            _set_many(obj.languages, extracted, lambda: [language("en")])
+
+
+# Matching: interest profiles, matches, invitations (exchanges app) --------------------------
+
+from exchanges.models import OfferProfileMatch  # noqa: E402
+from matchmaking.models import InterestProfile  # noqa: E402
+
+
+class InterestProfileFactory(factory.django.DjangoModelFactory):
+    """A profile seeking job shadowing on inclusion in English, any time, anywhere; alerts at
+    once. The defaults fit OfferFactory's offer."""
+
+    class Meta:
+        model = InterestProfile
+        skip_postgeneration_save = True
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Job shadowing for our advisors {n}")
+    participants = 2
+    fewer_opportunity_participants = 0
+    description = "We want to see how others re-engage young people who left school early."
+    alert = InterestProfile.Alert.IMMEDIATELY
+
+    @factory.post_generation
+    def exchange_types(obj, create, extracted, **kwargs):
+        if create:
+            _set_many(obj.exchange_types, extracted, lambda: [exchange_type("job-shadowing")])
+
+    @factory.post_generation
+    def themes(obj, create, extracted, **kwargs):
+        if create:
+            _set_many(obj.themes, extracted, lambda: [theme("inclusion")])
+
+    @factory.post_generation
+    def languages(obj, create, extracted, **kwargs):
+        if create:
+            _set_many(obj.languages, extracted, lambda: [language("en")])
+
+
+class OfferProfileMatchFactory(factory.django.DjangoModelFactory):
+    """A stored match as the scoring task leaves it: a score and a breakdown in words' terms."""
+
+    class Meta:
+        model = OfferProfileMatch
+
+    offer = factory.SubFactory(OfferFactory)
+    profile = factory.SubFactory(InterestProfileFactory)
+    score = 0.7
+    breakdown = factory.LazyAttribute(
+        lambda m: {
+            "total": m.score,
+            "exclusion": "NONE",
+            "components": {"themes": 1.0, "text": 0.0},
+            "shared_themes": ["Inclusion"],
+            "shared_languages": ["English"],
+            "date_overlap_days": 0,
+            "seeker_window_days": 0,
+        }
+    )

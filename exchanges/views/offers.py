@@ -1,3 +1,5 @@
+"""Offers and applications: the catalogue, an offer, posting, applying and deciding."""
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,10 +13,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from matchmaking.forms import apply_validation_error
 from matchmaking.permissions import active_organisation, membership_for, organisations_for
 
-from . import selectors, services
-from .filters import OfferFilter
-from .forms import ApplicationForm, DecisionForm, OfferForm, WithdrawForm
-from .models import Offer
+from .. import selectors, services
+from ..filters import OfferFilter
+from ..forms import ApplicationForm, DecisionForm, OfferForm, WithdrawForm
+from ..models import Offer
 
 
 @require_GET
@@ -50,6 +52,8 @@ def offer_detail(request, pk):
             "is_host": is_host,
             "own_application": own_application,
             "places_left": offer.capacity - offer.places_taken,
+            # Only the host sees who may be interested in its offer.
+            "interested": selectors.interested_organisations(offer) if is_host else None,
         },
     )
 
@@ -184,7 +188,7 @@ def offer_applications(request, pk):
         "exchanges/offer_applications.html",
         {
             "offer": offer,
-            "applications": selectors.applications_for_offer(offer),
+            "applications": selectors.applications_ranked_for(offer),
             "places_left": services.capacity_left(offer),
         },
     )

@@ -10,9 +10,11 @@ from pathlib import Path
 import axe_playwright_python
 import pytest
 
+from exchanges import matching
 from exchanges.models import Application, Offer
+from exchanges.tokens import unsubscribe_token
 from tests.browser.helpers import force_sign_in
-from tests.factories import ApplicationFactory, OfferFactory
+from tests.factories import ApplicationFactory, InterestProfileFactory, OfferFactory
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -135,5 +137,38 @@ def test_pages_of_a_signed_in_coordinator_have_no_serious_accessibility_violatio
         [
             f"/offers/{offer.pk}/apply/",
             application.get_absolute_url(),  # with the withdraw form
+        ],
+    )
+
+
+def test_matching_pages_have_no_serious_accessibility_violations(
+    live_server, page, new_context, catalogue, host_coordinator, applicant_org,
+    applicant_coordinator,
+):  # fmt: skip
+    offer = catalogue["offer"]
+    profile = InterestProfileFactory(organisation=applicant_org, name="NEET re-engagement")
+    InterestProfileFactory(organisation=applicant_org, name="Study visits")
+    matching.score_offer(offer.pk, alert=False)
+    force_sign_in(page.context, live_server.url, host_coordinator)
+    _assert_accessible(
+        page,
+        live_server.url,
+        [
+            offer.get_absolute_url(),  # with "Organisations that may be interested"
+            f"/offers/{offer.pk}/applications/",  # ranked, with the reasons
+        ],
+    )
+
+    applicant_page = new_context().new_page()
+    force_sign_in(applicant_page.context, live_server.url, applicant_coordinator)
+    _assert_accessible(
+        applicant_page,
+        live_server.url,
+        [
+            "/recommendations/",
+            "/profiles/",
+            "/profiles/new/",
+            f"/profiles/{profile.pk}/edit/",
+            f"/profiles/unsubscribe/{unsubscribe_token(profile)}/",
         ],
     )

@@ -11,8 +11,9 @@ from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 
-from exchanges.models import Application, ApplicationEvent, Offer
-from matchmaking.models import Membership, Organisation, User
+from exchanges import explanations, selectors
+from exchanges.models import Application, ApplicationEvent, Offer, OfferProfileMatch
+from matchmaking.models import InterestProfile, Membership, Organisation, User
 from matchmaking.vocabularies import EXCHANGE_TYPES
 
 DEMO_PASSWORD = "demo-pass-2026"
@@ -35,8 +36,12 @@ def counts():
     return {
         model.__name__: model.objects.count()
         for model in (Organisation, User, Membership, EmailAddress, Offer, Application,
-                      ApplicationEvent)
+                      ApplicationEvent, InterestProfile, OfferProfileMatch)
     } | {
+        "profiles": sorted(InterestProfile.objects.values_list(
+            "organisation__name", "name", "updated_at")),
+        "matches": sorted(OfferProfileMatch.objects.values_list(
+            "offer_id", "profile_id", "created_at")),
         "offer statuses": sorted(Offer.objects.values_list("status", flat=True)),
         "application statuses": sorted(Application.objects.values_list("status", flat=True)),
     }
@@ -217,3 +222,48 @@ def test_demo_roles(seeded):
     assert superuser.is_superuser and superuser.is_staff
     assert not User.objects.filter(is_staff=True).exclude(
         email__in=["secretariat@demo.earlall.eu", "superuser@demo.earlall.eu"]).exists()
+
+
+@pytest.mark.django_db
+def test_vestland_keeps_an_interest_profile_like_the_seeds_story(seeded):
+    profile = InterestProfile.objects.get(organisation__name="Vestland County Council")
+    assert set(profile.exchange_types.values_list("slug", flat=True)) == {
+        "job-shadowing", "study-visit"}
+    assert set(profile.themes.values_list("slug", flat=True)) == {
+        "inclusion", "neet-re-engagement", "inter-agency-cooperation",
+        "motivational-interviewing", "guidance-counselling"}
+    assert set(profile.languages.values_list("code", flat=True)) == {"en", "no", "sv"}
+    assert (profile.participants, profile.fewer_opportunity_participants) == (3, 1)
+    assert profile.alert == InterestProfile.Alert.IMMEDIATELY
+    open_boras = Offer.objects.open_for_applications().get(organisation__name="Borås Stad")
+    assert profile.available_from <= open_boras.available_from
+    assert open_boras.available_until <= profile.available_until
+    assert InterestProfile.objects.exclude(organisation=profile.organisation).count() >= 3
+
+
+@pytest.mark.django_db
+def test_vestland_is_recommended_borås_open_offer_first_with_reasons(seeded):
+    vestland = Organisation.objects.get(name="Vestland County Council")
+
+    recommended = selectors.recommendations_for(vestland)
+
+    assert recommended[0].offer.organisation.name == "Borås Stad"
+    assert recommended[0].offer.is_open_for_applications
+    said = explanations.sentence(recommended[0].breakdown)
+    assert said.startswith("Shared themes: Inclusion, NEET re-engagement, ")
+    assert "you have worked together before" in said
+    assert all(explanations.reasons(match.breakdown) for match in recommended)
+
+
+@pytest.mark.django_db
+def test_borås_sees_its_open_offers_applications_ranked_with_reasons(seeded):
+    offer = Offer.objects.open_for_applications().get(organisation__name="Borås Stad")
+
+    ranked = list(selectors.applications_ranked_for(offer))
+
+    assert len(ranked) == 3
+    undecided = [a.score for a in ranked if a.is_undecided]
+    assert undecided == sorted(undecided, reverse=True) and undecided[-1] > 0
+    for application in ranked:
+        assert explanations.reasons(application.score_breakdown, viewer="host")
+    assert not Application.objects.filter(scored_at__isnull=True).exists()

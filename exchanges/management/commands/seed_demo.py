@@ -16,17 +16,28 @@ from collections import Counter
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Case, Count, Sum, Value, When
 from django.utils import timezone
 
-from exchanges.models import Application, ApplicationEvent, Offer
-from matchmaking.models import ExchangeType, Language, Membership, Organisation, Theme, User
+from exchanges import matching
+from exchanges.models import Application, ApplicationEvent, Offer, OfferProfileMatch
+from matchmaking.models import (
+    ExchangeType,
+    InterestProfile,
+    Language,
+    Membership,
+    Organisation,
+    Theme,
+    User,
+)
 from matchmaking.vocabularies import EXCHANGE_TYPES
 
 from ._demo_organisations import ORGANISATIONS
 from ._demo_plan import (
+    DAY,
     DEMO_USERS,
     ORGANISATIONS_WITH_DEMO_ADMIN,
     USER_LANGUAGE,
@@ -35,6 +46,7 @@ from ._demo_plan import (
     organisation_slug,
     primary_email,
 )
+from ._demo_profiles import PROFILES
 
 DEMO_PASSWORD = "demo-pass-2026"
 # A fixed salt gives the same hash on every run: hashed once, compared as a string.
@@ -86,7 +98,15 @@ class Command(BaseCommand):
             self.users = self.seed_users()
             for plan in plans:
                 self.seed_offer(plan)
+            for data in PROFILES:
+                self.seed_profile(data)
+            # The worker would score on its own after each change; the demo is written
+            # directly, so it is scored here, in-process, once everything is in place.
+            matching.rescore_all()
         self.print_summary(time.monotonic() - started)
+        # The partnership's demo (members, promoters) belongs to the partnership app, which
+        # this app must not import; call_command finds the command by its name.
+        call_command("seed_partnership", stdout=self.stdout, stderr=self.stderr)
 
     def check_plan(self, plans):
         missing = {slug for slug, _name in EXCHANGE_TYPES} - {
@@ -239,6 +259,30 @@ class Command(BaseCommand):
             })
         set_timestamps(application, created_at=events[0][3], updated_at=events[-1][3])
 
+    # Interest profiles ---------------------------------------------------------------------
+
+    def seed_profile(self, data):
+        today = timezone.localdate()
+        window = data["window"]
+        profile, _created = upsert(
+            InterestProfile,
+            {"organisation": self.organisations[data["organisation"]], "name": data["name"]},
+            {
+                "countries_wanted": sorted(data["countries"]),  # stored sorted
+                "available_from": today + window[0] * DAY if window else None,
+                "available_until": today + window[1] * DAY if window else None,
+                "participants": data["participants"],
+                "fewer_opportunity_participants": data["fewer_opportunity_participants"],
+                "description": data["description"],
+                "alert": data["alert"],
+            },
+        )
+        profile.exchange_types.set(
+            self.pick(self.exchange_types, data["exchange_types"], "exchange type"))
+        profile.themes.set(self.pick(self.themes, data["themes"], "theme"))
+        profile.languages.set(self.pick(self.languages, data["languages"], "language"))
+        return profile
+
     # Summary ------------------------------------------------------------------------------
 
     def print_summary(self, seconds):
@@ -254,6 +298,9 @@ class Command(BaseCommand):
                   + ", ".join(f"{offers[s]} {s}" for s in Offer.Status.values) + ")")
         out.write(f"Applications: {sum(applications.values())} ("
                   + ", ".join(f"{applications[s]} {s}" for s in Application.Status.values) + ")")
+        out.write(f"Interest profiles: {InterestProfile.objects.count()}; matches: "
+                  f"{OfferProfileMatch.objects.count()}; applications scored: "
+                  f"{Application.objects.filter(scored_at__isnull=False).count()}")
         out.write(f"Demo logins, password {DEMO_PASSWORD!r}:")
         for email, _first, _last, about, *_rest in DEMO_USERS:
             out.write(f"  {email:<30} {about}")

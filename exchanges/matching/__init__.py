@@ -1,0 +1,16 @@
+"""Matching offers with interest profiles and applications, on top of matchmaking.scoring.
+
+The engine (``matchmaking.scoring``) is plain arrays in, scores out. This package is the
+Django side: ``loaders`` turns querysets into the engine's arrays with a fixed number of
+queries, ``breakdowns`` turns the engine's explanation into the JSON that is stored and said
+in words by ``exchanges.explanations``, ``scoring`` runs and stores, ``alerts`` tells the
+organisations. The Celery tasks (``exchanges.tasks``) call the functions exported here.
+"""
+
+from .alerts import send_weekly_digests
+from .scoring import rescore_all, score_application, score_offer, score_profile, weights
+
+__all__ = [
+    "rescore_all", "score_application", "score_offer", "score_profile", "send_weekly_digests",
+    "weights",
+]  # fmt: skip

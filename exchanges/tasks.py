@@ -1,0 +1,61 @@
+"""Celery tasks of the exchanges app: scoring matches and sending the alerts they cause.
+
+Each task takes ids, loads what it needs and calls ``exchanges.matching``; running one twice
+stores the same scores and sends no email twice (alerts are claimed on the match rows and
+keyed in the outbox). A task whose object was deleted meanwhile does nothing.
+"""
+
+import logging
+
+from celery import shared_task
+from django.db import transaction
+from kombu.exceptions import OperationalError
+
+from . import matching
+
+logger = logging.getLogger(__name__)
+
+
+def queue_on_commit(task, *args, **kwargs):
+    """Ask the worker to run a scoring task once the current transaction commits.
+
+    A broker that is down costs only a stale score, which ``manage.py rescore_matches``
+    repairs; the change that asked for it is kept.
+    """
+
+    def send():
+        try:
+            task.delay(*args, **kwargs)
+        except OperationalError:
+            logger.warning("Could not queue %s%r; re-score later.", task.name, args)
+
+    transaction.on_commit(send)
+
+
+@shared_task(ignore_result=True)
+def score_offer(offer_id, alert=True):
+    """An offer against every interest profile and its own applications; alerts if asked."""
+    return matching.score_offer(offer_id, alert=alert)
+
+
+@shared_task(ignore_result=True)
+def score_profile(profile_id):
+    """An interest profile against every open offer."""
+    return matching.score_profile(profile_id)
+
+
+@shared_task(ignore_result=True)
+def score_application(application_id):
+    return matching.score_application(application_id)
+
+
+@shared_task(ignore_result=True)
+def rescore_all():
+    """Every open offer against every profile, and every application (admin, command)."""
+    return matching.rescore_all()
+
+
+@shared_task(ignore_result=True)
+def send_weekly_digests():
+    """Periodic (beat, Monday 07:00): the week's new matches for weekly-digest profiles."""
+    return matching.send_weekly_digests()

@@ -1,0 +1,526 @@
+"""Scores every (offer, seeker) pair with a few array operations.
+
+Hard constraints exclude a pair; ``Exclusion`` names the reason, the first that applies in
+this order:
+
+1. EXCHANGE_TYPE — the seeker does not look for the offer's exchange type.
+2. DATES — both have a date window and they share no day.
+3. LANGUAGE — both list working languages and none is common.
+4. CAPACITY — the seeker brings more participants than the offer has places left.
+5. COUNTRY — the seeker lists countries and the offer's is not among them.
+6. SAME_ORGANISATION — the offer is the seeker organisation's own.
+
+Components, each in [0, 1] (computed for excluded pairs too, which always total 0):
+
+- themes: Jaccard index of the two theme sets, |common| / |either|; 0 when neither has one.
+  Adding a theme to both sides never lowers it.
+- text: cosine similarity of the TF-IDF vectors of the texts (see ``text``).
+- dates: days of overlap / days in the seeker's window; 1 when the seeker has no window.
+- languages: |common| / |seeker's languages|; 1 when either side lists none (no constraint).
+- capacity: 1 when the participants fit with places to spare, 0.8 when they would take the
+  last places (``LAST_PLACES``), 0 when they do not fit.
+- fewer_opportunities: the seeker brings participants with fewer opportunities: 1 when the
+  offer supports them, 0 when it does not; the seeker brings none: 0.5.
+- cross_border: 1 when the two organisations are in different countries.
+- reciprocity: 1 when the organisations were partners in an exchange before (either way), or
+  the seeker organisation hosts an exchange type the host organisation seeks.
+
+total = Σ wᵢ·cᵢ / Σ wᵢ (float32, summed in the order of ``COMPONENTS``), 0 when excluded.
+
+Every result is a function of the inputs alone, bit for bit: set overlaps are exact integer
+counts, a pair's text similarity is summed in bucket order whatever block it is computed in,
+and ties in rankings are broken by id.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import IntEnum
+
+import numpy as np
+from scipy import sparse
+
+from .inputs import Offers, Seekers
+from .text import TextSimilarity
+
+COMPONENTS = (
+    "themes",
+    "text",
+    "dates",
+    "languages",
+    "capacity",
+    "fewer_opportunities",
+    "cross_border",
+    "reciprocity",
+)
+THEMES, TEXT, DATES, LANGUAGES, CAPACITY, FEWER_OPPORTUNITIES, CROSS_BORDER, RECIPROCITY = range(
+    len(COMPONENTS)
+)
+LAST_PLACES = 0.8
+
+# Pairs scored at once by top_matches (and score) when no chunk size is given: about 2 million
+# pairs keep a block's arrays near 150 MB.
+PAIRS_PER_BLOCK = 1 << 21
+
+
+class Exclusion(IntEnum):
+    NONE = 0
+    EXCHANGE_TYPE = 1
+    DATES = 2
+    LANGUAGE = 3
+    CAPACITY = 4
+    COUNTRY = 5
+    SAME_ORGANISATION = 6
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Weights of the components; only their proportions matter (they are divided by their sum)."""
+
+    themes: float = 0.30
+    text: float = 0.15
+    dates: float = 0.15
+    languages: float = 0.10
+    capacity: float = 0.05
+    fewer_opportunities: float = 0.10
+    cross_border: float = 0.05
+    reciprocity: float = 0.10
+
+    def __post_init__(self):
+        for name in COMPONENTS:
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | float | np.floating):
+                raise ValueError(f"weight {name!r} must be a number, not {value!r}")
+            if not np.isfinite(value) or value < 0:
+                raise ValueError(f"weight {name!r} must be finite and >= 0, not {value!r}")
+        if sum(getattr(self, name) for name in COMPONENTS) <= 0:
+            raise ValueError("at least one weight must be > 0")
+
+    @classmethod
+    def from_mapping(cls, mapping: Mapping[str, float]) -> "Weights":
+        """Weights from e.g. a settings dict; missing names keep their default."""
+        unknown = set(mapping) - set(COMPONENTS)
+        if unknown:
+            raise ValueError(f"unknown weights: {sorted(unknown)}; known: {list(COMPONENTS)}")
+        return cls(**mapping)
+
+    def normalised(self) -> np.ndarray:
+        """float32 (len(COMPONENTS),), summing to 1."""
+        values = np.array([getattr(self, name) for name in COMPONENTS], dtype=np.float64)
+        return (values / values.sum()).astype(np.float32)
+
+
+@dataclass(frozen=True, eq=False)
+class ScoreMatrix:
+    total: np.ndarray  # float32 (n, m) in [0, 1], 0 where excluded
+    exclusion: np.ndarray  # int8 (n, m) Exclusion values
+    components: np.ndarray  # float32 (n, m, len(COMPONENTS))
+
+    def component(self, name: str) -> np.ndarray:
+        return self.components[:, :, COMPONENTS.index(name)]
+
+
+@dataclass(frozen=True, eq=False)
+class Ranking:
+    """The best matches of one offer (among seekers) or of one seeker (among offers)."""
+
+    indices: np.ndarray  # int64 (r,) rows of the other side, best first
+    totals: np.ndarray  # float32 (r,)
+    components: np.ndarray  # float32 (r, len(COMPONENTS))
+
+    def __len__(self):
+        return len(self.indices)
+
+
+@dataclass(frozen=True, eq=False)
+class TopMatches:
+    per_offer: list[Ranking]  # one per offer: its best seekers
+    per_seeker: list[Ranking]  # one per seeker: its best offers
+
+
+def score(
+    offers: Offers, seekers: Seekers, weights: Weights, *, past_partners=None
+) -> ScoreMatrix:
+    """Every offer against every seeker.
+
+    ``past_partners``: (k, 2) organisation ids of pairs that had an exchange together, in
+    either direction; None for none.
+    """
+    pairs = _Pairs(offers, seekers, weights, past_partners)
+    n, m = len(offers), len(seekers)
+    total = np.empty((n, m), dtype=np.float32)
+    exclusion = np.empty((n, m), dtype=np.int8)
+    components = np.empty((n, m, len(COMPONENTS)), dtype=np.float32)
+    for lo, hi in _blocks(n, m, None):
+        total[lo:hi], exclusion[lo:hi], planes = pairs.block(lo, hi)
+        components[lo:hi] = np.moveaxis(planes, 0, -1)
+    return ScoreMatrix(total=total, exclusion=exclusion, components=components)
+
+
+def top_matches(
+    offers: Offers,
+    seekers: Seekers,
+    weights: Weights,
+    *,
+    k: int = 50,
+    past_partners=None,
+    chunk_size: int | None = None,
+) -> TopMatches:
+    """The k best non-excluded seekers of each offer and offers of each seeker.
+
+    Best first: higher total, then lower id. Offers are scored ``chunk_size`` at a time (by
+    default as many as make ``PAIRS_PER_BLOCK`` pairs), so memory stays bounded; the result
+    does not depend on the chunk size.
+    """
+    if k < 0:
+        raise ValueError("k must be >= 0")
+    pairs = _Pairs(offers, seekers, weights, past_partners)
+    n, m = len(offers), len(seekers)
+    # A 64-bit key orders the candidates: the total's bits (monotone for floats >= 0) plus one
+    # for a scored pair in the high half, so that every scored pair (even one totalling 0)
+    # reaches _SCORED; the inverse rank of the id in the low half, so the lower id wins a tie.
+    seeker_tiebreak = (m - _ranks(seekers.ids)).astype(np.uint64)
+    offer_tiebreak = (n - _ranks(offers.ids)).astype(np.uint64)[:, np.newaxis]
+
+    per_offer = []
+    seeker_best = _SeekerBest(m, k)
+    for lo, hi in _blocks(n, m, chunk_size):
+        total, exclusion, planes = pairs.block(lo, hi)
+        high = total.view(np.uint32) + (exclusion == Exclusion.NONE)
+        high = high.astype(np.uint64) << np.uint64(32)
+
+        keys = high | seeker_tiebreak
+        top, counts = _best_in_rows(keys, k)
+        for row in range(hi - lo):
+            chosen = top[row, : counts[row]]
+            per_offer.append(
+                Ranking(chosen, total[row, chosen], np.ascontiguousarray(planes[:, row, chosen].T))
+            )
+        seeker_best.add(high | offer_tiebreak[lo:hi], lo, planes)
+    return TopMatches(per_offer=per_offer, per_seeker=seeker_best.rankings())
+
+
+_SCORED = np.uint64(1 << 32)  # keys of scored pairs are >= this
+
+
+def _best_in_rows(keys, k):
+    """Per row, the columns of the k largest keys, largest first, and how many are scored."""
+    size = keys.shape[1]
+    if k == 0:
+        top = np.zeros((keys.shape[0], 0), dtype=np.intp)
+    elif size > k:
+        top = np.argpartition(keys, size - k, axis=1)[:, size - k :]
+    else:
+        top = np.broadcast_to(np.arange(size), keys.shape)
+    order = np.argsort(np.take_along_axis(keys, top, axis=1), axis=1, kind="stable")[:, ::-1]
+    top = np.take_along_axis(top, order, axis=1)
+    counts = (np.take_along_axis(keys, top, axis=1) >= _SCORED).sum(axis=1)
+    return top, counts
+
+
+class _SeekerBest:
+    """The k best offers of every seeker so far, kept in k slots per seeker.
+
+    A block's pair is a candidate only if it beats the seeker's k-th best key (a threshold),
+    which after the first blocks leaves few; the candidates that make it into the k best take
+    the slots of the ones they push out.
+    """
+
+    _EMPTY = np.uint64(1)  # below every scored key, above the padding (0) of ``add``
+
+    def __init__(self, m, k):
+        self.k = k
+        self.keys = np.full((m, k), self._EMPTY, dtype=np.uint64)
+        self.offers = np.zeros((m, k), dtype=np.int64)
+        self.components = np.zeros((m, k, len(COMPONENTS)), dtype=np.float32)
+        self.threshold = np.full(m, _SCORED - np.uint64(1), dtype=np.uint64)
+
+    def add(self, keys, lo, planes):
+        """Offer the block's pairs (``keys``: offers × seekers) as candidates."""
+        if self.k == 0:
+            return
+        candidate = np.ascontiguousarray((keys > self.threshold).T)
+        seeker, row = np.nonzero(candidate)  # seeker-major, so each seeker's run is contiguous
+        if not len(seeker):
+            return
+        candidate_keys = keys[row, seeker]
+        starts = np.flatnonzero(np.diff(seeker, prepend=-1))
+        counts = np.diff(np.append(starts, len(seeker)))
+        affected = seeker[starts]
+        run = np.repeat(np.arange(len(affected)), counts)
+        position = np.arange(len(seeker)) - np.repeat(starts, counts)
+
+        # Per affected seeker: its k slots, then its candidates, padded with 0.
+        k, width = self.k, int(counts.max())
+        pool = np.zeros((len(affected), k + width), dtype=np.uint64)
+        pool[:, :k] = self.keys[affected]
+        pool[run, k + position] = candidate_keys
+        kept = np.zeros(pool.shape, dtype=np.bool_)
+        np.put_along_axis(kept, np.argpartition(pool, width, axis=1)[:, width:], True, axis=1)
+
+        # Row by row, the i-th slot pushed out takes the i-th candidate let in.
+        out_run, out_slot = np.nonzero(~kept[:, :k])
+        in_run, in_position = np.nonzero(kept[:, k:])
+        chosen = starts[in_run] + in_position
+        target = affected[out_run]
+        self.keys[target, out_slot] = candidate_keys[chosen]
+        self.offers[target, out_slot] = row[chosen] + lo
+        self.components[target, out_slot] = planes[:, row[chosen], seeker[chosen]].T
+        self.threshold[affected] = np.maximum(
+            self.keys[affected].min(axis=1), _SCORED - np.uint64(1)
+        )
+
+    def rankings(self):
+        order = np.argsort(self.keys, axis=1, kind="stable")[:, ::-1]
+        keys = np.take_along_axis(self.keys, order, axis=1)
+        offers = np.take_along_axis(self.offers, order, axis=1)
+        components = np.take_along_axis(self.components, order[:, :, np.newaxis], axis=1)
+        totals = ((keys >> np.uint64(32)) - np.uint64(1)).astype(np.uint32).view(np.float32)
+        counts = (keys >= _SCORED).sum(axis=1)
+        return [
+            Ranking(offers[j, :r].copy(), totals[j, :r].copy(), components[j, :r].copy())
+            for j, r in enumerate(counts)
+        ]
+
+
+def weighted_total(components, weights: Weights) -> np.ndarray:
+    """Σ wᵢ·cᵢ / Σ wᵢ along the last axis of ``components`` (…, len(COMPONENTS)), with the
+    same bits as the engine's totals; exclusions are not applied."""
+    values = np.asarray(components, dtype=np.float32)
+    planes = np.moveaxis(values.reshape(-1, len(COMPONENTS)), -1, 0)
+    return _weighted(planes, weights.normalised()).reshape(values.shape[:-1])
+
+
+def _weighted(planes, normalised):
+    # Always summed in the same order, so the same components give the same bits.
+    total = planes[0] * normalised[0]
+    term = np.empty_like(total)
+    for index in range(1, len(COMPONENTS)):
+        total += np.multiply(planes[index], normalised[index], out=term)
+    return np.minimum(total, np.float32(1.0), out=total)
+
+
+def _ranks(ids):
+    ranks = np.empty(len(ids), dtype=np.int64)
+    ranks[np.argsort(ids, kind="stable")] = np.arange(len(ids))
+    return ranks
+
+
+def _blocks(n, m, chunk_size):
+    size = chunk_size if chunk_size is not None else max(1, PAIRS_PER_BLOCK // max(m, 1))
+    if size < 1:
+        raise ValueError("chunk_size must be >= 1")
+    return [(lo, min(lo + size, n)) for lo in range(0, n, size)]
+
+
+class _Pairs:
+    """Everything scoring needs, prepared once; ``block(lo, hi)`` scores offers lo:hi.
+
+    A block is built from whole-array operations on (offers × seekers) arrays; the seekers'
+    side is arranged beforehand so that most of them are row look-ups or broadcasts.
+    """
+
+    # With more offers than this, set overlaps may go through dense (BLAS) products.
+    DENSE_OFFERS = 16
+
+    def __init__(self, offers, seekers, weights, past_partners, *, with_text=True):
+        if not isinstance(weights, Weights):
+            raise TypeError(f"weights must be Weights, not {type(weights).__name__}")
+        _check_compatible(offers, seekers)
+        o, s = offers, seekers
+        self.offers, self.seekers = o, s
+        self.weights = weights.normalised()
+        self.planes = None
+        self.text = None
+        if with_text:
+            if o.term_counts.shape[1] != s.term_counts.shape[1]:
+                raise ValueError("text_counts: offers and seekers differ in number of buckets")
+            self.text = TextSimilarity(
+                o.term_counts, o.document_frequencies, s.term_counts, s.document_frequencies
+            )
+        self.partners = _Partners(o.organisation_ids, s.organisation_ids, past_partners)
+        many = len(o) > self.DENSE_OFFERS
+        self.shared_themes = _Overlap(s.themes, many_offers=many)
+        self.shared_languages = _Overlap(s.languages, many_offers=many)
+        self.shared_types = _Overlap(s.hosts_types, many_offers=many)
+
+        # Row t: which seekers look for exchange type t; row c: which accept country c.
+        self.seeks_type = _by_column(s.exchange_types)
+        self.accepts_country = _by_column(s.countries_wanted)
+        self.accepts_country[:, _set_sizes(s.countries_wanted) == 0] = True
+
+        self.offer_theme_count = _set_sizes(o.themes)[:, np.newaxis]
+        self.seeker_theme_count = _set_sizes(s.themes)
+
+        # A seeker without a window takes any dates: its window spans everything and counts
+        # one day, so that the dates component reaches 1 with any offer.
+        self.first_day = np.where(s.has_window, s.start, -(2**30)).astype(np.int32)
+        self.last_day = np.where(s.has_window, s.end, 2**30).astype(np.int32)
+        window = s.end.astype(np.int64) - s.start + 1
+        self.window_days = np.where(s.has_window, np.maximum(window, 1), 1).astype(np.float32)
+
+        languages = _set_sizes(s.languages)
+        self.language_divisor = np.maximum(languages, 1)
+        self.seeker_without_languages = (languages == 0).astype(np.float32)
+        self.offer_without_languages = _set_sizes(o.languages) == 0
+
+        # Row 0 for an offer without support for fewer opportunities, row 1 with.
+        brings = s.fewer_opportunity_participants > 0
+        self.fewer_opportunities = np.array(
+            [np.where(brings, 0.0, 0.5), np.where(brings, 1.0, 0.5)], dtype=np.float32
+        )
+
+    def block(self, lo, hi):
+        """(total float32, exclusion int8, components float32 (len(COMPONENTS), c, m))."""
+        o, s = self.offers, self.seekers
+        rows = slice(lo, hi)
+        if self.planes is None or self.planes.shape[1] < hi - lo:
+            self.planes = np.empty((len(COMPONENTS), hi - lo, len(s)), dtype=np.float32)
+        # Reused from block to block (fresh memory costs page faults): callers copy out.
+        planes = self.planes[:, : hi - lo]
+
+        type_ok = self.seeks_type[o.exchange_type[rows]]
+        country_ok = self.accepts_country[o.country[rows]]
+
+        shared_themes = self.shared_themes(o.themes[rows])
+        either = self.offer_theme_count[rows] + self.seeker_theme_count - shared_themes
+        np.divide(shared_themes, np.maximum(either, 1, out=either), out=planes[THEMES])
+
+        planes[TEXT] = 0.0 if self.text is None else self.text.block(lo, hi)
+
+        first = np.maximum(o.start[rows, np.newaxis], self.first_day)
+        overlap = np.minimum(o.end[rows, np.newaxis], self.last_day)
+        overlap -= first
+        overlap += 1
+        dates_ok = overlap > 0
+        overlap = overlap.astype(np.float32)
+        np.divide(overlap, self.window_days, out=planes[DATES])
+        np.clip(planes[DATES], 0.0, 1.0, out=planes[DATES])
+
+        shared_languages = self.shared_languages(o.languages[rows])
+        np.divide(shared_languages, self.language_divisor, out=planes[LANGUAGES])
+        planes[LANGUAGES] += self.seeker_without_languages
+        offer_without_languages = self.offer_without_languages[rows]
+        planes[LANGUAGES][offer_without_languages] = 1.0
+        language_ok = (shared_languages > 0) | (self.seeker_without_languages > 0)
+        language_ok[offer_without_languages] = True
+
+        places = o.places_left[rows, np.newaxis]
+        fits = s.participants <= places
+        # 1 with places to spare, LAST_PLACES when taking the last ones (exact in float32:
+        # LAST_PLACES + (1 - LAST_PLACES) rounds to 1).
+        np.multiply(fits, np.float32(LAST_PLACES), out=planes[CAPACITY])
+        planes[CAPACITY] += (s.participants < places) * (np.float32(1) - np.float32(LAST_PLACES))
+
+        supports = o.supports_fewer_opportunities[rows].astype(np.intp)
+        planes[FEWER_OPPORTUNITIES] = self.fewer_opportunities[supports]
+        np.not_equal(o.country[rows, np.newaxis], s.country, out=planes[CROSS_BORDER])
+        reciprocal = self.shared_types(o.host_seeks_types[rows]) > 0
+        np.logical_or(reciprocal, self.partners.block(lo, hi), out=planes[RECIPROCITY])
+
+        # The first reason that applies wins: apply them from the last to the first.
+        exclusion = (o.organisation_ids[rows, np.newaxis] == s.organisation_ids).view(np.int8)
+        exclusion = exclusion * np.int8(Exclusion.SAME_ORGANISATION)
+        for reason, ok in (
+            (Exclusion.COUNTRY, country_ok),
+            (Exclusion.CAPACITY, fits),
+            (Exclusion.LANGUAGE, language_ok),
+            (Exclusion.DATES, dates_ok),
+            (Exclusion.EXCHANGE_TYPE, type_ok),
+        ):
+            exclusion *= ok
+            exclusion += ~ok * np.int8(reason)
+
+        total = _weighted(planes, self.weights)
+        total *= exclusion == Exclusion.NONE
+        return total, exclusion, planes
+
+
+class _Overlap:
+    """|offer set ∩ seeker set| for a block of offers against every seeker, as float32 counts.
+
+    Exact (sums of 0/1 products stay small integers) whichever way it is computed: the sparse
+    seekers against a few dense offers, or, for many offers and a vocabulary small enough to
+    hold the seekers densely, dense against dense (BLAS).
+    """
+
+    DENSE_CELLS = 1 << 25  # 128 MB of float32
+
+    def __init__(self, seeker_sets, *, many_offers):
+        self.dense = many_offers and np.prod(seeker_sets.shape) <= self.DENSE_CELLS
+        self.seekers = seeker_sets.toarray() if self.dense else seeker_sets
+
+    def __call__(self, offer_sets):
+        offers = offer_sets.toarray()
+        if self.dense:
+            return offers @ self.seekers.T
+        return np.ascontiguousarray((self.seekers @ offers.T).T)
+
+
+class _Partners:
+    """Whether two organisations had an exchange together, for blocks of pairs."""
+
+    def __init__(self, offer_organisations, seeker_organisations, past_partners):
+        pairs = np.zeros((0, 2), dtype=np.int64)
+        if past_partners is not None:
+            pairs = np.asarray(past_partners, dtype=np.int64).reshape(-1, 2)
+        self.n_seekers = len(seeker_organisations)
+        self.matrix = None
+        if not len(pairs):
+            return
+        # Number the organisations that have partners 0..p-1; every other one is p.
+        known = np.unique(pairs)
+        p = len(known)
+        a, b = np.searchsorted(known, pairs[:, 0]), np.searchsorted(known, pairs[:, 1])
+        self.matrix = sparse.csr_matrix(
+            (np.ones(2 * len(a), dtype=np.bool_), (np.concatenate([a, b]), np.concatenate([b, a]))),
+            shape=(p + 1, p + 1),
+        )
+        self.offer_rows = _position(known, offer_organisations)
+        self.seeker_columns = _position(known, seeker_organisations)
+
+    def block(self, lo, hi):
+        if self.matrix is None:
+            return np.zeros((hi - lo, self.n_seekers), dtype=np.bool_)
+        return self.matrix[self.offer_rows[lo:hi]].toarray()[:, self.seeker_columns]
+
+
+def _position(known, values):
+    """Index of each value in the sorted ``known``, or len(known) when absent."""
+    if len(values) and 0 <= values.min() and values.max() < 1 << 24 and known[-1] < 1 << 24:
+        # Database ids are small: a look-up table beats a binary search per value.
+        table = np.full(int(max(values.max(), known[-1])) + 1, len(known), dtype=np.int64)
+        table[known[known >= 0]] = np.flatnonzero(known >= 0)
+        return table[values]
+    index = np.searchsorted(known, values).clip(0, max(len(known) - 1, 0))
+    found = known[index] == values
+    return np.where(found, index, len(known))
+
+
+def _by_column(sets):
+    """The transposed 0/1 matrix as bool (columns × rows): row c lists who has c."""
+    table = np.zeros((sets.shape[1], sets.shape[0]), dtype=np.bool_)
+    rows = np.repeat(np.arange(sets.shape[0]), np.diff(sets.indptr))
+    table[sets.indices, rows] = True
+    return table
+
+
+def _set_sizes(sets):
+    return np.diff(sets.indptr).astype(np.float32)
+
+
+def _check_compatible(offers, seekers):
+    def same(name, a, b):
+        if a != b:
+            raise ValueError(f"{name}: offers have {a} columns, seekers {b}")
+
+    same("themes", offers.themes.shape[1], seekers.themes.shape[1])
+    same("languages", offers.languages.shape[1], seekers.languages.shape[1])
+    n_types = seekers.exchange_types.shape[1]
+    same("exchange types", offers.host_seeks_types.shape[1], n_types)
+    same("hosted exchange types", seekers.hosts_types.shape[1], n_types)
+    if len(offers) and offers.exchange_type.max() >= n_types:
+        raise ValueError("exchange_type: an offer's type is beyond the seekers' exchange_types")
+    if len(offers) and offers.country.max() >= seekers.countries_wanted.shape[1]:
+        raise ValueError("country: an offer's country is beyond the seekers' countries_wanted")
+    if len(offers) and min(offers.exchange_type.min(), offers.country.min()) < 0:
+        raise ValueError("exchange_type and country must be >= 0")

@@ -1,0 +1,355 @@
+"""The secretariat's side of the partnership: applications, members and promoters.
+
+Everything here is read-only except through the actions, which call the services. The
+actions need the custom permissions (``decide_membershipapplication``, ``decide_promoter``),
+which the Secretariat group holds; other staff may see the lists but are not offered them.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
+from django_countries import countries
+
+from . import permissions, selectors, services
+from .forms import DecisionNoteForm, EndMembershipForm
+from .models import MembershipApplication, MembershipEvent, PartnershipMember, Promoter
+
+
+def country_filter(field):
+    """A list filter offering only the countries present, by name."""
+
+    class CountryFilter(admin.SimpleListFilter):
+        title = _("country")
+        parameter_name = "country"
+
+        def lookups(self, request, model_admin):
+            queryset = model_admin.get_queryset(request).order_by()
+            codes = queryset.values_list(field, flat=True).distinct()
+            return sorted(((code, countries.name(code)) for code in codes), key=lambda c: c[1])
+
+        def queryset(self, request, queryset):
+            return queryset.filter(**{field: self.value()}) if self.value() else queryset
+
+    return CountryFilter
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows change only through the services (the actions); nobody adds or deletes them here."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One of the secretariat's admin actions: the service it calls and what its page says."""
+
+    action: str
+    service: Callable
+    target: str  # the service's keyword for the object decided on
+    form_class: type
+    title: str
+    intro: str
+    button: str
+    done: str  # with %(count)d
+    nothing: str
+    note_required: bool = False
+
+
+class DecisionActionsMixin:
+    """An action with an intermediate page that asks for a note (or reason), then decides each."""
+
+    decision_template = "admin/partnership/decision.html"
+
+    def run_decision(self, request, queryset, decision):
+        form_kwargs = {"note_required": True} if decision.note_required else {}
+        if "apply" not in request.POST:
+            form = decision.form_class(**form_kwargs)
+        else:
+            form = decision.form_class(request.POST, **form_kwargs)
+            if form.is_valid():
+                self._decide_each(request, queryset, decision, form.cleaned_data)
+                return None
+        if not queryset:
+            self.message_user(request, decision.nothing, messages.WARNING)
+            return None
+        opts = self.model._meta
+        return render(
+            request,
+            self.decision_template,
+            {
+                **self.admin_site.each_context(request),
+                "title": decision.title,
+                "decision": decision,
+                "objects": queryset,
+                "form": form,
+                "opts": opts,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                "cancel_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"),
+            },
+        )
+
+    def _decide_each(self, request, queryset, decision, fields):
+        """One service call (and transaction) per object; a refusal is reported, not fatal."""
+        decided = 0
+        for obj in queryset:
+            try:
+                decision.service(**{decision.target: obj}, acting_user=request.user, **fields)
+            except ValidationError as error:
+                self.message_user(request, f"{obj}: {' '.join(error.messages)}", messages.ERROR)
+            else:
+                decided += 1
+        if decided:
+            self.message_user(request, decision.done % {"count": decided}, messages.SUCCESS)
+
+
+APPROVE_APPLICATIONS = Decision(
+    action="approve",
+    service=services.membership_application_approve,
+    target="application",
+    form_class=DecisionNoteForm,
+    title=_("Approve membership applications"),
+    intro=_(
+        "These organisations become members of the partnership today. Their admins receive an "
+        "email with your note."
+    ),
+    button=_("Approve"),
+    done=ngettext_lazy(
+        "%(count)d application approved; the organisation is a member.",
+        "%(count)d applications approved; the organisations are members.",
+        "count",
+    ),
+    nothing=_("None of the selected applications is pending."),
+)
+REJECT_APPLICATIONS = Decision(
+    action="reject",
+    service=services.membership_application_reject,
+    target="application",
+    form_class=DecisionNoteForm,
+    note_required=True,
+    title=_("Reject membership applications"),
+    intro=_(
+        "The admins of these organisations receive an email with your note, which should say why."
+    ),
+    button=_("Reject"),
+    done=ngettext_lazy(
+        "%(count)d application rejected; the organisation is told why.",
+        "%(count)d applications rejected; the organisations are told why.",
+        "count",
+    ),
+    nothing=_("None of the selected applications is pending."),
+)
+END_MEMBERSHIPS = Decision(
+    action="end_membership",
+    service=services.partnership_end,
+    target="organisation",
+    form_class=EndMembershipForm,
+    title=_("End memberships"),
+    intro=_(
+        "These organisations leave the partnership today. Their admins receive an email with "
+        "your reason."
+    ),
+    button=_("End membership"),
+    done=ngettext_lazy(
+        "%(count)d membership ended; the organisation is told why.",
+        "%(count)d memberships ended; the organisations are told why.",
+        "count",
+    ),
+    nothing=_("Select at least one member."),
+)
+APPROVE_PROMOTERS = Decision(
+    action="approve",
+    service=services.promoter_approve,
+    target="promoter",
+    form_class=DecisionNoteForm,
+    title=_("Approve promoters"),
+    intro=_(
+        "They appear on the public promoters page. The admins of the nominating organisations "
+        "receive an email with your note."
+    ),
+    button=_("Approve"),
+    done=ngettext_lazy(
+        "%(count)d promoter approved.", "%(count)d promoters approved.", "count"
+    ),
+    nothing=_("None of the selected nominations is pending."),
+)
+REJECT_PROMOTERS = Decision(
+    action="reject",
+    service=services.promoter_reject,
+    target="promoter",
+    form_class=DecisionNoteForm,
+    note_required=True,
+    title=_("Reject promoters"),
+    intro=_(
+        "The admins of the nominating organisations receive an email with your note, which "
+        "should say why."
+    ),
+    button=_("Reject"),
+    done=ngettext_lazy(
+        "%(count)d nomination rejected.", "%(count)d nominations rejected.", "count"
+    ),
+    nothing=_("None of the selected nominations is pending."),
+)
+
+
+# Membership applications --------------------------------------------------------------------
+
+
+class ApplicationHistoryInline(admin.TabularInline):
+    model = MembershipEvent
+    fk_name = "application"
+    extra = 0
+    can_delete = False
+    fields = ["at", "kind", "actor", "note"]
+    readonly_fields = fields
+    verbose_name_plural = _("history")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(MembershipApplication)
+class MembershipApplicationAdmin(DecisionActionsMixin, ReadOnlyAdmin):
+    list_display = [
+        "organisation", "status", "country", "kind", "contact_name", "created_at", "decided_at",
+    ]  # fmt: skip
+    list_filter = ["status", country_filter("organisation__country"), "organisation__kind"]
+    search_fields = ["organisation__name", "contact_name", "contact_email"]
+    list_select_related = ["organisation"]
+    date_hierarchy = "created_at"
+    fields = [
+        "organisation", "status", "contact_name", "contact_role", "contact_email",
+        "motivation", "commitments_agreed", "logo_consent", "submitted_by", "created_at",
+        "decided_by", "decided_at", "decision_note",
+    ]  # fmt: skip
+    readonly_fields = fields
+    inlines = [ApplicationHistoryInline]
+    actions = ["approve", "reject"]
+
+    def has_decide_permission(self, request):
+        return permissions.can_decide_memberships(request.user)
+
+    def _pending(self, queryset):
+        return queryset.pending().select_related("organisation")
+
+    @admin.display(description=_("country"), ordering="organisation__country")
+    def country(self, application):
+        return application.organisation.country.name
+
+    @admin.display(description=_("type"), ordering="organisation__kind")
+    def kind(self, application):
+        return application.organisation.get_kind_display()
+
+    @admin.display(description=_("commitments agreed to"))
+    def commitments_agreed(self, application):
+        return " · ".join(str(label) for label in application.commitment_labels)
+
+    @admin.action(description=_("Approve the selected applications"), permissions=["decide"])
+    def approve(self, request, queryset):
+        return self.run_decision(request, self._pending(queryset), APPROVE_APPLICATIONS)
+
+    @admin.action(description=_("Reject the selected applications"), permissions=["decide"])
+    def reject(self, request, queryset):
+        return self.run_decision(request, self._pending(queryset), REJECT_APPLICATIONS)
+
+
+# Members ------------------------------------------------------------------------------------
+
+
+class OrganisationHistoryInline(admin.TabularInline):
+    model = MembershipEvent
+    fk_name = "organisation"
+    extra = 0
+    can_delete = False
+    fields = ["at", "kind", "actor", "note", "application"]
+    readonly_fields = fields
+    verbose_name_plural = _("history in the partnership")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PartnershipMember)
+class PartnershipMemberAdmin(DecisionActionsMixin, ReadOnlyAdmin):
+    list_display = ["name", "country", "kind", "region_name", "rsp_member_since", "shows_logo"]
+    list_filter = [country_filter("country"), "kind"]
+    search_fields = ["name", "region_name", "city"]
+    fields = ["name", "kind", "country", "region_name", "city", "rsp_member_since", "is_suspended"]
+    readonly_fields = fields
+    inlines = [OrganisationHistoryInline]
+    actions = ["end_membership"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .filter(rsp_member_since__isnull=False)
+            .annotate(logo_consent=selectors.logo_consent())
+        )
+
+    def has_decide_permission(self, request):
+        return permissions.can_decide_memberships(request.user)
+
+    @admin.display(description=_("logo shown"), boolean=True, ordering="logo_consent")
+    def shows_logo(self, organisation):
+        return organisation.logo_consent and bool(organisation.logo)
+
+    @admin.action(
+        description=_("End the membership of the selected organisations"), permissions=["decide"]
+    )
+    def end_membership(self, request, queryset):
+        return self.run_decision(request, queryset, END_MEMBERSHIPS)
+
+
+# Promoters ----------------------------------------------------------------------------------
+
+
+@admin.register(Promoter)
+class PromoterAdmin(DecisionActionsMixin, ReadOnlyAdmin):
+    list_display = ["name", "role", "organisation", "status", "photo_consent", "created_at"]
+    list_filter = ["status", country_filter("organisation__country")]
+    search_fields = ["name", "role", "organisation__name"]
+    list_select_related = ["organisation"]
+    fields = [
+        "name", "role", "organisation", "status", "spoken_languages", "bio", "photo",
+        "photo_consent", "contact_email", "nominated_by", "created_at", "decided_by",
+        "decided_at", "decision_note",
+    ]  # fmt: skip
+    readonly_fields = fields
+    actions = ["approve", "reject"]
+
+    def has_decide_permission(self, request):
+        return permissions.can_decide_promoters(request.user)
+
+    @admin.display(description=_("languages"))
+    def spoken_languages(self, promoter):
+        return ", ".join(str(language) for language in promoter.languages.all())
+
+    def _pending(self, queryset):
+        return queryset.filter(status=Promoter.Status.PENDING).select_related("organisation")
+
+    @admin.action(description=_("Approve the selected promoters"), permissions=["decide"])
+    def approve(self, request, queryset):
+        return self.run_decision(request, self._pending(queryset), APPROVE_PROMOTERS)
+
+    @admin.action(description=_("Reject the selected promoters"), permissions=["decide"])
+    def reject(self, request, queryset):
+        return self.run_decision(request, self._pending(queryset), REJECT_PROMOTERS)

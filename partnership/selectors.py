@@ -1,0 +1,68 @@
+"""Reads for the partnership's pages."""
+
+from django.db.models import BooleanField, OuterRef, Prefetch, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from matchmaking.models import Language, Organisation
+
+from .models import MembershipApplication, Promoter
+
+
+def logo_consent():
+    """Whether the organisation's latest approved application consents to showing its logo."""
+    latest = MembershipApplication.objects.filter(
+        organisation=OuterRef("pk"), status=MembershipApplication.Status.APPROVED
+    ).order_by("-decided_at", "-pk")
+    return Coalesce(
+        Subquery(latest.values("logo_consent")[:1]), Value(False), output_field=BooleanField()
+    )
+
+
+def members(*, country=None):
+    """The members in good standing, with ``logo_consent``; one query however many there are."""
+    queryset = Organisation.objects.filter(
+        rsp_member_since__isnull=False, is_suspended=False
+    ).annotate(logo_consent=logo_consent())
+    if country:
+        queryset = queryset.filter(country=country)
+    return queryset.order_by("name", "pk")
+
+
+def member_countries():
+    """The countries the members come from, as codes."""
+    return (
+        Organisation.objects.filter(rsp_member_since__isnull=False, is_suspended=False)
+        .order_by()
+        .values_list("country", flat=True)
+        .distinct()
+    )
+
+
+def member_logos(limit=8):
+    """A few members whose logo the partnership may show, the longest-standing first."""
+    return (
+        members()
+        .filter(logo_consent=True)
+        .exclude(logo="")
+        .order_by("rsp_member_since", "name")[:limit]
+    )
+
+
+def public_promoters():
+    return Promoter.objects.public().select_related("organisation").prefetch_related(
+        Prefetch("languages", queryset=Language.objects.order_by("name"))
+    )
+
+
+def partnership_status_of(organisations):
+    """The user's organisations, each with its open application (or None), in two queries."""
+    organisations = list(organisations.order_by("name"))
+    pending = {
+        application.organisation_id: application
+        for application in MembershipApplication.objects.pending()
+        .filter(organisation__in=[organisation.pk for organisation in organisations])
+        .select_related("submitted_by")
+    }
+    for organisation in organisations:
+        organisation.pending_application = pending.get(organisation.pk)
+    return organisations

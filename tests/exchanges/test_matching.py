@@ -1,0 +1,519 @@
+"""exchanges.matching: loading the engine's arrays, explaining and storing the matches."""
+
+import datetime
+
+import numpy as np
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from exchanges import matching
+from exchanges.matching.breakdowns import breakdowns
+from exchanges.matching.loaders import (
+    Vocabularies,
+    load_applications,
+    load_offers,
+    load_past_partners,
+    load_profiles,
+)
+from exchanges.matching.scoring import weights
+from exchanges.models import Application, Offer, OfferProfileMatch
+from matchmaking.models import InterestProfile
+from matchmaking.scoring import Breakdown, explain, score
+from tests.factories import (
+    ApplicationFactory,
+    InterestProfileFactory,
+    OfferFactory,
+    OrganisationFactory,
+    exchange_type,
+    language,
+    theme,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _days(n):
+    return timezone.localdate() + datetime.timedelta(days=n)
+
+
+def _columns(matrix, row):
+    return sorted(matrix[row].indices.tolist())
+
+
+def _stored(offer=None, profile=None):
+    matches = OfferProfileMatch.objects.all()
+    if offer is not None:
+        matches = matches.filter(offer=offer)
+    if profile is not None:
+        matches = matches.filter(profile=profile)
+    return {(m.offer_id, m.profile_id): round(m.score, 6) for m in matches}
+
+
+# Loaders
+
+
+def test_it_loads_offers_as_the_engines_arrays(host_org, applicant_org):
+    vocabularies = Vocabularies.load()
+    offer = OfferFactory(
+        organisation=host_org, title="Job shadowing in Borås", capacity=4,
+        exchange_type=exchange_type("study-visit"),
+        themes=[theme("inclusion"), theme("neet-re-engagement")],
+        languages=[language("sv"), language("en")],
+        supports_fewer_opportunities=True, fewer_opportunities_support="A mentor.",
+    )  # fmt: skip
+    ApplicationFactory(offer=offer, participants=3, status=Application.Status.ACCEPTED)
+    ApplicationFactory(offer=offer, participants=2, status=Application.Status.SUBMITTED)
+    # What the host looks for itself (reciprocity).
+    InterestProfileFactory(organisation=host_org, exchange_types=[exchange_type("job-shadowing")])
+
+    offers = load_offers(Offer.objects.filter(pk=offer.pk), vocabularies)
+
+    assert offers.ids.tolist() == [offer.pk]
+    assert offers.organisation_ids.tolist() == [host_org.pk]
+    assert offers.exchange_type[0] == vocabularies.exchange_types.index[exchange_type("study-visit").pk]
+    assert _columns(offers.themes, 0) == sorted(
+        vocabularies.themes.index[theme(s).pk] for s in ("inclusion", "neet-re-engagement")
+    )
+    assert _columns(offers.languages, 0) == sorted(
+        vocabularies.languages.index[language(c).pk] for c in ("sv", "en")
+    )
+    assert offers.country[0] == vocabularies.countries.index["SE"]
+    assert (offers.start[0], offers.end[0]) == (
+        offer.available_from.toordinal(), offer.available_until.toordinal()
+    )
+    assert offers.places_left.tolist() == [1]  # only accepted participants take places
+    assert offers.supports_fewer_opportunities.tolist() == [True]
+    assert offers.texts[0].startswith("Job shadowing in Borås\nFollow our counsellors")
+    assert _columns(offers.host_seeks_types, 0) == [
+        vocabularies.exchange_types.index[exchange_type("job-shadowing").pk]
+    ]
+
+
+def test_it_loads_interest_profiles_as_seekers(applicant_org):
+    vocabularies = Vocabularies.load()
+    anywhere = InterestProfileFactory(organisation=applicant_org, name="Anywhere, any time")
+    nordic = InterestProfileFactory(
+        organisation=applicant_org, name="Nordic", countries_wanted=["SE", "DK"],
+        available_from=_days(10), available_until=_days(20), participants=3,
+        fewer_opportunity_participants=1,
+        exchange_types=[exchange_type("job-shadowing"), exchange_type("study-visit")],
+    )  # fmt: skip
+    # The organisation hosts study visits itself.
+    OfferFactory(organisation=applicant_org, exchange_type=exchange_type("study-visit"))
+
+    seekers = load_profiles(InterestProfile.objects.all(), vocabularies)
+
+    assert seekers.ids.tolist() == [anywhere.pk, nordic.pk]
+    assert seekers.countries_wanted[0].nnz == 0
+    assert _columns(seekers.countries_wanted, 1) == sorted(
+        vocabularies.countries.index[code] for code in ("SE", "DK")
+    )
+    assert seekers.has_window.tolist() == [False, True]
+    assert seekers.start[1] == _days(10).toordinal() and seekers.end[1] == _days(20).toordinal()
+    assert seekers.participants.tolist() == [2, 3]
+    assert seekers.fewer_opportunity_participants.tolist() == [0, 1]
+    assert len(_columns(seekers.exchange_types, 1)) == 2
+    assert seekers.country.tolist() == [vocabularies.countries.index["NO"]] * 2
+    assert seekers.texts[1].startswith("Nordic\n")
+    study_visit = vocabularies.exchange_types.index[exchange_type("study-visit").pk]
+    assert _columns(seekers.hosts_types, 0) == _columns(seekers.hosts_types, 1) == [study_visit]
+
+
+def test_an_application_seeks_its_offers_type_and_its_organisations_themes(
+    offer, applicant_org, outsider
+):
+    vocabularies = Vocabularies.load()
+    InterestProfileFactory(organisation=applicant_org, themes=[theme("digital-skills")])
+    with_profile = ApplicationFactory(offer=offer, organisation=applicant_org)
+    without_profile = ApplicationFactory(offer=offer)  # falls back to the offer's themes
+
+    seekers = load_applications(Application.objects.filter(offer=offer), vocabularies)
+
+    assert seekers.ids.tolist() == [with_profile.pk, without_profile.pk]
+    job_shadowing = vocabularies.exchange_types.index[exchange_type("job-shadowing").pk]
+    assert _columns(seekers.exchange_types, 0) == _columns(seekers.exchange_types, 1) == [
+        job_shadowing
+    ]
+    assert _columns(seekers.themes, 0) == [vocabularies.themes.index[theme("digital-skills").pk]]
+    assert _columns(seekers.themes, 1) == [vocabularies.themes.index[theme("inclusion").pk]]
+    assert seekers.has_window.tolist() == [True, True]
+    assert seekers.countries_wanted.nnz == 0
+
+
+def test_past_partners_are_pairs_of_organisations_with_an_accepted_application(
+    offer, applicant_org
+):
+    ApplicationFactory(offer=offer, organisation=applicant_org, status=Application.Status.ACCEPTED)
+    ApplicationFactory(offer=offer, status=Application.Status.DECLINED)
+
+    assert load_past_partners().tolist() == [[applicant_org.pk, offer.organisation_id]]
+
+
+# Query counts: the same whatever the number of rows (loaders read through tables in bulk).
+
+VOCABULARY_QUERIES = 3
+LOADER_QUERIES = 5
+
+
+def _world(size):
+    for _ in range(size):
+        organisation = OrganisationFactory(languages=[language("en"), language("sv")])
+        offer = OfferFactory(
+            organisation=organisation, themes=[theme("inclusion"), theme("green-skills")]
+        )
+        InterestProfileFactory(organisation=organisation, countries_wanted=["SE"])
+        ApplicationFactory(offer=offer, status=Application.Status.ACCEPTED)
+
+
+@pytest.mark.parametrize("size", [2, 9])
+def test_the_loaders_run_a_fixed_number_of_queries(django_assert_num_queries, size):
+    _world(size)
+
+    with django_assert_num_queries(VOCABULARY_QUERIES):
+        vocabularies = Vocabularies.load()
+    with django_assert_num_queries(LOADER_QUERIES):
+        assert len(load_offers(Offer.objects.all(), vocabularies)) == size
+    with django_assert_num_queries(LOADER_QUERIES):
+        assert len(load_profiles(InterestProfile.objects.all(), vocabularies)) == size
+    with django_assert_num_queries(LOADER_QUERIES):
+        assert len(load_applications(Application.objects.all(), vocabularies)) == size
+
+
+# Scoring an offer without alerts: the offer (1), the vocabularies (3), its arrays (5); its
+# applications (5 to load, their states, past partners, one UPDATE); the profiles (5), the
+# pairs kept before, past partners; the storage (savepoint, lock, alerted pairs, a temporary
+# table made, COPYed into, upserted from and dropped, one delete, release).
+SCORE_OFFER_QUERIES = 34
+
+
+@pytest.mark.parametrize("profiles", [2, 12])
+def test_scoring_an_offer_runs_a_fixed_number_of_queries(
+    offer, django_assert_num_queries, profiles
+):
+    for _ in range(profiles):
+        InterestProfileFactory()
+    ApplicationFactory(offer=offer)
+    ApplicationFactory(offer=offer, status=Application.Status.ACCEPTED)
+
+    with django_assert_num_queries(SCORE_OFFER_QUERIES):
+        matching.score_offer(offer.pk, alert=False)
+
+    assert OfferProfileMatch.objects.filter(offer=offer).count() == profiles
+
+
+# Breakdowns
+
+
+@pytest.fixture
+def mixed_world(offer, host_org, applicant_org, outsider):
+    """Offers and profiles with every kind of fact: exclusions, partners, reciprocity."""
+    other = OfferFactory(
+        organisation=applicant_org, exchange_type=exchange_type("study-visit"), capacity=1,
+        themes=[theme("inclusion"), theme("digital-skills")],
+        languages=[language("no"), language("en")], supports_fewer_opportunities=True,
+        fewer_opportunities_support="A mentor.",
+    )  # fmt: skip
+    ApplicationFactory(offer=offer, organisation=applicant_org, status=Application.Status.ACCEPTED)
+    InterestProfileFactory(organisation=applicant_org)
+    InterestProfileFactory(organisation=host_org, exchange_types=[exchange_type("study-visit")])
+    InterestProfileFactory(
+        organisation=outsider.organisations.get(), participants=3, fewer_opportunity_participants=2,
+        available_from=_days(35), available_until=_days(70),
+        themes=[theme("inclusion"), theme("digital-skills")],
+        exchange_types=[exchange_type("job-shadowing"), exchange_type("study-visit")],
+    )  # fmt: skip
+    InterestProfileFactory(languages=[language("de")], countries_wanted=["FR"])
+    return [offer, other]
+
+
+def test_the_stored_breakdowns_are_the_engines_explanations(mixed_world):
+    vocabularies = Vocabularies.load()
+    offers = load_offers(Offer.objects.all(), vocabularies)
+    profiles = load_profiles(InterestProfile.objects.all(), vocabularies)
+    past_partners = load_past_partners()
+    result = score(offers, profiles, weights(), past_partners=past_partners)
+    rows, columns = np.divmod(np.arange(len(offers) * len(profiles)), len(profiles))
+
+    stored = breakdowns(
+        offers, profiles, rows, columns, totals=result.total[rows, columns],
+        exclusions=result.exclusion[rows, columns],
+        components=result.components[rows, columns], past_partners=past_partners,
+        vocabularies=vocabularies,
+    )  # fmt: skip
+
+    assert {b["exclusion"] for b in stored} > {"NONE"}  # excluded pairs are among them
+    assert any(b["past_partners"] for b in stored)
+    assert any(b["host_seeks_what_seeker_hosts"] for b in stored)
+    for i, j, breakdown in zip(rows, columns, stored):
+        expected = explain(offers, i, profiles, j, result, past_partners=past_partners)
+        names = {key: breakdown[key] for key in ("shared_themes", "shared_languages")}
+        engine_part = {k: v for k, v in breakdown.items() if k not in names}
+        assert engine_part == expected.as_dict()
+        assert Breakdown.from_dict(engine_part) == expected
+        assert names["shared_themes"] == [
+            vocabularies.themes.names[k] for k in expected.shared_theme_indices
+        ]
+
+
+# Storage
+
+
+def test_scoring_an_offer_stores_its_fitting_profiles_with_their_breakdown(
+    offer, applicant_org
+):
+    fitting = InterestProfileFactory(organisation=applicant_org)
+    InterestProfileFactory(exchange_types=[exchange_type("study-visit")])  # excluded: type
+    InterestProfileFactory(organisation=offer.organisation)  # excluded: its own
+
+    matching.score_offer(offer.pk, alert=False)
+
+    match = OfferProfileMatch.objects.get()
+    assert match.profile == fitting
+    assert 0 < match.score <= 1
+    assert match.breakdown["exclusion"] == "NONE"
+    assert match.breakdown["shared_themes"] == ["Inclusion"]
+    assert match.breakdown["shared_languages"] == ["English"]
+    assert match.breakdown["total"] == match.score
+
+
+def test_it_keeps_the_top_k_and_every_pair_above_the_alert_threshold(offer, settings):
+    settings.MATCHING_TOP_K = 2
+    strong = [
+        InterestProfileFactory(
+            themes=[theme("inclusion")], description=offer.description,
+            available_from=offer.available_from, available_until=offer.available_until,
+        )
+        for _ in range(3)
+    ]  # fmt: skip
+    weak = [InterestProfileFactory(themes=[theme("green-skills")]) for _ in range(3)]
+    settings.MATCHING_ALERT_THRESHOLD = 0.99  # none above: the top 2 only
+
+    matching.score_offer(offer.pk, alert=False)
+    top_two = set(OfferProfileMatch.objects.values_list("profile_id", flat=True))
+    assert len(top_two) == 2 and top_two < {p.pk for p in strong}
+
+    settings.MATCHING_ALERT_THRESHOLD = 0.0  # everything above: all kept
+    matching.score_offer(offer.pk, alert=False)
+    assert set(OfferProfileMatch.objects.values_list("profile_id", flat=True)) == {
+        p.pk for p in strong + weak
+    }
+
+
+def test_rescoring_an_offer_replaces_its_matches_and_keeps_when_they_first_matched_and_alerts(
+    offer, applicant_org
+):
+    stays = InterestProfileFactory(organisation=applicant_org)
+    leaves = InterestProfileFactory()
+    matching.score_offer(offer.pk, alert=False)
+    earlier = timezone.now() - datetime.timedelta(days=3)
+    OfferProfileMatch.objects.filter(profile=stays).update(created_at=earlier, alerted_at=earlier)
+    leaves.languages.set([language("de")])  # no longer fits
+
+    matching.score_offer(offer.pk, alert=False)
+
+    match = OfferProfileMatch.objects.get()
+    assert match.profile == stays
+    assert (match.created_at, match.alerted_at) == (earlier, earlier)
+
+
+def test_scoring_twice_stores_the_same(offer):
+    for _ in range(3):
+        InterestProfileFactory()
+
+    matching.score_offer(offer.pk, alert=False)
+    first = _stored()
+    matching.score_offer(offer.pk, alert=False)
+
+    assert _stored() == first and len(first) == 3
+
+
+def test_a_closed_offer_keeps_no_profile_matches_but_its_applications_keep_their_scores(
+    offer, host_coordinator
+):
+    InterestProfileFactory()
+    application = ApplicationFactory(offer=offer)
+    matching.score_offer(offer.pk, alert=False)
+    offer.status = Offer.Status.CLOSED
+    offer.save()
+
+    matching.score_offer(offer.pk, alert=False)
+
+    assert not OfferProfileMatch.objects.exists()
+    application.refresh_from_db()
+    assert application.score is not None and application.scored_at is not None
+
+
+def test_scoring_a_profile_replaces_only_its_own_matches(offer, applicant_org):
+    profile = InterestProfileFactory(organisation=applicant_org)
+    other = InterestProfileFactory()
+    second = OfferFactory()
+    OfferFactory(exchange_type=exchange_type("study-visit"))  # does not fit
+    OfferFactory(status=Offer.Status.DRAFT)  # not open
+    matching.score_offer(offer.pk, alert=False)
+
+    matching.score_profile(profile.pk)
+
+    assert set(_stored(profile=profile)) == {(offer.pk, profile.pk), (second.pk, profile.pk)}
+    assert set(_stored(profile=other)) == {(offer.pk, other.pk)}  # untouched
+
+
+def test_a_profile_that_is_rescored_keeps_an_offer_it_was_matched_with(offer, settings):
+    """An offer with better profiles elsewhere stays in the profile's list when re-scored."""
+    profile = InterestProfileFactory()
+    matching.score_profile(profile.pk)
+    settings.MATCHING_TOP_K = 1
+    settings.MATCHING_ALERT_THRESHOLD = 1.0
+    InterestProfileFactory(description=offer.description, themes=[theme("inclusion")])
+
+    matching.score_offer(offer.pk, alert=False)
+
+    assert (offer.pk, profile.pk) in _stored()
+
+
+def test_rescore_all_replaces_every_match_and_keeps_alerts(offer, applicant_org):
+    profile = InterestProfileFactory(organisation=applicant_org)
+    matching.score_offer(offer.pk, alert=False)
+    alerted = timezone.now() - datetime.timedelta(days=1)
+    OfferProfileMatch.objects.update(alerted_at=alerted)
+    stale_offer = OfferFactory()
+    OfferProfileMatch.objects.create(offer=stale_offer, profile=profile, score=0.9, breakdown={})
+    stale_offer.status = Offer.Status.CLOSED
+    stale_offer.save()
+    newcomer = InterestProfileFactory()
+
+    summary = matching.rescore_all()
+
+    assert set(_stored()) == {(offer.pk, profile.pk), (offer.pk, newcomer.pk)}
+    assert OfferProfileMatch.objects.get(profile=profile).alerted_at == alerted
+    assert OfferProfileMatch.objects.get(profile=newcomer).alerted_at is None
+    assert summary == {"offers": 1, "profiles": 2, "matches": 2, "applications": 0}
+
+
+def test_rescore_all_stores_the_same_as_scoring_each_offer_when_everything_fits(offer):
+    OfferFactory(themes=[theme("inclusion"), theme("green-skills")])
+    for _ in range(3):
+        InterestProfileFactory()
+
+    matching.rescore_all()
+    everything = set(_stored())
+    OfferProfileMatch.objects.all().delete()
+    for each in Offer.objects.all():
+        matching.score_offer(each.pk, alert=False)
+
+    assert set(_stored()) == everything and len(everything) == 6
+
+
+def test_profiles_of_suspended_organisations_are_not_matched(offer, applicant_org):
+    InterestProfileFactory(organisation=applicant_org)
+    applicant_org.is_suspended = True
+    applicant_org.save()
+
+    matching.score_offer(offer.pk, alert=False)
+
+    assert not OfferProfileMatch.objects.exists()
+
+
+def test_scoring_something_deleted_meanwhile_does_nothing():
+    assert matching.score_offer(999999) is None
+    assert matching.score_profile(999999) is None
+    assert matching.score_application(999999) is None
+
+
+# Applications
+
+
+def test_each_application_gets_its_score_and_why_even_when_excluded(offer, applicant_org):
+    offer.capacity = 3
+    offer.save()
+    ApplicationFactory(offer=offer, participants=2, status=Application.Status.ACCEPTED)
+    fits = ApplicationFactory(offer=offer, organisation=applicant_org, participants=1)
+    too_many = ApplicationFactory(offer=offer, participants=2)
+    wrong_language = ApplicationFactory(offer=offer, languages=[language("de")])
+
+    matching.score_application(fits.pk)
+
+    for application in (fits, too_many, wrong_language):
+        application.refresh_from_db()
+    assert fits.score > 0 and fits.score_breakdown["exclusion"] == "NONE"
+    assert (too_many.score, too_many.score_breakdown["exclusion"]) == (0.0, "CAPACITY")
+    assert too_many.score_breakdown["capacity"] == [2, 1]
+    assert (wrong_language.score, wrong_language.score_breakdown["exclusion"]) == (
+        0.0, "LANGUAGE"
+    )  # fmt: skip
+
+
+def test_an_accepted_application_is_not_excluded_by_its_own_places_or_history(
+    offer, applicant_org
+):
+    offer.capacity = 2
+    offer.save()
+    accepted = ApplicationFactory(
+        offer=offer, organisation=applicant_org, participants=2,
+        status=Application.Status.ACCEPTED,
+    )  # fmt: skip
+
+    matching.score_offer(offer.pk, alert=False)
+
+    accepted.refresh_from_db()
+    assert accepted.score_breakdown["exclusion"] == "NONE"
+    assert accepted.score_breakdown["capacity"] == [2, 2]
+    assert accepted.score_breakdown["past_partners"] is False
+
+
+def test_an_earlier_exchange_together_makes_them_past_partners(offer, applicant_org):
+    earlier = OfferFactory(organisation=offer.organisation, status=Offer.Status.CLOSED)
+    ApplicationFactory(offer=earlier, organisation=applicant_org, status=Application.Status.ACCEPTED)
+    application = ApplicationFactory(offer=offer, organisation=applicant_org)
+
+    matching.score_application(application.pk)
+
+    application.refresh_from_db()
+    assert application.score_breakdown["past_partners"] is True
+
+
+def test_applications_are_scored_with_one_corpus_per_offer_whoever_asks(offer):
+    first = ApplicationFactory(offer=offer, motivation="Young people who left school early.")
+    ApplicationFactory(offer=offer, motivation="Welding apprentices at a shipyard.")
+
+    matching.score_application(first.pk)
+    by_application = dict(Application.objects.values_list("pk", "score"))
+    matching.score_offer(offer.pk, alert=False)
+
+    assert dict(Application.objects.values_list("pk", "score")) == by_application
+
+
+def test_rescore_all_scores_every_application_with_a_fixed_number_of_queries(offer):
+    closed = OfferFactory(status=Offer.Status.CLOSED)
+    ApplicationFactory(offer=offer)
+    ApplicationFactory(offer=closed, status=Application.Status.ACCEPTED)
+
+    with CaptureQueriesContext(connection) as few:
+        matching.rescore_all()
+    for _ in range(4):
+        ApplicationFactory(offer=OfferFactory())
+    with CaptureQueriesContext(connection) as more:
+        matching.rescore_all()
+
+    assert len(more) == len(few)
+    assert not Application.objects.filter(scored_at__isnull=True).exists()
+
+
+def test_the_insert_path_of_other_databases_stores_the_same(offer, applicant_org, monkeypatch):
+    """PostgreSQL stores with COPY; SQLite (the demo) with an INSERT: the same rows either way."""
+    from exchanges.matching import scoring
+
+    InterestProfileFactory(organisation=applicant_org)
+    InterestProfileFactory()
+    matching.score_offer(offer.pk, alert=False)
+    copied = _stored()
+    alerted = timezone.now() - datetime.timedelta(days=1)
+    OfferProfileMatch.objects.update(alerted_at=alerted)
+    monkeypatch.setattr(scoring, "_can_copy", lambda: False)
+
+    matching.score_offer(offer.pk, alert=False)
+    matching.rescore_all()
+
+    assert _stored() == copied
+    assert set(OfferProfileMatch.objects.values_list("alerted_at", flat=True)) == {alerted}
