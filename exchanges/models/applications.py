@@ -1,0 +1,148 @@
+"""Applications to offers and their status history."""
+
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from matchmaking.models import Language, Organisation
+
+from .offers import Offer
+
+
+class Application(models.Model):
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        SHORTLISTED = "shortlisted", _("Shortlisted")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    UNDECIDED = (Status.SUBMITTED, Status.SHORTLISTED)
+
+    offer = models.ForeignKey(
+        Offer, on_delete=models.CASCADE, related_name="applications", verbose_name=_("offer")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="applications",
+        verbose_name=_("sending organisation"),
+    )
+    motivation = models.TextField(_("motivation"), max_length=5000)
+    participants = models.PositiveSmallIntegerField(
+        _("participants"), validators=[MinValueValidator(1)]
+    )
+    fewer_opportunity_participants = models.PositiveSmallIntegerField(
+        _("of whom with fewer opportunities"), default=0
+    )
+    participant_roles = models.TextField(
+        _("participants' roles"),
+        max_length=2000,
+        help_text=_("For example: two advisors in education, one NAV case worker."),
+    )
+    preferred_start = models.DateField(_("preferred start"))
+    preferred_end = models.DateField(_("preferred end"))
+    languages = models.ManyToManyField(
+        Language, related_name="applications", verbose_name=_("working languages")
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.SUBMITTED, db_index=True
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Written by the scoring task (exchanges.matching), never by a form.
+    score = models.FloatField(_("fit"), null=True, blank=True)
+    score_breakdown = models.JSONField(_("fit in detail"), null=True, blank=True)
+    scored_at = models.DateTimeField(_("scored at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["offer", "organisation"], name="application_unique_offer_organisation"
+            ),
+            models.CheckConstraint(
+                condition=Q(participants__gte=1), name="application_participants_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(fewer_opportunity_participants__lte=F("participants")),
+                name="application_fewer_opportunities_within_participants",
+            ),
+            models.CheckConstraint(
+                condition=Q(preferred_end__gte=F("preferred_start")),
+                name="application_dates_in_order",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} → {self.offer}"
+
+    def get_absolute_url(self):
+        return reverse("exchanges:application_detail", kwargs={"pk": self.pk})
+
+    def clean(self):
+        errors = {}
+        offer = self.offer if self.offer_id else None
+        if self.participants and self.fewer_opportunity_participants > self.participants:
+            errors["fewer_opportunity_participants"] = _(
+                "There cannot be more participants with fewer opportunities than participants."
+            )
+        if offer and self.participants and self.participants > offer.capacity:
+            errors["participants"] = _(
+                "The offer has %(places)s places; apply for at most that many participants."
+            ) % {"places": offer.capacity}
+        if self.preferred_start and self.preferred_end:
+            if self.preferred_end < self.preferred_start:
+                errors["preferred_end"] = _("The end is before the start.")
+            elif offer and (
+                self.preferred_start < offer.available_from
+                or self.preferred_end > offer.available_until
+            ):
+                errors["preferred_start"] = _(
+                    "Choose dates within the offer's window, %(start)s to %(end)s."
+                ) % {
+                    "start": date_format(offer.available_from),
+                    "end": date_format(offer.available_until),
+                }
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_undecided(self):
+        return self.status in self.UNDECIDED
+
+
+class ApplicationEvent(models.Model):
+    """One change of an application's status: who made it, when, and what they said."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
+    status = models.CharField(_("status"), max_length=16, choices=Application.Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    message = models.TextField(_("message"), max_length=5000, blank=True)
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("application history entry")
+        verbose_name_plural = _("application history")
+
+    def __str__(self):
+        return f"{self.application}: {self.get_status_display()}"

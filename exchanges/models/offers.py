@@ -1,0 +1,145 @@
+"""Offers: what a host organisation proposes."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from matchmaking.models import ExchangeType, Language, Organisation, Theme
+
+
+class OfferQuerySet(models.QuerySet):
+    def visible_in_catalogue(self):
+        return self.filter(status=Offer.Status.PUBLISHED, organisation__is_suspended=False)
+
+    def open_for_applications(self, today=None):
+        today = today or timezone.localdate()
+        return self.visible_in_catalogue().filter(application_deadline__gte=today)
+
+
+class Offer(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        CLOSED = "closed", _("Closed")
+        ARCHIVED = "archived", _("Archived")
+
+    class TargetGroup(models.TextChoices):
+        STAFF = "staff", _("Staff")
+        LEARNERS = "learners", _("Learners")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="offers", verbose_name=_("host")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    exchange_type = models.ForeignKey(
+        ExchangeType, on_delete=models.PROTECT, related_name="offers", verbose_name=_("exchange type")
+    )
+    themes = models.ManyToManyField(Theme, related_name="offers", verbose_name=_("themes"))
+    target_group = models.CharField(_("target group"), max_length=16, choices=TargetGroup.choices)
+    description = models.TextField(_("description"), max_length=10000)
+    programme = models.TextField(_("programme outline"), max_length=10000, blank=True)
+    city = models.CharField(_("host city"), max_length=120)
+    region_name = models.CharField(_("host region"), max_length=120)
+    languages = models.ManyToManyField(
+        Language, related_name="offers", verbose_name=_("working languages")
+    )
+    available_from = models.DateField(_("available from"))
+    available_until = models.DateField(_("available until"))
+    fixed_dates = models.BooleanField(
+        _("fixed dates"),
+        default=False,
+        help_text=_("Tick if the exchange takes place exactly on these dates."),
+    )
+    duration_days = models.DecimalField(
+        _("duration in days"),
+        max_digits=5,
+        decimal_places=1,
+        validators=[MinValueValidator(Decimal("0.5"))],
+        help_text=_('Decimals are allowed, e.g. "1.5".'),
+    )
+    capacity = models.PositiveSmallIntegerField(
+        _("places"), validators=[MinValueValidator(1)], help_text=_("How many participants you can host.")
+    )
+    application_deadline = models.DateField(_("application deadline"))
+    supports_fewer_opportunities = models.BooleanField(
+        _("supports participants with fewer opportunities"), default=False
+    )
+    fewer_opportunities_support = models.TextField(
+        _("support offered"),
+        max_length=2000,
+        blank=True,
+        help_text=_("For example an accessible venue, a mentor, adapted materials."),
+    )
+    practical_information = models.TextField(
+        _("practical information"), max_length=5000, blank=True,
+        help_text=_("Arrival, meeting point, accommodation."),
+    )
+    costs_note = models.TextField(_("costs and funding"), max_length=2000, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = OfferQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-created_at"]
+        verbose_name = _("offer")
+        verbose_name_plural = _("offers")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(available_until__gte=F("available_from")),
+                name="offer_window_in_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(application_deadline__lte=F("available_until")),
+                name="offer_deadline_within_window",
+            ),
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="offer_capacity_positive"),
+            models.CheckConstraint(
+                condition=Q(duration_days__gt=0), name="offer_duration_positive"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "application_deadline"])]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("exchanges:offer_detail", kwargs={"pk": self.pk})
+
+    def clean(self):
+        errors = {}
+        if self.available_from and self.available_until:
+            if self.available_until < self.available_from:
+                errors["available_until"] = _("The end of the window is before its start.")
+            elif self.application_deadline and self.application_deadline > self.available_until:
+                errors["application_deadline"] = _(
+                    "The application deadline is after the end of the window."
+                )
+        if self.supports_fewer_opportunities and not self.fewer_opportunities_support.strip():
+            errors["fewer_opportunities_support"] = _(
+                "Say what support you offer to participants with fewer opportunities."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_open_for_applications(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and not self.organisation.is_suspended
+            and self.application_deadline >= timezone.localdate()
+        )

@@ -1,0 +1,38 @@
+"""Every change to offers, applications and interest profiles goes through these functions.
+
+They validate, write inside one transaction, record who acted, and write the emails to the
+outbox in that same transaction; tasks are queued with ``transaction.on_commit``.
+"""
+
+from .applications import (
+    application_accept,
+    application_decline,
+    application_shortlist,
+    application_submit,
+    application_withdraw,
+    capacity_left,
+)
+from .offers import (
+    offer_archive,
+    offer_close,
+    offer_create,
+    offer_duplicate,
+    offer_invite,
+    offer_publish,
+    offer_update,
+)
+from .profiles import (
+    interest_profile_create,
+    interest_profile_delete,
+    interest_profile_set_alert,
+    interest_profile_unsubscribe,
+    interest_profile_update,
+)
+
+__all__ = [
+    "application_accept", "application_decline", "application_shortlist", "application_submit",
+    "application_withdraw", "capacity_left", "interest_profile_create", "interest_profile_delete",
+    "interest_profile_set_alert", "interest_profile_unsubscribe", "interest_profile_update",
+    "offer_archive", "offer_close", "offer_create", "offer_duplicate", "offer_invite",
+    "offer_publish", "offer_update",
+]  # fmt: skip

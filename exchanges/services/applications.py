@@ -1,0 +1,117 @@
+"""Applications: submitting them and every change of their status."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils.translation import gettext as _
+
+from .. import emails, tasks
+from ..models import Application, ApplicationEvent, Offer
+from .offers import _refuse_if_suspended
+
+
+def _record(application, *, acting_user, message=""):
+    event = ApplicationEvent.objects.create(
+        application=application, status=application.status, actor=acting_user, message=message
+    )
+    emails.application_status_changed(event)
+    return event
+
+
+@transaction.atomic
+def application_submit(
+    *, offer, organisation, acting_user, languages, **fields
+) -> Application:
+    _refuse_if_suspended(organisation)
+    if offer.organisation_id == organisation.pk:
+        raise ValidationError(
+            _("You cannot apply to your own organisation's offer."), code="own_offer"
+        )
+    if not offer.is_open_for_applications:
+        raise ValidationError(_("This offer does not accept applications."), code="closed")
+    if Application.objects.filter(offer=offer, organisation=organisation).exists():
+        raise ValidationError(
+            _("%(name)s has already applied to this offer.") % {"name": organisation.name},
+            code="duplicate",
+        )
+    application = Application(
+        offer=offer, organisation=organisation, submitted_by=acting_user, **fields
+    )
+    application.full_clean()
+    application.save()
+    application.languages.set(languages)
+    _record(application, acting_user=acting_user)
+    tasks.queue_on_commit(tasks.score_application, application.pk)
+    return application
+
+
+def _lock(application):
+    return Application.objects.select_for_update().select_related("offer").get(pk=application.pk)
+
+
+@transaction.atomic
+def application_shortlist(*, application, acting_user, message="") -> Application:
+    application = _lock(application)
+    if application.status != Application.Status.SUBMITTED:
+        raise ValidationError(_("Only a submitted application can be shortlisted."), code="state")
+    application.status = Application.Status.SHORTLISTED
+    application.save(update_fields=["status", "updated_at"])
+    _record(application, acting_user=acting_user, message=message)
+    return application
+
+
+def capacity_left(offer) -> int:
+    taken = offer.applications.filter(status=Application.Status.ACCEPTED).aggregate(
+        total=Sum("participants")
+    )["total"]
+    return offer.capacity - (taken or 0)
+
+
+@transaction.atomic
+def application_accept(*, application, acting_user, message="") -> Application:
+    # Lock the offer first: concurrent accepts of the same offer queue up here, so each
+    # one counts the places left after the previous one has committed.
+    offer = Offer.objects.select_for_update().get(pk=application.offer_id)
+    application = _lock(application)
+    if not application.is_undecided:
+        raise ValidationError(_("This application has already been decided."), code="state")
+    left = capacity_left(offer)
+    if application.participants > left:
+        raise ValidationError(
+            _(
+                "Not enough places left: %(left)s of %(capacity)s are free and this "
+                "application is for %(participants)s participants."
+            )
+            % {"left": left, "capacity": offer.capacity, "participants": application.participants},
+            code="capacity",
+        )
+    application.status = Application.Status.ACCEPTED
+    application.save(update_fields=["status", "updated_at"])
+    _record(application, acting_user=acting_user, message=message)
+    # Fewer places are left: the other applications and the profiles are scored again.
+    tasks.queue_on_commit(tasks.score_offer, offer.pk, alert=False)
+    return application
+
+
+@transaction.atomic
+def application_decline(*, application, acting_user, message="") -> Application:
+    application = _lock(application)
+    if not application.is_undecided:
+        raise ValidationError(_("This application has already been decided."), code="state")
+    application.status = Application.Status.DECLINED
+    application.save(update_fields=["status", "updated_at"])
+    _record(application, acting_user=acting_user, message=message)
+    return application
+
+
+@transaction.atomic
+def application_withdraw(*, application, acting_user, message="") -> Application:
+    application = _lock(application)
+    if not application.is_undecided:
+        raise ValidationError(
+            _("A decided application can no longer be withdrawn."), code="state"
+        )
+    application.status = Application.Status.WITHDRAWN
+    application.save(update_fields=["status", "updated_at"])
+    _record(application, acting_user=acting_user, message=message)
+    return application

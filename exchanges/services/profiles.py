@@ -1,0 +1,69 @@
+"""Interest profiles: what an organisation looks for, and how it hears of new offers."""
+
+from django.db import transaction
+
+from matchmaking.models import InterestProfile
+
+from .. import tasks
+
+PROFILE_FIELDS = (
+    "name", "countries_wanted", "available_from", "available_until", "participants",
+    "fewer_opportunity_participants", "description", "alert",
+)  # fmt: skip
+
+
+def _save_profile(profile, *, exchange_types, themes, languages, fields_of_education, fields):
+    for name in PROFILE_FIELDS:
+        if name in fields:
+            setattr(profile, name, fields[name])
+    profile.full_clean()
+    profile.save()
+    profile.exchange_types.set(exchange_types)
+    profile.themes.set(themes)
+    profile.languages.set(languages)
+    profile.fields_of_education.set(fields_of_education)
+    tasks.queue_on_commit(tasks.score_profile, profile.pk)
+    return profile
+
+
+@transaction.atomic
+def interest_profile_create(
+    *, organisation, acting_user, exchange_types, themes, languages, fields_of_education=(),
+    **fields,
+) -> InterestProfile:  # fmt: skip
+    """A new interest profile; the offers that fit it are scored once it is saved."""
+    return _save_profile(
+        InterestProfile(organisation=organisation),
+        exchange_types=exchange_types, themes=themes, languages=languages,
+        fields_of_education=fields_of_education, fields=fields,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def interest_profile_update(
+    *, profile, acting_user, exchange_types, themes, languages, fields_of_education=(), **fields
+) -> InterestProfile:
+    return _save_profile(
+        profile, exchange_types=exchange_types, themes=themes, languages=languages,
+        fields_of_education=fields_of_education, fields=fields,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def interest_profile_delete(*, profile, acting_user) -> None:
+    profile.delete()  # its matches go with it
+
+
+@transaction.atomic
+def interest_profile_set_alert(*, profile, alert) -> InterestProfile:
+    """Change only how the organisation hears of new offers; the scores stay as they are."""
+    profile.alert = alert
+    profile.full_clean(exclude=["organisation"], validate_constraints=False)
+    profile.save(update_fields=["alert", "updated_at"])
+    return profile
+
+
+@transaction.atomic
+def interest_profile_unsubscribe(*, profile) -> InterestProfile:
+    """The one-click unsubscribe of an alert email: no more alerts for this profile."""
+    return interest_profile_set_alert(profile=profile, alert=InterestProfile.Alert.OFF)
