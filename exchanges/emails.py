@@ -158,3 +158,81 @@ def invitation_to_apply(invitation):
         },
         key=f"invitation_to_apply:{invitation.pk}",
     )
+
+
+# The exchange after acceptance
+
+
+def _both_sides(exchange):
+    return mail.recipients_of(exchange.host) + mail.recipients_of(exchange.sender)
+
+
+def _exchange_email(name, exchange, *, key, url=None, **context):
+    return mail.queue(
+        name,
+        _both_sides(exchange),
+        {
+            "exchange": exchange,
+            "offer": exchange.application.offer,
+            "url": settings.SITE_URL + (url or exchange.get_absolute_url()),
+            **context,
+        },
+        key=key,
+    )
+
+
+def exchange_in_a_week(exchange):
+    """Both sides, 7 days before the start: the programme, the practical notes, the calendar."""
+    return _exchange_email(
+        "exchange_in_a_week",
+        exchange,
+        key=f"exchange_in_a_week:{exchange.pk}",
+        calendar_url=settings.SITE_URL
+        + reverse("exchanges:exchange_calendar", kwargs={"pk": exchange.pk}),
+    )
+
+
+def exchange_cancelled(exchange):
+    return _exchange_email(
+        "exchange_cancelled", exchange, key=f"exchange_cancelled:{exchange.pk}"
+    )
+
+
+def follow_up_due(exchange):
+    """Both sides, on the end date: write what you learnt."""
+    return _exchange_email(
+        "follow_up_due",
+        exchange,
+        key=f"follow_up_due:{exchange.pk}",
+        url=reverse("exchanges:follow_up", kwargs={"pk": exchange.pk}),
+    )
+
+
+def follow_up_reminder(exchange, *, missing_sides):
+    """14 days after the end, to the sides whose follow-up is still missing."""
+    recipients = []
+    if "host" in missing_sides:
+        recipients += mail.recipients_of(exchange.host)
+    if "sending" in missing_sides:
+        recipients += mail.recipients_of(exchange.sender)
+    return mail.queue(
+        "follow_up_reminder",
+        recipients,
+        {
+            "exchange": exchange,
+            "offer": exchange.application.offer,
+            "url": settings.SITE_URL + reverse("exchanges:follow_up", kwargs={"pk": exchange.pk}),
+        },
+        key=f"follow_up_reminder:{exchange.pk}",
+    )
+
+
+def case_study_published(case_study):
+    exchange = case_study.exchange
+    return _exchange_email(
+        "case_study_published",
+        exchange,
+        key=f"case_study_published:{case_study.pk}",
+        url=case_study.get_absolute_url(),
+        case_study=case_study,
+    )

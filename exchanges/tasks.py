@@ -59,3 +59,11 @@ def rescore_all():
 def send_weekly_digests():
     """Periodic (beat, Monday 07:00): the week's new matches for weekly-digest profiles."""
     return matching.send_weekly_digests()
+
+
+@shared_task(ignore_result=True)
+def send_exchange_reminders():
+    """Periodic (beat, daily): a week before, on the last day, and 14 days after exchanges."""
+    from . import services  # services import this module: import them when the task runs
+
+    return services.send_exchange_reminders()

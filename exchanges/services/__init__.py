@@ -28,10 +28,23 @@ from .profiles import (
     interest_profile_unsubscribe,
     interest_profile_update,
 )
+from .records import (
+    case_study_prepare,
+    case_study_publish,
+    exchange_cancel,
+    exchange_complete,
+    exchange_create_for,
+    exchange_update,
+    follow_up_submit,
+    reciprocal_offer_draft,
+    send_exchange_reminders,
+)
 
 __all__ = [
     "application_accept", "application_decline", "application_shortlist", "application_submit",
-    "application_withdraw", "capacity_left", "interest_profile_create", "interest_profile_delete",
+    "application_withdraw", "capacity_left", "case_study_prepare", "case_study_publish",
+    "exchange_cancel", "exchange_complete", "exchange_create_for", "exchange_update",
+    "follow_up_submit", "reciprocal_offer_draft", "send_exchange_reminders", "interest_profile_create", "interest_profile_delete",
     "interest_profile_set_alert", "interest_profile_unsubscribe", "interest_profile_update",
     "offer_archive", "offer_close", "offer_create", "offer_duplicate", "offer_invite",
     "offer_publish", "offer_update",

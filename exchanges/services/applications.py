@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from .. import emails, tasks
 from ..models import Application, ApplicationEvent, Offer
 from .offers import _refuse_if_suspended
+from .records import exchange_create_for
 
 
 def _record(application, *, acting_user, message=""):
@@ -88,6 +89,7 @@ def application_accept(*, application, acting_user, message="") -> Application:
     application.status = Application.Status.ACCEPTED
     application.save(update_fields=["status", "updated_at"])
     _record(application, acting_user=acting_user, message=message)
+    exchange_create_for(application=application, acting_user=acting_user)
     # Fewer places are left: the other applications and the profiles are scored again.
     tasks.queue_on_commit(tasks.score_offer, offer.pk, alert=False)
     return application

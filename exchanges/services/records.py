@@ -1,0 +1,288 @@
+"""The exchange after acceptance: planning, completing or cancelling it, the follow-up of
+each side, and the case study the secretariat publishes from them."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from .. import emails
+from ..models import (
+    CaseStudy,
+    Exchange,
+    ExchangeEvent,
+    FewerOpportunityCount,
+    FollowUp,
+    FollowUpSide,
+    Offer,
+    Quote,
+)
+
+EXCHANGE_FIELDS = (
+    "start_date", "end_date", "duration_days", "participants",
+    "fewer_opportunity_participants", "programme", "practical_notes",
+)  # fmt: skip
+FOLLOW_UP_FIELDS = ("account", "lessons", "next_steps", "wants_reciprocal_visit")
+QUOTE_FIELDS = ("person_name", "role", "organisation_name", "text", "consent", "public")
+
+
+def _record(exchange, kind, *, acting_user, note=""):
+    return ExchangeEvent.objects.create(exchange=exchange, kind=kind, actor=acting_user, note=note)
+
+
+def exchange_create_for(*, application, acting_user) -> Exchange:
+    """The planned exchange of an accepted application (called inside the accepting transaction)."""
+    offer = application.offer
+    exchange = Exchange(
+        application=application,
+        host_id=offer.organisation_id,
+        sender_id=application.organisation_id,
+        start_date=application.preferred_start,
+        end_date=application.preferred_end,
+        duration_days=offer.duration_days,
+        participants=application.participants,
+        fewer_opportunity_participants=application.fewer_opportunity_participants,
+        programme=offer.programme,
+        practical_notes=offer.practical_information,
+    )
+    exchange.full_clean()
+    exchange.save()
+    _record(exchange, ExchangeEvent.Kind.PLANNED, acting_user=acting_user)
+    return exchange
+
+
+def _lock(exchange):
+    return Exchange.objects.select_for_update().get(pk=exchange.pk)
+
+
+def _check_counts(exchange, counts):
+    errors = [
+        _("%(category)s: %(count)s is more than the %(total)s participants with fewer opportunities.")
+        % {"category": category, "count": count, "total": exchange.fewer_opportunity_participants}
+        for category, count in counts.items()
+        if count > exchange.fewer_opportunity_participants
+    ]
+    if errors:
+        raise ValidationError({"fewer_opportunity_participants": errors}, code="counts")
+
+
+@transaction.atomic
+def exchange_update(*, exchange, acting_user, counts, **fields) -> Exchange:
+    """Change the confirmed dates, participants, programme and notes of a planned exchange.
+
+    ``counts`` maps fewer-opportunity categories to numbers of participants (0 = none).
+    """
+    exchange = _lock(exchange)
+    if exchange.status != Exchange.Status.PLANNED:
+        raise ValidationError(_("Only a planned exchange can be changed."), code="state")
+    for name in EXCHANGE_FIELDS:
+        if name in fields:
+            setattr(exchange, name, fields[name])
+    exchange.full_clean()
+    counts = {category: count for category, count in counts.items() if count}
+    _check_counts(exchange, counts)
+    exchange.save()
+    exchange.fewer_opportunity_counts.exclude(category__in=list(counts)).delete()
+    for category, count in counts.items():
+        FewerOpportunityCount.objects.update_or_create(
+            exchange=exchange, category=category, defaults={"count": count}
+        )
+    _record(exchange, ExchangeEvent.Kind.EDITED, acting_user=acting_user)
+    return exchange
+
+
+@transaction.atomic
+def exchange_complete(*, exchange, acting_user) -> Exchange:
+    exchange = _lock(exchange)
+    if exchange.status != Exchange.Status.PLANNED:
+        raise ValidationError(_("Only a planned exchange can be completed."), code="state")
+    if exchange.start_date > timezone.localdate():
+        raise ValidationError(
+            _("The exchange has not started yet; it can be completed once it has taken place."),
+            code="not_started",
+        )
+    exchange.status = Exchange.Status.COMPLETED
+    exchange.save(update_fields=["status", "updated_at"])
+    _record(exchange, ExchangeEvent.Kind.COMPLETED, acting_user=acting_user)
+    return exchange
+
+
+@transaction.atomic
+def exchange_cancel(*, exchange, acting_user, reason) -> Exchange:
+    exchange = _lock(exchange)
+    if exchange.status != Exchange.Status.PLANNED:
+        raise ValidationError(_("Only a planned exchange can be cancelled."), code="state")
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the exchange is cancelled.")}, code="reason")
+    exchange.status = Exchange.Status.CANCELLED
+    exchange.cancellation_reason = reason.strip()
+    exchange.save(update_fields=["status", "cancellation_reason", "updated_at"])
+    _record(exchange, ExchangeEvent.Kind.CANCELLED, acting_user=acting_user, note=reason.strip())
+    emails.exchange_cancelled(exchange)
+    return exchange
+
+
+@transaction.atomic
+def follow_up_submit(*, exchange, organisation, acting_user, quotes, **fields) -> FollowUp:
+    """One side's follow-up (submitting again replaces it); when both sides have written
+    theirs, a draft case study is prepared for the secretariat."""
+    exchange = _lock(exchange)
+    side = exchange.side_of(organisation)
+    if side is None:
+        raise ValidationError(_("Only the two organisations of the exchange write its follow-up."))
+    if exchange.status == Exchange.Status.CANCELLED:
+        raise ValidationError(_("A cancelled exchange has no follow-up."), code="state")
+    if exchange.end_date > timezone.localdate():
+        raise ValidationError(
+            _("The follow-up opens on the last day of the exchange."), code="too_early"
+        )
+    follow_up = FollowUp.objects.filter(exchange=exchange, side=side).first() or FollowUp(
+        exchange=exchange, side=side, organisation=organisation
+    )
+    for name in FOLLOW_UP_FIELDS:
+        if name in fields:
+            setattr(follow_up, name, fields[name])
+    follow_up.submitted_by = acting_user
+    follow_up.full_clean()
+    follow_up.save()
+    follow_up.quotes.all().delete()
+    for values in quotes:
+        quote = Quote(follow_up=follow_up, **{name: values[name] for name in QUOTE_FIELDS})
+        quote.full_clean()
+        quote.save()
+    _record(exchange, ExchangeEvent.Kind.FOLLOW_UP, acting_user=acting_user,
+            note=follow_up.get_side_display())  # fmt: skip
+    if exchange.follow_ups.count() == 2:
+        case_study_prepare(exchange=exchange)
+    return follow_up
+
+
+def _unique_case_study_slug(title, *, exclude_pk=None):
+    base = slugify(title)[:100] or "case-study"
+    slug, n = base, 2
+    while CaseStudy.objects.exclude(pk=exclude_pk).filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def case_study_prepare(*, exchange) -> CaseStudy:
+    """Draft (or refresh the draft of) the case study from the two follow-ups."""
+    sides = {follow_up.side: follow_up for follow_up in exchange.follow_ups.all()}
+    host, sending = sides[FollowUpSide.HOST], sides[FollowUpSide.SENDING]
+    offer = exchange.application.offer
+    case_study = CaseStudy.objects.filter(exchange=exchange).first()
+    if case_study is not None and case_study.status == CaseStudy.Status.PUBLISHED:
+        return case_study  # the secretariat's published text is not overwritten
+    if case_study is None:
+        title = f"{offer.exchange_type}: {offer.title}"[:200]
+        case_study = CaseStudy(
+            exchange=exchange, title=title, slug=_unique_case_study_slug(title)
+        )
+    case_study.theme = offer.themes.order_by("position").first()
+    case_study.summary = "\n\n".join(filter(None, [host.account, sending.account]))
+    case_study.host_lessons = host.lessons
+    case_study.participant_lessons = sending.lessons
+    case_study.next_steps = "\n\n".join(filter(None, [host.next_steps, sending.next_steps]))
+    case_study.full_clean()
+    case_study.save()
+    return case_study
+
+
+@transaction.atomic
+def case_study_publish(*, case_study, acting_user) -> CaseStudy:
+    """Publish a case study (secretariat only); both sides are told."""
+    if not acting_user.has_perm("exchanges.publish_casestudy"):
+        raise PermissionDenied
+    case_study = CaseStudy.objects.select_for_update().get(pk=case_study.pk)
+    if case_study.status == CaseStudy.Status.PUBLISHED:
+        raise ValidationError(_("This case study is already published."), code="state")
+    case_study.status = CaseStudy.Status.PUBLISHED
+    case_study.published_at = timezone.now()
+    case_study.published_by = acting_user
+    case_study.full_clean()
+    case_study.save()
+    _record(case_study.exchange, ExchangeEvent.Kind.PUBLISHED, acting_user=acting_user)
+    emails.case_study_published(case_study)
+    return case_study
+
+
+@transaction.atomic
+def reciprocal_offer_draft(*, exchange, acting_user) -> Offer:
+    """A draft offer of the sending organisation, the same exchange the other way round."""
+    from .offers import offer_create
+
+    offer = exchange.application.offer
+    sender = exchange.sender
+    today = timezone.localdate()
+    start = max(today + datetime.timedelta(days=60), exchange.end_date)
+    return offer_create(
+        organisation=sender,
+        acting_user=acting_user,
+        themes=list(offer.themes.all()),
+        languages=list(sender.languages.all()) or list(offer.languages.all()),
+        title=(_("Reciprocal visit: %(title)s") % {"title": offer.title})[:200],
+        exchange_type=offer.exchange_type,
+        target_group=offer.target_group,
+        description=_(
+            "A reciprocal visit after %(host)s hosted us. We would like to show %(host)s how "
+            "we work on the same themes. Edit this draft before publishing it."
+        ) % {"host": exchange.host.name},
+        city=sender.city,
+        region_name=sender.region_name,
+        available_from=start,
+        available_until=start + datetime.timedelta(days=90),
+        duration_days=offer.duration_days,
+        capacity=max(exchange.participants, 1),
+        application_deadline=start - datetime.timedelta(days=14),
+    )
+
+
+def send_exchange_reminders(*, today=None) -> dict:
+    """Daily (beat): a week before the start, on the end date, and 14 days after it.
+
+    Each reminder is sent once per exchange (its timestamp is claimed with a conditional
+    update), so running this twice a day sends nothing twice.
+    """
+    today = today or timezone.localdate()
+    now = timezone.now()
+    sent = {"week_before": 0, "follow_up_due": 0, "follow_up_reminder": 0}
+    planned = Exchange.objects.filter(status=Exchange.Status.PLANNED)
+    for pk in planned.filter(
+        start_date=today + datetime.timedelta(days=7), week_reminder_sent_at__isnull=True
+    ).values_list("pk", flat=True):
+        with transaction.atomic():
+            if Exchange.objects.filter(pk=pk, week_reminder_sent_at__isnull=True).update(
+                week_reminder_sent_at=now
+            ):
+                emails.exchange_in_a_week(Exchange.objects.get(pk=pk))
+                sent["week_before"] += 1
+    open_for_follow_up = Exchange.objects.exclude(status=Exchange.Status.CANCELLED)
+    for pk in open_for_follow_up.filter(
+        end_date__lte=today, follow_up_requested_at__isnull=True
+    ).values_list("pk", flat=True):
+        with transaction.atomic():
+            if Exchange.objects.filter(pk=pk, follow_up_requested_at__isnull=True).update(
+                follow_up_requested_at=now
+            ):
+                emails.follow_up_due(Exchange.objects.get(pk=pk))
+                sent["follow_up_due"] += 1
+    for exchange in open_for_follow_up.filter(
+        end_date__lte=today - datetime.timedelta(days=14),
+        follow_up_reminder_sent_at__isnull=True,
+        follow_up_requested_at__isnull=False,
+    ).prefetch_related("follow_ups"):
+        missing = {FollowUpSide.HOST, FollowUpSide.SENDING} - {
+            follow_up.side for follow_up in exchange.follow_ups.all()
+        }
+        if not missing:
+            continue
+        with transaction.atomic():
+            if Exchange.objects.filter(
+                pk=exchange.pk, follow_up_reminder_sent_at__isnull=True
+            ).update(follow_up_reminder_sent_at=now):
+                emails.follow_up_reminder(exchange, missing_sides=sorted(missing))
+                sent["follow_up_reminder"] += 1
+    return sent
