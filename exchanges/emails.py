@@ -9,12 +9,11 @@ from .models import Application
 from .tokens import unsubscribe_token
 
 
-def application_received(event):
-    """The host's coordinators learn of a new application."""
+def _application_email(name, event, recipients):
     application = event.application
     return mail.queue(
-        "application_received",
-        mail.recipients_of(application.offer.organisation),
+        name,
+        recipients,
         {
             "application": application,
             "offer": application.offer,
@@ -23,38 +22,24 @@ def application_received(event):
         },
         key=f"application_status:{event.pk}",
     )
+
+
+def application_received(event):
+    """The host's coordinators learn of a new application."""
+    host = event.application.offer.organisation
+    return _application_email("application_received", event, mail.recipients_of(host))
 
 
 def application_decided(event):
     """The applicant's coordinators learn that the host shortlisted, accepted or declined."""
-    application = event.application
-    return mail.queue(
-        "application_decided",
-        mail.recipients_of(application.organisation),
-        {
-            "application": application,
-            "offer": application.offer,
-            "event": event,
-            "url": settings.SITE_URL + application.get_absolute_url(),
-        },
-        key=f"application_status:{event.pk}",
-    )
+    applicant = event.application.organisation
+    return _application_email("application_decided", event, mail.recipients_of(applicant))
 
 
 def application_withdrawn(event):
     """The host's coordinators learn that an applicant withdrew."""
-    application = event.application
-    return mail.queue(
-        "application_withdrawn",
-        mail.recipients_of(application.offer.organisation),
-        {
-            "application": application,
-            "offer": application.offer,
-            "event": event,
-            "url": settings.SITE_URL + application.get_absolute_url(),
-        },
-        key=f"application_status:{event.pk}",
-    )
+    host = event.application.offer.organisation
+    return _application_email("application_withdrawn", event, mail.recipients_of(host))
 
 
 _BY_STATUS = {
