@@ -25,10 +25,7 @@ def _refuse_if_suspended(organisation):
         )
 
 
-@transaction.atomic
-def offer_create(*, organisation, acting_user, themes, languages, **fields) -> Offer:
-    _refuse_if_suspended(organisation)
-    offer = Offer(organisation=organisation, created_by=acting_user)
+def _save_offer(offer, *, themes, languages, fields):
     for name in OFFER_FIELDS:
         if name in fields:
             setattr(offer, name, fields[name])
@@ -40,15 +37,18 @@ def offer_create(*, organisation, acting_user, themes, languages, **fields) -> O
 
 
 @transaction.atomic
+def offer_create(*, organisation, acting_user, themes, languages, **fields) -> Offer:
+    """A new offer, as a draft."""
+    _refuse_if_suspended(organisation)
+    offer = Offer(organisation=organisation, created_by=acting_user)
+    return _save_offer(offer, themes=themes, languages=languages, fields=fields)
+
+
+@transaction.atomic
 def offer_update(*, offer, acting_user, themes, languages, **fields) -> Offer:
+    """Edit an offer; a published one is scored again once the change commits."""
     _refuse_if_suspended(offer.organisation)
-    for name in OFFER_FIELDS:
-        if name in fields:
-            setattr(offer, name, fields[name])
-    offer.full_clean()
-    offer.save()
-    offer.themes.set(themes)
-    offer.languages.set(languages)
+    _save_offer(offer, themes=themes, languages=languages, fields=fields)
     if offer.status == Offer.Status.PUBLISHED:
         tasks.queue_on_commit(tasks.score_offer, offer.pk)
     return offer
