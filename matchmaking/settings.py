@@ -215,6 +215,10 @@ OUTBOX_RETRY_BASE_SECONDS = env.float("OUTBOX_RETRY_BASE_SECONDS", default=30.0)
 
 CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "matchmaking.tasks.sweep_outbox", "schedule": 60.0},
+    "exchange-reminders": {
+        "task": "exchanges.tasks.send_exchange_reminders",
+        "schedule": crontab(minute=0, hour=6),
+    },
     "weekly-match-digests": {
         "task": "exchanges.tasks.send_weekly_digests",
         "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
@@ -240,3 +244,9 @@ if not 0 <= MATCHING_ALERT_THRESHOLD <= 1:
     raise ImproperlyConfigured("MATCHING_ALERT_THRESHOLD must lie between 0 and 1.")
 if MATCHING_TOP_K < 1:
     raise ImproperlyConfigured("MATCHING_TOP_K must be at least 1.")
+
+# Matchmaking events (partnership): how many 1:1 meetings one organisation may have at an
+# event, unless the event sets its own cap.
+EVENT_MEETING_CAP = env.int("EVENT_MEETING_CAP", default=8)
+if EVENT_MEETING_CAP < 1:
+    raise ImproperlyConfigured("EVENT_MEETING_CAP must be at least 1.")

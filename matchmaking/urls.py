@@ -17,6 +17,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("exchanges.urls")),
     path("partnership/", include("partnership.urls")),
+    path("events/", include("partnership.event_urls")),
     path(
         "organisations/<slug:slug>/",
         partnership_views.organisation_detail,

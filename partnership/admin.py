@@ -353,3 +353,7 @@ class PromoterAdmin(DecisionActionsMixin, ReadOnlyAdmin):
     @admin.action(description=_("Reject the selected promoters"), permissions=["decide"])
     def reject(self, request, queryset):
         return self.run_decision(request, self._pending(queryset), REJECT_PROMOTERS)
+
+
+# Matchmaking events: in their own module, registered when the admin loads this one.
+from . import event_admin  # noqa: E402, F401

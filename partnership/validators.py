@@ -1,3 +1,6 @@
+import functools
+import zoneinfo
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from PIL import Image
@@ -29,3 +32,18 @@ def validate_photo(file):
         file.seek(position)
     if image_format not in PHOTO_FORMATS:
         raise ValidationError(_("The photo must be a PNG or JPEG image."), code="photo_format")
+
+
+def validate_time_zone(value):
+    """An IANA time zone name that zoneinfo knows, e.g. Europe/Brussels."""
+    if value not in available_time_zones():
+        raise ValidationError(
+            _("%(value)s is not a time zone name; use one such as Europe/Brussels."),
+            code="time_zone",
+            params={"value": value},
+        )
+
+
+@functools.cache
+def available_time_zones():
+    return frozenset(zoneinfo.available_timezones())

@@ -253,3 +253,150 @@ class OfferProfileMatchFactory(factory.django.DjangoModelFactory):
             "seeker_window_days": 0,
         }
     )
+
+
+# Matchmaking events (partnership app) -------------------------------------------------------
+
+from zoneinfo import ZoneInfo  # noqa: E402
+
+from partnership.models import Event, EventRegistration, Meeting  # noqa: E402
+
+
+def _event_day(days):
+    """09:00 in Brussels, ``days`` days from today."""
+    day = timezone.localdate() + datetime.timedelta(days=days)
+    return datetime.datetime.combine(day, datetime.time(9), ZoneInfo("Europe/Brussels"))
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    """An event in Brussels in 30 days, 09:00–12:00 local time (six 30-minute slots),
+    registrations open for 20 more days, 10 places, no approval needed, 3 meetings each."""
+
+    class Meta:
+        model = Event
+
+    title = factory.Sequence(lambda n: f"Matchmaking day {n}")
+    slug = factory.LazyAttribute(lambda e: slugify(e.title))
+    description = "1:1 meetings between the partnership's members."
+    time_zone = "Europe/Brussels"
+    starts_at = factory.LazyFunction(lambda: _event_day(30))
+    ends_at = factory.LazyAttribute(lambda e: e.starts_at + datetime.timedelta(hours=3))
+    place = "Rue du Luxembourg 47-51, Brussels"
+    registration_deadline = factory.LazyAttribute(
+        lambda e: e.starts_at - datetime.timedelta(days=10)
+    )
+    capacity = 10
+    slot_minutes = 30
+    meeting_cap = 3
+
+
+class EventRegistrationFactory(factory.django.DjangoModelFactory):
+    """A confirmed registration with one person attending."""
+
+    class Meta:
+        model = EventRegistration
+
+    event = factory.SubFactory(EventFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    attendees = factory.LazyFunction(lambda: [{"name": "Anna Berg", "role": "Advisor"}])
+    status = EventRegistration.Status.CONFIRMED
+    confirmed_at = factory.LazyAttribute(
+        lambda r: None if r.status == EventRegistration.Status.PENDING else timezone.now()
+    )
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    """A request for the event's first slot, waiting for an answer."""
+
+    class Meta:
+        model = Meeting
+
+    event = factory.SubFactory(EventFactory)
+    requester = factory.SubFactory(EventRegistrationFactory, event=factory.SelfAttribute("..event"))
+    recipient = factory.SubFactory(EventRegistrationFactory, event=factory.SelfAttribute("..event"))
+    slot_start = factory.LazyAttribute(lambda m: m.event.starts_at)
+    message = "Could we talk about job shadowing for our advisors?"
+    status = Meeting.Status.REQUESTED
+    decided_at = factory.LazyAttribute(
+        lambda m: None if m.status == Meeting.Status.REQUESTED else timezone.now()
+    )
+
+
+# The exchange after acceptance, follow-ups and case studies (exchanges app) ----------------
+
+from exchanges.models import CaseStudy, Exchange, FollowUp, FollowUpSide, Quote  # noqa: E402
+
+
+class ExchangeFactory(factory.django.DjangoModelFactory):
+    """A planned exchange of an accepted application, on the application's dates.
+
+    Built as a row; tests of the flow create exchanges with ``application_accept`` instead.
+    """
+
+    class Meta:
+        model = Exchange
+
+    application = factory.SubFactory(ApplicationFactory, status=Application.Status.ACCEPTED)
+    host = factory.LazyAttribute(lambda e: e.application.offer.organisation)
+    sender = factory.LazyAttribute(lambda e: e.application.organisation)
+    start_date = factory.LazyAttribute(lambda e: e.application.preferred_start)
+    end_date = factory.LazyAttribute(lambda e: e.application.preferred_end)
+    duration_days = factory.LazyAttribute(lambda e: e.application.offer.duration_days)
+    participants = factory.LazyAttribute(lambda e: e.application.participants)
+    fewer_opportunity_participants = factory.LazyAttribute(
+        lambda e: e.application.fewer_opportunity_participants
+    )
+    programme = "Day 1: welcome and the team's follow-up meetings.\nDay 2 (morning): ACT guidance."
+    practical_notes = "Meet at the town hall at 09:00."
+
+
+class FollowUpFactory(factory.django.DjangoModelFactory):
+    """The host side's follow-up; pass ``side=FollowUpSide.SENDING`` for the other one."""
+
+    class Meta:
+        model = FollowUp
+
+    exchange = factory.SubFactory(ExchangeFactory)
+    side = FollowUpSide.HOST
+    organisation = factory.LazyAttribute(
+        lambda f: f.exchange.host if f.side == FollowUpSide.HOST else f.exchange.sender
+    )
+    account = "We showed how our multicompetent team supports people far from work."
+    lessons = "Shared challenges in skills matching.\nInsight into the NAV system."
+    next_steps = "Plan a reciprocal visit."
+    wants_reciprocal_visit = False
+
+
+class QuoteFactory(factory.django.DjangoModelFactory):
+    """A consented quote shown in the case study."""
+
+    class Meta:
+        model = Quote
+
+    follow_up = factory.SubFactory(FollowUpFactory)
+    person_name = factory.Faker("name")
+    role = "International Coordinator"
+    organisation_name = factory.LazyAttribute(lambda q: q.follow_up.organisation.name)
+    text = "We left full of ideas."
+    consent = True
+    public = True
+
+
+class CaseStudyFactory(factory.django.DjangoModelFactory):
+    """A draft case study; pass ``status=CaseStudy.Status.PUBLISHED`` for a published one."""
+
+    class Meta:
+        model = CaseStudy
+
+    exchange = factory.SubFactory(ExchangeFactory)
+    title = factory.Sequence(lambda n: f"Job shadowing: reintegrating people into work {n}")
+    slug = factory.LazyAttribute(lambda c: slugify(c.title))
+    theme = factory.LazyFunction(lambda: theme("inclusion"))
+    summary = "The job shadowing focused on inclusive pathways.\n\nThe visit took place in May."
+    host_lessons = "Identified shared challenges.\nGained insight into the NAV system."
+    participant_lessons = "Discovered person-centred methods.\nInspired to improve information flow."
+    next_steps = "Adapt the approach in our region."
+    status = CaseStudy.Status.DRAFT
+    published_at = factory.LazyAttribute(
+        lambda c: timezone.now() if c.status == CaseStudy.Status.PUBLISHED else None
+    )

@@ -5,7 +5,10 @@ five other demo organisations are members, with approved applications and their 
 Sjuhärad Vocational College has a pending application for the secretariat to decide; Nicholas
 Waller and Ingrid Hillestad Bårgard, the two voices of the seed's case study, are approved
 promoters and a third nomination waits. Members that consented get a generated logo unless
-they have one.
+they have one. An upcoming matchmaking event ("Matchmaking day: inclusive job shadowing", in
+Brussels, on the first Tuesday of next month or the one after) has six confirmed registrations
+and one waiting for the secretariat, and three meetings: Borås–Vestland accepted, one
+requested, one declined; a past online event has two registrations.
 
 Like ``seed_demo`` it writes through the ORM with ``full_clean()`` rather than the services
 (the history lies in the past and no email is sent for demo data), keyed on organisation and
@@ -15,6 +18,7 @@ name, so running it again changes nothing.
 import datetime
 import io
 import unicodedata
+import zoneinfo
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -26,7 +30,15 @@ from PIL import Image, ImageDraw, ImageFont
 
 from exchanges.management.commands.seed_demo import upsert
 from matchmaking.models import Language, Membership, Organisation, User
-from partnership.models import Commitment, MembershipApplication, MembershipEvent, Promoter
+from partnership.models import (
+    Commitment,
+    Event,
+    EventRegistration,
+    Meeting,
+    MembershipApplication,
+    MembershipEvent,
+    Promoter,
+)
 
 SECRETARIAT_EMAIL = "secretariat@demo.earlall.eu"
 
@@ -100,6 +112,60 @@ PROMOTERS = [
              "opportunities."),
 ]  # fmt: skip
 
+BRUSSELS = zoneinfo.ZoneInfo("Europe/Brussels")
+MATCHMAKING_DAY = dict(
+    slug="matchmaking-day-inclusive-job-shadowing",
+    title="Matchmaking day: inclusive job shadowing",
+    description="A day for the members of the partnership, and the organisations that want to "
+                "work with them, to prepare job shadowing and study visits on reaching people "
+                "who are furthest from education and work. In the morning, Borås Stad and "
+                "Vestland County Council tell how their exchange came about and what it "
+                "changed; the rest of the day is 1:1 meetings of 30 minutes, booked here "
+                "beforehand.",
+    place="EARLALL, Rue du Luxembourg 47-51, 1050 Brussels", online_url="",
+    capacity=20, registrations_need_approval=True, slot_minutes=30, meeting_cap=8,
+)  # fmt: skip
+PAST_WEBINAR = dict(
+    slug="matchmaking-webinar-apprenticeship-mobility",
+    title="Matchmaking webinar: apprenticeship mobility",
+    description="An online afternoon for regions and VET providers looking for partners for "
+                "the mobility of apprentices: short presentations, then 1:1 meetings.",
+    place="", online_url="https://meet.earlall.example.org/apprenticeship-mobility",
+    capacity=30, registrations_need_approval=False, slot_minutes=20, meeting_cap=6,
+)  # fmt: skip
+# (organisation slug, confirmed, people attending)
+DAY_REGISTRATIONS = [
+    ("boras-stad", True, [("Nicholas Waller", "International Coordinator, Working Life Department"),
+                          ("Maria Lindqvist", "Coach, Multicompetent Team")]),
+    ("vestland-county-council", True, [("Ingrid Hillestad Bårgard", "Advisor, Section for "
+                                        "Quality in Education")]),
+    ("generalitat-de-catalunya-education-and-vocational-training", True,
+     [("Montserrat Puig", "Head of the VET mobility unit")]),
+    ("regione-lombardia-directorate-for-education-training-and-work", True,
+     [("Giulia Bianchi", "Officer for European programmes")]),
+    ("council-of-tampere-region", True, [("Anu Virtanen", "Senior advisor, education and skills")]),
+    ("upper-austria-education-directorate", True,
+     [("Katharina Huber", "Head of international affairs")]),
+    ("sjuharad-vocational-college", False, [("Karin Sjöberg", "Head of international affairs")]),
+]  # fmt: skip
+# (from, to, slot number from 09:00, status, message)
+DAY_MEETINGS = [
+    ("vestland-county-council", "boras-stad", 2, Meeting.Status.ACCEPTED,
+     "After our job shadowing in May we would like to plan your visit to Vestland: dates, "
+     "who comes, and what you would like to see of our work with NAV."),
+    ("generalitat-de-catalunya-education-and-vocational-training", "boras-stad", 4,
+     Meeting.Status.REQUESTED,
+     "We are looking for a host for four VET guidance counsellors who work with early school "
+     "leavers. Could we talk about the Multicompetent Team?"),
+    ("council-of-tampere-region", "vestland-county-council", 3, Meeting.Status.DECLINED,
+     "We would like to hear how you monitor the mobility of your learners."),
+]  # fmt: skip
+WEBINAR_REGISTRATIONS = [
+    ("basque-government-vice-ministry-of-vocational-training",
+     [("Iñaki Etxeberria", "Coordinator of international projects")]),
+    ("upper-austria-education-directorate", [("Katharina Huber", "Head of international affairs")]),
+]  # fmt: skip
+
 LOGO_COLOURS = [(0, 84, 147), (178, 34, 52), (0, 122, 94), (120, 60, 140), (210, 120, 0)]
 
 
@@ -115,7 +181,10 @@ def _at(day, hour=10):
 
 
 class Command(BaseCommand):
-    help = "Create or refresh the demo partnership: members, one pending application, promoters."
+    help = (
+        "Create or refresh the demo partnership: members, one pending application, promoters, "
+        "and matchmaking events with registrations and meetings."
+    )
 
     def handle(self, *args, **options):
         with transaction.atomic():
@@ -133,11 +202,17 @@ class Command(BaseCommand):
             self.seed_pending(*PENDING)
             for promoter in PROMOTERS:
                 self.seed_promoter(**promoter)
+            self.seed_events()
         members = Organisation.objects.filter(rsp_member_since__isnull=False).count()
         self.stdout.write(
             f"Partnership: {members} members, "
             f"{MembershipApplication.objects.pending().count()} pending application, "
             f"{Promoter.objects.filter(status=Promoter.Status.APPROVED).count()} promoters"
+        )
+        self.stdout.write(
+            f"Events: {Event.objects.count()} events, "
+            f"{EventRegistration.objects.count()} registrations, "
+            f"{Meeting.objects.count()} meetings"
         )
 
     def admin_of(self, organisation):
@@ -246,3 +321,75 @@ class Command(BaseCommand):
             saved = default_storage.save(name, ContentFile(buffer.getvalue()))
             assert saved == name, saved
         return name
+
+    # Events ------------------------------------------------------------------------------------
+
+    def seed_events(self):
+        day = _first_tuesday_of_next_month(timezone.localdate())
+        start = datetime.datetime.combine(day, datetime.time(9), BRUSSELS)
+        event = self.seed_event(
+            MATCHMAKING_DAY, start, start.replace(hour=17),
+            deadline=start.replace(hour=17) - datetime.timedelta(days=7),
+        )  # fmt: skip
+        registrations = {
+            slug: self.seed_registration(event, slug, attendees, confirmed=confirmed,
+                                         at=start - datetime.timedelta(days=20))
+            for slug, confirmed, attendees in DAY_REGISTRATIONS
+        }  # fmt: skip
+        for requester, recipient, slot, status, message in DAY_MEETINGS:
+            self.seed_meeting(event, registrations[requester], registrations[recipient],
+                              event.slots()[slot].start, status, message)  # fmt: skip
+        webinar_start = datetime.datetime(timezone.localdate().year - 1, 4, 15, 14, 0,
+                                          tzinfo=BRUSSELS)  # fmt: skip
+        webinar = self.seed_event(
+            PAST_WEBINAR, webinar_start, webinar_start.replace(hour=17),
+            deadline=webinar_start - datetime.timedelta(days=2),
+        )  # fmt: skip
+        for slug, attendees in WEBINAR_REGISTRATIONS:
+            self.seed_registration(webinar, slug, attendees, confirmed=True,
+                                   at=webinar_start - datetime.timedelta(days=10))  # fmt: skip
+
+    def seed_event(self, values, starts_at, ends_at, *, deadline):
+        values = dict(values)
+        slug = values.pop("slug")
+        event, _created = upsert(Event, {"slug": slug}, {
+            **values, "time_zone": "Europe/Brussels", "starts_at": starts_at, "ends_at": ends_at,
+            "registration_deadline": deadline,
+        })  # fmt: skip
+        return event
+
+    def seed_registration(self, event, slug, attendees, *, confirmed, at):
+        organisation = Organisation.objects.get(slug=slug)
+        registration, _created = upsert(
+            EventRegistration, {"event": event, "organisation": organisation}, {
+                "attendees": [{"name": name, "role": role} for name, role in attendees],
+                "status": (EventRegistration.Status.CONFIRMED if confirmed
+                           else EventRegistration.Status.PENDING),
+                "registered_by": self.admin_of(organisation), "created_at": at,
+                "confirmed_by": self.secretariat if confirmed and event.registrations_need_approval
+                                else None,
+                "confirmed_at": at + datetime.timedelta(days=1) if confirmed else None,
+            },
+        )  # fmt: skip
+        return registration
+
+    def seed_meeting(self, event, requester, recipient, slot_start, status, message):
+        requested_at = event.starts_at - datetime.timedelta(days=10)
+        decided = status != Meeting.Status.REQUESTED
+        upsert(Meeting, {"event": event, "requester": requester, "recipient": recipient}, {
+            "slot_start": slot_start, "status": status, "message": message,
+            "requested_by": self.admin_of(requester.organisation), "created_at": requested_at,
+            "decided_by": self.admin_of(recipient.organisation) if decided else None,
+            "decided_at": requested_at + datetime.timedelta(days=1) if decided else None,
+        })  # fmt: skip
+
+
+def _first_tuesday_of_next_month(today):
+    """The first Tuesday of next month, or of the month after when that is under three weeks
+    away (registrations close a week before): the same day for most of a month's runs."""
+    month = today.replace(day=1)
+    while True:
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+        tuesday = month + datetime.timedelta(days=(1 - month.weekday()) % 7)
+        if tuesday - today >= datetime.timedelta(days=21):
+            return tuesday

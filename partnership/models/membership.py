@@ -1,9 +1,5 @@
-"""The Regional Skills Partnership: membership applications, their history, and promoters.
+"""Joining the partnership: applications, the secretariat's decisions and their history."""
 
-Membership itself is ``Organisation.rsp_member_since`` (matchmaking): the one field that the
-rest of the site reads. The services in this app set and clear it, and every change leaves a
-``MembershipEvent`` that says who did it and why.
-"""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,9 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from matchmaking.models import Language, Organisation
-
-from .validators import validate_photo
+from matchmaking.models import Organisation
 
 
 class Commitment(models.TextChoices):
@@ -194,100 +188,3 @@ class PartnershipMember(Organisation):
         proxy = True
         verbose_name = _("partnership member")
         verbose_name_plural = _("partnership members")
-
-
-class PromoterQuerySet(models.QuerySet):
-    def public(self):
-        """Approved promoters of organisations that are members in good standing."""
-        return self.filter(
-            status=Promoter.Status.APPROVED,
-            organisation__rsp_member_since__isnull=False,
-            organisation__is_suspended=False,
-        )
-
-
-class Promoter(models.Model):
-    """A learning-mobility promoter nominated by a member and approved by the secretariat."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        APPROVED = "approved", _("Approved")
-        REJECTED = "rejected", _("Rejected")
-
-    name = models.CharField(_("name"), max_length=200)
-    role = models.CharField(_("role"), max_length=200)
-    organisation = models.ForeignKey(
-        Organisation,
-        on_delete=models.CASCADE,
-        related_name="promoters",
-        verbose_name=_("organisation"),
-    )
-    languages = models.ManyToManyField(
-        Language, related_name="promoters", verbose_name=_("languages")
-    )
-    bio = models.TextField(
-        _("short bio"), max_length=1000, validators=[MaxLengthValidator(1000)]
-    )
-    photo = models.ImageField(
-        _("photo"),
-        upload_to="promoters/",
-        blank=True,
-        validators=[validate_photo],
-        help_text=_("PNG or JPEG, at most 2 MB; only with the person's consent."),
-    )
-    photo_consent = models.BooleanField(
-        _("the person agrees that their photo is shown"), default=False
-    )
-    contact_email = models.EmailField(
-        _("contact email"), help_text=_("Never shown: visitors write through a form.")
-    )
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
-    )
-    nominated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("nominated by"),
-    )
-    created_at = models.DateTimeField(_("nominated at"), default=timezone.now)
-    # A nomination is decided once; these fields are its history.
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decision_note = models.TextField(
-        _("note to the organisation"),
-        max_length=2000,
-        blank=True,
-        validators=[MaxLengthValidator(2000)],
-    )
-
-    objects = PromoterQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["name", "pk"]
-        verbose_name = _("promoter")
-        verbose_name_plural = _("promoters")
-        permissions = [("decide_promoter", _("Can approve and reject promoters"))]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(photo="") | Q(photo_consent=True),
-                name="promoter_photo_only_with_consent",
-                violation_error_message=_("A photo is shown only with the person's consent."),
-            ),
-            models.CheckConstraint(
-                condition=Q(status="pending") | Q(decided_at__isnull=False),
-                name="promoter_decided_has_a_date",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.name} ({self.organisation})"

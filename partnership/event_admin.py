@@ -1,0 +1,188 @@
+"""The secretariat's side of the matchmaking events.
+
+Events are created and edited here; their times are typed in the event's own time zone.
+Registrations and meetings are read-only: a pending registration is confirmed with the
+"confirm" action (which calls the service and emails the organisation), and meetings change
+only through the participants' pages.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from . import event_services, permissions
+from .admin import ReadOnlyAdmin
+from .models import Event, EventRegistration, Meeting
+from .validators import available_time_zones
+
+LOCAL_TIMES = ["starts_at", "ends_at", "registration_deadline"]
+
+
+def _formfield(field, **kwargs):
+    if field.name == "online_url":
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
+
+
+class EventAdminForm(forms.ModelForm):
+    """Shows and reads the event's times as wall-clock times in the event's time zone.
+
+    Django would read them in the site's time zone; an event in Lisbon typed as 09:00 means
+    09:00 in Lisbon.
+    """
+
+    class Meta:
+        model = Event
+        fields = "__all__"
+        formfield_callback = _formfield
+        widgets = {"time_zone": forms.TextInput(attrs={"list": "time-zones"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            for name in LOCAL_TIMES:
+                value = getattr(self.instance, name)
+                # A naive value is shown as it is: the wall-clock time in the event's zone.
+                self.initial[name] = timezone.make_naive(value, self.instance.zone)
+        for name in LOCAL_TIMES:
+            self.fields[name].help_text = _("In the event's time zone.")
+
+    def clean(self):
+        cleaned_data = super().clean()
+        zone_name = cleaned_data.get("time_zone")
+        if zone_name in available_time_zones():
+            zone = Event(time_zone=zone_name).zone
+            for name in LOCAL_TIMES:
+                value = cleaned_data.get(name)
+                if value is not None:
+                    # The form read it in the site's zone; keep the wall-clock time, not the moment.
+                    cleaned_data[name] = timezone.make_aware(timezone.make_naive(value), zone)
+                    setattr(self.instance, name, cleaned_data[name])
+        return cleaned_data
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    form = EventAdminForm
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    list_display = ["title", "local_start", "place", "capacity", "registered", "grid_link"]
+    search_fields = ["title", "place"]
+    date_hierarchy = "starts_at"
+    prepopulated_fields = {"slug": ["title"]}
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "description"]}),
+        (_("When and where"), {"fields": [
+            "time_zone", "starts_at", "ends_at", "place", "online_url",
+        ]}),
+        (_("Registrations"), {"fields": [
+            "registration_deadline", "capacity", "registrations_need_approval",
+        ]}),
+        (_("Meetings"), {"fields": ["slot_minutes", "meeting_cap"]}),
+    ]  # fmt: skip
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                registered_count=Count(
+                    "registrations",
+                    filter=Q(registrations__status=EventRegistration.Status.CONFIRMED),
+                )
+            )
+        )
+
+    @admin.display(description=_("starts"), ordering="starts_at")
+    def local_start(self, event):
+        return f"{event.local(event.starts_at):%Y-%m-%d %H:%M} ({event.time_zone})"
+
+    @admin.display(description=_("confirmed organisations"), ordering="registered_count")
+    def registered(self, event):
+        return event.registered_count
+
+    @admin.display(description=_("meeting grid"))
+    def grid_link(self, event):
+        return format_html(
+            '<a href="{}">{}</a>', reverse("events:grid", args=[event.slug]), _("grid")
+        )
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        # The time zones the browser offers as the secretariat types (a <datalist>).
+        context["time_zones"] = sorted(available_time_zones())
+        return super().render_change_form(request, context, *args, **kwargs)
+
+
+@admin.register(EventRegistration)
+class EventRegistrationAdmin(ReadOnlyAdmin):
+    list_display = ["organisation", "event", "status", "people", "created_at", "confirmed_at"]
+    list_filter = ["status", "event"]
+    search_fields = ["organisation__name", "event__title"]
+    list_select_related = ["organisation", "event"]
+    fields = [
+        "event", "organisation", "status", "people", "registered_by", "created_at",
+        "confirmed_by", "confirmed_at",
+    ]  # fmt: skip
+    readonly_fields = fields
+    actions = ["confirm"]
+
+    def has_confirm_permission(self, request):
+        return permissions.can_confirm_registrations(request.user)
+
+    @admin.display(description=_("people attending"))
+    def people(self, registration):
+        return "; ".join(
+            f"{person['name']} ({person['role']})" if person.get("role") else person["name"]
+            for person in registration.attendees
+        )
+
+    @admin.action(description=_("Confirm the selected registrations"), permissions=["confirm"])
+    def confirm(self, request, queryset):
+        confirmed = 0
+        pending = queryset.filter(status=EventRegistration.Status.PENDING).select_related(
+            "organisation", "event"
+        )
+        for registration in pending:
+            try:
+                event_services.event_registration_confirm(
+                    registration=registration, acting_user=request.user
+                )
+            except ValidationError as error:
+                self.message_user(
+                    request, f"{registration}: {' '.join(error.messages)}", messages.ERROR
+                )
+            else:
+                confirmed += 1
+        if confirmed:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d registration confirmed; the organisation is told.",
+                    "%(count)d registrations confirmed; the organisations are told.",
+                    confirmed,
+                ) % {"count": confirmed},
+                messages.SUCCESS,
+            )
+        elif not pending:
+            self.message_user(
+                request, _("None of the selected registrations is pending."), messages.WARNING
+            )
+
+
+@admin.register(Meeting)
+class MeetingAdmin(ReadOnlyAdmin):
+    list_display = ["event", "slot_start", "requester", "recipient", "status", "decided_at"]
+    list_filter = ["status", "event"]
+    search_fields = ["requester__organisation__name", "recipient__organisation__name"]
+    list_select_related = ["event", "requester__organisation", "recipient__organisation"]
+    fields = [
+        "event", "slot_start", "requester", "recipient", "status", "message", "requested_by",
+        "created_at", "decided_by", "decided_at",
+    ]  # fmt: skip
+    readonly_fields = fields

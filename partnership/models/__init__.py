@@ -1,0 +1,30 @@
+"""The Regional Skills Partnership: membership applications, their history, promoters, and
+matchmaking events (registrations and 1:1 meetings).
+
+Membership itself is ``Organisation.rsp_member_since`` (matchmaking): the one field that the
+rest of the site reads. The services in this app set and clear it, and every change leaves a
+``MembershipEvent`` that says who did it and why.
+"""
+
+from .events import (
+    Event,
+    EventRegistration,
+    EventRegistrationQuerySet,
+    Meeting,
+    Slot,
+    default_meeting_cap,
+)
+from .membership import (
+    Commitment,
+    MembershipApplication,
+    MembershipApplicationQuerySet,
+    MembershipEvent,
+    PartnershipMember,
+)
+from .promoters import Promoter, PromoterQuerySet
+
+__all__ = [
+    "Commitment", "Event", "EventRegistration", "EventRegistrationQuerySet", "Meeting",
+    "MembershipApplication", "MembershipApplicationQuerySet", "MembershipEvent",
+    "PartnershipMember", "Promoter", "PromoterQuerySet", "Slot", "default_meeting_cap",
+]  # fmt: skip
