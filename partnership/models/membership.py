@@ -16,6 +16,7 @@ class Commitment(models.TextChoices):
     """What an organisation agrees to when it joins; every one must be ticked."""
 
     TARGETS = "targets", _(
+        # xgettext:no-python-format
         "Work towards the partnership's targets: 20 % of VET learners on a mobility by 2030 "
         "and 20 % of all mobilities for people with fewer opportunities."
     )
