@@ -522,7 +522,7 @@ def test_it_shows_the_users_profile(login):
 
     response = login(user).get(PROFILE_URL)
 
-    assert heading(response) == "Your profile"
+    assert heading(response) == "Profilen din"  # shown in the user's preferred language
     assert 'value="Ingrid"' in response.content.decode()
     assert '<option value="nb" selected>' in response.content.decode()
 
