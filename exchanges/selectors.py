@@ -7,10 +7,24 @@ from django.db.models import Case, Count, F, IntegerField, Max, Prefetch, Q, Sum
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
-from matchmaking.models import InterestProfile, Language, Organisation, Theme
+from matchmaking.models import (
+    FewerOpportunityCategory,
+    InterestProfile,
+    Language,
+    Organisation,
+    Theme,
+)
 from matchmaking.permissions import organisations_for
 
-from .models import Application, ApplicationEvent, Offer, OfferProfileMatch
+from .models import (
+    Application,
+    ApplicationEvent,
+    CaseStudy,
+    Exchange,
+    Offer,
+    OfferProfileMatch,
+    Quote,
+)
 from .tokens import profile_id_from_unsubscribe_token
 
 _CARD_RELATIONS = ("organisation", "exchange_type")
@@ -26,7 +40,12 @@ def _with_card_data(offers):
 def with_places_taken(offers):
     return offers.annotate(
         places_taken=Coalesce(
-            Sum("applications__participants", filter=Q(applications__status="accepted")),
+            # accepted applications whose exchange was not cancelled (holding_places)
+            Sum(
+                "applications__participants",
+                filter=Q(applications__status="accepted")
+                & ~Q(applications__exchange__status="cancelled"),
+            ),
             Value(0),
             output_field=IntegerField(),
         )
@@ -255,3 +274,118 @@ def invitable_organisations(offer):
         .exclude(pk=offer.organisation_id)
         .distinct()
     )
+
+
+# Exchanges after acceptance, follow-ups and case studies
+
+_EXCHANGE_RELATIONS = (
+    "application__offer__exchange_type", "application__offer__organisation", "host", "sender",
+)  # fmt: skip
+
+
+def exchange_for_user(user, pk):
+    """An exchange seen by either side; 404 for everyone else."""
+    mine = organisations_for(user)
+    return get_object_or_404(
+        Exchange.objects.select_related(*_EXCHANGE_RELATIONS).filter(
+            Q(host__in=mine) | Q(sender__in=mine)
+        ),
+        pk=pk,
+    )
+
+
+def exchange_for_sender(user, pk):
+    """An exchange one of the user's organisations took part in as the sending side."""
+    return get_object_or_404(
+        Exchange.objects.select_related(*_EXCHANGE_RELATIONS).filter(
+            sender__in=organisations_for(user)
+        ),
+        pk=pk,
+    )
+
+
+def history_of_exchange(exchange):
+    return exchange.events.select_related("actor")
+
+
+def counts_of(exchange):
+    """The participants with fewer opportunities per category: counts only, never names."""
+    return exchange.fewer_opportunity_counts.select_related("category")
+
+
+def follow_ups_of(exchange):
+    """The follow-ups written so far, by side ("host", "sending")."""
+    return {follow_up.side: follow_up for follow_up in exchange.follow_ups.all()}
+
+
+def follow_up_of(exchange, side):
+    """One side's follow-up with its quotes, or None if that side has not written it yet."""
+    return exchange.follow_ups.filter(side=side).prefetch_related("quotes").first()
+
+
+def exchanges_of(organisation):
+    """The exchanges an organisation hosts or sends participants to, for its desk."""
+    return (
+        Exchange.objects.filter(Q(host=organisation) | Q(sender=organisation))
+        .select_related("application__offer", "host", "sender")
+        .order_by("-start_date", "-pk")
+    )
+
+
+def completed_exchanges_of(organisation):
+    """What an organisation's public profile shows of its exchanges: the completed ones."""
+    return exchanges_of(organisation).filter(status=Exchange.Status.COMPLETED).select_related(
+        "application__offer__exchange_type"
+    )
+
+
+def published_case_studies():
+    """The good-practice library, with what a case study's card shows."""
+    return CaseStudy.objects.published().select_related(
+        "theme", "exchange__host", "exchange__sender", "exchange__application__offer__exchange_type"
+    )
+
+
+def published_case_studies_of(organisation):
+    return published_case_studies().filter(
+        Q(exchange__host=organisation) | Q(exchange__sender=organisation)
+    )
+
+
+def case_study_for_viewer(user, slug):
+    """A published case study; a draft only for those who review it (the secretariat)."""
+    case_studies = CaseStudy.objects.select_related(
+        "theme", "exchange__host", "exchange__sender", "exchange__application__offer__exchange_type"
+    )
+    if not user.has_perm("exchanges.view_casestudy"):
+        case_studies = case_studies.published()
+    return get_object_or_404(case_studies, slug=slug)
+
+
+def public_quotes_of(case_study):
+    """The quotes the case study shows: only those marked public *and* consented to."""
+    return Quote.objects.filter(
+        follow_up__exchange_id=case_study.exchange_id, public=True, consent=True
+    ).order_by("follow_up__side", "pk")
+
+
+def case_study_of(exchange):
+    """The exchange's case study, draft or published, or None."""
+    return CaseStudy.objects.filter(exchange=exchange).first()
+
+
+def fewer_opportunity_categories_for(exchange):
+    """The categories an exchange's form asks about: those in use, and any retired one the
+    exchange still has a count for (leaving it out would drop that count on saving)."""
+    return FewerOpportunityCategory.objects.filter(
+        Q(is_active=True) | Q(feweropportunitycount__exchange=exchange)
+    ).distinct()
+
+
+def own_side_of(user, exchange, *, prefer=None):
+    """The organisation a user acts for in an exchange: the active one if it is a party,
+    else whichever party the user belongs to; None for outsiders."""
+    parties = organisations_for(user).filter(pk__in=[exchange.host_id, exchange.sender_id])
+    if prefer is not None and parties.filter(pk=prefer.pk).exists():
+        return prefer
+    return parties.order_by("name").first()

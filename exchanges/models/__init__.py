@@ -1,6 +1,6 @@
 """The exchanges app's models, one module per subject."""
 
-from .applications import Application, ApplicationEvent
+from .applications import Application, ApplicationEvent, ApplicationQuerySet
 from .case_studies import CaseStudy, FollowUp, Quote
 from .matches import OfferInvitation, OfferProfileMatch
 from .offers import Offer, OfferQuerySet
@@ -9,6 +9,7 @@ from .records import Exchange, ExchangeEvent, FewerOpportunityCount, FollowUpSid
 __all__ = [
     "Application",
     "ApplicationEvent",
+    "ApplicationQuerySet",
     "CaseStudy",
     "Exchange",
     "ExchangeEvent",

@@ -15,6 +15,14 @@ from matchmaking.models import Language, Organisation
 from .offers import Offer
 
 
+class ApplicationQuerySet(models.QuerySet):
+    def holding_places(self):
+        """Accepted applications whose exchange still takes place: they use an offer's places."""
+        return self.filter(status=Application.Status.ACCEPTED).exclude(
+            exchange__status="cancelled"
+        )
+
+
 class Application(models.Model):
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("Submitted")
@@ -63,6 +71,8 @@ class Application(models.Model):
     score = models.FloatField(_("fit"), null=True, blank=True)
     score_breakdown = models.JSONField(_("fit in detail"), null=True, blank=True)
     scored_at = models.DateTimeField(_("scored at"), null=True, blank=True)
+
+    objects = ApplicationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -62,9 +62,7 @@ def application_shortlist(*, application, acting_user, message="") -> Applicatio
 
 
 def capacity_left(offer) -> int:
-    taken = offer.applications.filter(status=Application.Status.ACCEPTED).aggregate(
-        total=Sum("participants")
-    )["total"]
+    taken = offer.applications.holding_places().aggregate(total=Sum("participants"))["total"]
     return offer.capacity - (taken or 0)
 
 

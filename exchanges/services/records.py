@@ -64,6 +64,10 @@ def _check_counts(exchange, counts):
         % {"category": category, "count": count, "total": exchange.fewer_opportunity_participants}
         for category, count in counts.items()
         if count > exchange.fewer_opportunity_participants
+    ] + [
+        _("%(category)s: a count cannot be negative.") % {"category": category}
+        for category, count in counts.items()
+        if count < 0
     ]
     if errors:
         raise ValidationError({"fewer_opportunity_participants": errors}, code="counts")
@@ -177,7 +181,9 @@ def case_study_prepare(*, exchange) -> CaseStudy:
     if case_study is not None and case_study.status == CaseStudy.Status.PUBLISHED:
         return case_study  # the secretariat's published text is not overwritten
     if case_study is None:
-        title = f"{offer.exchange_type}: {offer.title}"[:200]
+        kind = str(offer.exchange_type)
+        title = offer.title if offer.title.lower().startswith(kind.lower()) else f"{kind}: {offer.title}"
+        title = title[:200]
         case_study = CaseStudy(
             exchange=exchange, title=title, slug=_unique_case_study_slug(title)
         )
@@ -269,10 +275,13 @@ def send_exchange_reminders(*, today=None) -> dict:
             ):
                 emails.follow_up_due(Exchange.objects.get(pk=pk))
                 sent["follow_up_due"] += 1
+    two_weeks_ago = today - datetime.timedelta(days=14)
     for exchange in open_for_follow_up.filter(
-        end_date__lte=today - datetime.timedelta(days=14),
+        end_date__lte=two_weeks_ago,
         follow_up_reminder_sent_at__isnull=True,
-        follow_up_requested_at__isnull=False,
+        # Two weeks after asking too: an exchange recorded after it ended was only asked
+        # above, in this very run, and must not get the reminder with it.
+        follow_up_requested_at__date__lte=two_weeks_ago,
     ).prefetch_related("follow_ups"):
         missing = {FollowUpSide.HOST, FollowUpSide.SENDING} - {
             follow_up.side for follow_up in exchange.follow_ups.all()

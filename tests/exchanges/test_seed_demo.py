@@ -11,9 +11,26 @@ from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 
-from exchanges import explanations, selectors
-from exchanges.models import Application, ApplicationEvent, Offer, OfferProfileMatch
-from matchmaking.models import InterestProfile, Membership, Organisation, User
+from exchanges import explanations, selectors, services
+from exchanges.models import (
+    Application,
+    ApplicationEvent,
+    CaseStudy,
+    Exchange,
+    ExchangeEvent,
+    FewerOpportunityCount,
+    FollowUp,
+    Offer,
+    OfferProfileMatch,
+    Quote,
+)
+from matchmaking.models import (
+    InterestProfile,
+    Membership,
+    Organisation,
+    OutboxEmail,
+    User,
+)
 from matchmaking.vocabularies import EXCHANGE_TYPES
 
 DEMO_PASSWORD = "demo-pass-2026"
@@ -36,7 +53,8 @@ def counts():
     return {
         model.__name__: model.objects.count()
         for model in (Organisation, User, Membership, EmailAddress, Offer, Application,
-                      ApplicationEvent, InterestProfile, OfferProfileMatch)
+                      ApplicationEvent, InterestProfile, OfferProfileMatch, Exchange,
+                      ExchangeEvent, FewerOpportunityCount, FollowUp, Quote, CaseStudy)
     } | {
         "profiles": sorted(InterestProfile.objects.values_list(
             "organisation__name", "name", "updated_at")),
@@ -44,6 +62,14 @@ def counts():
             "offer_id", "profile_id", "created_at")),
         "offer statuses": sorted(Offer.objects.values_list("status", flat=True)),
         "application statuses": sorted(Application.objects.values_list("status", flat=True)),
+        "exchanges": sorted(Exchange.objects.values_list(
+            "pk", "application_id", "status", "start_date", "created_at", "updated_at",
+            "week_reminder_sent_at", "follow_up_requested_at", "follow_up_reminder_sent_at")),
+        "exchange history": sorted(ExchangeEvent.objects.values_list(
+            "pk", "exchange_id", "kind", "actor_id", "note", "created_at")),
+        "follow-ups": sorted(FollowUp.objects.values_list("pk", "side", "submitted_at")),
+        "case studies": sorted(CaseStudy.objects.values_list(
+            "pk", "slug", "status", "published_at", "updated_at")),
     }
 
 
@@ -267,3 +293,174 @@ def test_borås_sees_its_open_offers_applications_ranked_with_reasons(seeded):
     for application in ranked:
         assert explanations.reasons(application.score_breakdown, viewer="host")
     assert not Application.objects.filter(scored_at__isnull=True).exists()
+
+
+# The exchanges after acceptance, and the seed's case study
+
+SEED_HOST_LESSONS = [
+    "Identified shared challenges in skills matching and inclusive education across regions.",
+    "Gained valuable insight into the Norwegian NAV system and multi-level cooperation.",
+    "Strengthened interest in reciprocal job shadowing opportunities with Vestland.",
+]
+SEED_PARTICIPANT_LESSONS = [
+    "Discovered innovative person-centred methods in Borås, such as motivational interviews "
+    "and ACT guidance.",
+    "Inspired to improve inter-agency information flow and coordination in regional projects.",
+    "Identified clear potential for future collaboration, including opportunities for schools "
+    "to participate.",
+]
+
+
+def boras_vestland():
+    return Exchange.objects.get(
+        host__name="Borås Stad", sender__name="Vestland County Council",
+        application__offer__title="Job shadowing: inclusive pathways with the Multicompetent Team",
+    )
+
+
+@pytest.mark.django_db
+def test_the_borås_vestland_exchange_took_place_on_12_and_13_may_2025(seeded):
+    exchange = boras_vestland()
+
+    assert exchange.status == Exchange.Status.COMPLETED
+    assert (exchange.start_date, exchange.end_date) == (
+        datetime.date(2025, 5, 12), datetime.date(2025, 5, 13))
+    assert exchange.duration_days == pytest.approx(1.5)
+    assert exchange.participants == 3
+    assert exchange.programme.splitlines()[0].startswith("Monday 12 May, morning:")
+    assert "Tuesday 13 May" in exchange.programme
+    assert "Landvetter" in exchange.practical_notes
+    history = [(event.kind, event.actor.email) for event in exchange.events.all()]
+    assert history == [
+        (ExchangeEvent.Kind.PLANNED, "host@demo.earlall.eu"),
+        (ExchangeEvent.Kind.COMPLETED, "host@demo.earlall.eu"),
+        (ExchangeEvent.Kind.FOLLOW_UP, "host@demo.earlall.eu"),
+        (ExchangeEvent.Kind.FOLLOW_UP, "applicant@demo.earlall.eu"),
+        (ExchangeEvent.Kind.PUBLISHED, "secretariat@demo.earlall.eu"),
+    ]
+    exchange.full_clean()
+
+
+@pytest.mark.django_db
+def test_both_sides_of_borås_vestland_wrote_the_seeds_follow_up(seeded):
+    follow_ups = {f.side: f for f in boras_vestland().follow_ups.all()}
+
+    host, sending = follow_ups["host"], follow_ups["sending"]
+    assert host.organisation.name == "Borås Stad"
+    assert host.submitted_by.email == "host@demo.earlall.eu"
+    assert host.lesson_list == SEED_HOST_LESSONS
+    assert "hope to visit Vestland" in host.next_steps
+    assert sending.organisation.name == "Vestland County Council"
+    assert sending.lesson_list == SEED_PARTICIPANT_LESSONS
+    assert "motivational interviews and mapping" in sending.next_steps
+    assert sending.wants_reciprocal_visit
+    assert "NAV (Norwegian Labour and Welfare Administration)" in sending.account
+
+
+@pytest.mark.django_db
+def test_the_borås_vestland_case_study_is_published_with_both_quotes_and_the_seeds_lessons(
+    seeded,
+):
+    case_study = CaseStudy.objects.published().get(exchange=boras_vestland())
+
+    assert case_study.title == "Job Shadowing: reintegrating individuals into education and work"
+    assert case_study.theme.slug == "inclusion"
+    assert case_study.published_by.email == "secretariat@demo.earlall.eu"
+    assert case_study.summary.startswith(
+        "The job shadowing focused on creating inclusive pathways to re-engage those outside "
+        "education and employment.")
+    assert "12-13 May 2025" in case_study.summary
+    assert "motivational interviewing and ACT guidance" in case_study.summary
+    assert case_study.host_lesson_list == SEED_HOST_LESSONS
+    assert case_study.participant_lesson_list == SEED_PARTICIPANT_LESSONS
+    assert "motivational interviews and mapping" in case_study.next_steps
+    assert "improving information flow across organisations" in case_study.next_steps
+    assert "visit Vestland" in case_study.next_steps
+    quotes = Quote.objects.filter(follow_up__exchange=case_study.exchange, public=True)
+    assert sorted((q.person_name, q.role, q.organisation_name, q.consent) for q in quotes) == [
+        ("Ingrid Hillestad Bårgard",
+         "Advisor, Section for Quality in Education, Department for Education and Competence",
+         "Vestland County Council (Norway)", True),
+        ("Nicholas Waller", "International Coordinator, Working Life Department",
+         "Borås Stad (Sweden)", True),
+    ]
+    said = {q.person_name: q.text for q in quotes}
+    assert said["Nicholas Waller"].startswith("We were very pleased to host Vestland")
+    assert said["Ingrid Hillestad Bårgard"] == (
+        "We left Borås full of ideas. The way your systems focus on collaboration and the "
+        "individual journey is something we’re now looking to build into our own structures.")
+    case_study.full_clean()
+
+
+@pytest.mark.django_db
+def test_every_accepted_application_became_an_exchange_planned_or_completed(seeded):
+    today = timezone.localdate()
+    accepted = Application.objects.filter(status=Application.Status.ACCEPTED)
+    assert accepted.count() >= 20
+    for application in accepted.select_related("exchange", "offer"):
+        exchange = application.exchange
+        exchange.full_clean()
+        assert (exchange.host_id, exchange.sender_id) == (
+            application.offer.organisation_id, application.organisation_id)
+        assert (exchange.start_date, exchange.end_date) == (
+            application.preferred_start, application.preferred_end)
+        past = exchange.end_date < today
+        assert exchange.status == (
+            Exchange.Status.COMPLETED if past else Exchange.Status.PLANNED), exchange
+        kinds = [event.kind for event in exchange.events.all()]
+        assert kinds[0] == ExchangeEvent.Kind.PLANNED
+        assert (ExchangeEvent.Kind.COMPLETED in kinds) == past
+    assert not Exchange.objects.exclude(application__status=Application.Status.ACCEPTED).exists()
+    assert Exchange.objects.filter(status=Exchange.Status.PLANNED).count() >= 10
+    assert Exchange.objects.filter(status=Exchange.Status.COMPLETED).count() >= 4
+
+
+@pytest.mark.django_db
+def test_an_exchange_counts_its_participants_with_fewer_opportunities_per_category(seeded):
+    counted = Exchange.objects.filter(fewer_opportunity_counts__isnull=False).distinct()
+    assert counted.exists()
+    for exchange in counted:
+        counts = dict(exchange.fewer_opportunity_counts.values_list("category__slug", "count"))
+        assert 0 < max(counts.values()) <= exchange.fewer_opportunity_participants
+        assert exchange.fewer_opportunity_participants <= exchange.participants
+    learners = counted.get(sender__name="Basque Inclusion Foundation")
+    assert dict(learners.fewer_opportunity_counts.values_list("category__slug", "count")) == {
+        "education-barriers": 3, "economic-barriers": 2}
+
+
+@pytest.mark.django_db
+def test_the_library_has_a_second_case_study_and_one_waiting_for_the_secretariat(seeded):
+    published = CaseStudy.objects.published()
+    assert published.count() == 2
+    learners = published.get(exchange__sender__name="Basque Inclusion Foundation")
+    assert learners.exchange.status == Exchange.Status.COMPLETED
+    assert learners.published_at < timezone.now()
+    quotes = Quote.objects.filter(follow_up__exchange=learners.exchange)
+    # The workplace mentor did not agree to be quoted: the quote stays out of the page.
+    assert list(quotes.filter(public=True).values_list("person_name", flat=True)) == [
+        "Miren Goikoetxea"]
+    assert quotes.filter(consent=False, public=False).exists()
+
+    draft = CaseStudy.objects.get(status=CaseStudy.Status.DRAFT)
+    assert draft.exchange.follow_ups.count() == 2
+    assert draft.published_at is None and draft.published_by is None
+    assert draft.host_lessons == draft.exchange.follow_ups.get(side="host").lessons
+    # One more past exchange waits for the sending side's follow-up.
+    assert Exchange.objects.filter(
+        status=Exchange.Status.COMPLETED, follow_ups__side="host"
+    ).exclude(follow_ups__side="sending").exists()
+
+
+@pytest.mark.django_db
+def test_the_daily_reminders_find_nothing_left_to_send_in_the_demo(seeded):
+    sent = services.send_exchange_reminders()
+
+    assert sent == {"week_before": 0, "follow_up_due": 0, "follow_up_reminder": 0}
+    assert not OutboxEmail.objects.filter(
+        template__in=["exchange_in_a_week", "follow_up_due", "follow_up_reminder"]).exists()
+
+
+@pytest.mark.django_db
+def test_the_summary_counts_exchanges_and_case_studies(seeded):
+    assert "Exchanges: " in seeded
+    assert "case studies: 2 published, 1 in review" in seeded

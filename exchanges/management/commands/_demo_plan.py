@@ -15,6 +15,7 @@ from django.utils.text import slugify
 
 from matchmaking.vocabularies import LANGUAGES
 
+from . import _demo_exchange_texts as records
 from . import _demo_offers as texts
 from . import _demo_story as story
 from ._demo_organisations import ORGANISATIONS
@@ -123,6 +124,7 @@ class Planner:
                 self.generated_applications(offer)
                 offers.append(offer)
         self.vestland_applications(offers)
+        offers.append(self.learners_offer())
         return offers
 
     # The seed's story -------------------------------------------------------------------
@@ -175,6 +177,33 @@ class Planner:
             [(SUBMITTED, primary_email("boras"), "", self.at(today - 2 * DAY, 11))],
         ))
         return [history, nxt, reciprocal]
+
+    def learners_offer(self):
+        """The demo's second case study: second-chance learners placed in Borås (past)."""
+        start = self.today + records.LEARNERS_START * DAY
+        data = records.LEARNERS_OFFER
+        values = {k: v for k, v in data.items() if k not in ("themes", "languages")} | {
+            "available_from": start,
+            "available_until": start + (math.ceil(data["duration_days"]) - 1) * DAY,
+            "application_deadline": start - 30 * DAY,
+            "status": CLOSED,
+            "published_at": self.at(start - 75 * DAY, 9),
+        }
+        offer = OfferPlan("sjuharad", values, data["themes"], data["languages"],
+                          self.at(start - 78 * DAY, 15))
+        a = records.LEARNERS_APPLICATION
+        offer.applications.append(ApplicationPlan(
+            "basque-inclusion",
+            {k: a[k] for k in ("motivation", "participants", "fewer_opportunity_participants",
+                               "participant_roles")}
+            | {"preferred_start": start, "preferred_end": values["available_until"],
+               "status": ACCEPTED},
+            a["languages"],
+            [(SUBMITTED, primary_email("basque-inclusion"), "", self.at(start - 60 * DAY, 11)),
+             (ACCEPTED, primary_email("sjuharad"), texts.DECISION_MESSAGES[ACCEPTED][0],
+              self.at(start - 52 * DAY, 14))],
+        ))
+        return offer
 
     def fresh_offer(self, data, *, start, until, deadline, published, host="boras"):
         values = {k: v for k, v in data.items() if k not in ("themes", "languages")}

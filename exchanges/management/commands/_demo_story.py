@@ -142,3 +142,140 @@ BORAS_RECIPROCAL_APPLICATION = dict(
         "The international coordinator and one job coach of the Multicompetent Team."),
     languages=["sv", "en"],
 )
+
+# The exchange as it took place (seed/000_fe1137427a79b48e.txt): 12–13 May 2025, completed,
+# both follow-ups written and the case study published by the secretariat. (date, hour) pairs
+# are when each step happened; the seed_demo's history rows carry them.
+BORAS_EXCHANGE = dict(
+    participants=3,
+    programme=(
+        "Monday 12 May, morning: welcome at the Working Life Department; Borås' strategy for "
+        "inclusive employment and how the Multicompetent Team works with the Public Employment "
+        "Service, the social services and health care.\n"
+        "Monday 12 May, afternoon: shadowing of real follow-up meetings in pairs with job "
+        "coaches and guidance counsellors; personalised support plans.\n"
+        "Tuesday 13 May, morning: motivational interviewing and ACT guidance in practice; "
+        "mapping tools; reflection on what Vestland and NAV can adapt. Lunch and departure."
+    ),
+    practical_notes=(
+        "Arrival in Borås on Sunday 11 May; the programme ends with lunch on Tuesday 13 May. "
+        "We meet at 08:30 on Monday at the Working Life Department in central Borås. Borås is "
+        "about 40 minutes by bus from Göteborg Landvetter Airport. The programme runs in "
+        "English; Scandinavian colleagues are welcome to speak their own language. The people "
+        "whose follow-up meetings you observe have agreed to it; please take no notes of names."
+    ),
+    completed=(datetime.date(2025, 5, 13), 15),
+)
+
+# "The Exchange" in the seed, paragraph by paragraph (without its bold type).
+SEED_EXCHANGE_FOCUS = (
+    "The job shadowing focused on creating inclusive pathways to re-engage those outside "
+    "education and employment."
+)
+SEED_EXCHANGE_ORIGIN = (
+    "During an EARLALL network meeting, the Vestland County Council learned about Borås "
+    "Municipality's Multicompetent Team project. As they were developing a similar initiative "
+    "in collaboration with NAV (Norwegian Labour and Welfare Administration), they saw a "
+    "valuable opportunity for exchange and submitted their application through the EARLALL's "
+    "Mobility Matchmaking Tool to take part in the job shadowing experience."
+)
+SEED_EXCHANGE_PREPARATION = (
+    "Following the match, the institutions began preparing for the visit on 12-13 May 2025."
+)
+SEED_EXCHANGE_PROGRAMME = (
+    "The programme offered valuable insight into Borås' inclusive employment strategies, "
+    "showcasing effective inter-agency cooperation, personalised support, and tools like "
+    "motivational interviewing and ACT guidance. Vestland participants observed real follow-up "
+    "meetings and gained practical knowledge to apply in their own context."
+)
+SEED_EXCHANGE_NEXT = (
+    "Following the exchange, the Vestland team is already exploring how to adapt several "
+    "aspects of Borås' approach in their own regional context. This includes introducing new "
+    "methodologies like motivational interviews and mapping, and improving information flow "
+    "across organisations."
+)
+
+SEED_HOST_LESSONS = (
+    "Identified shared challenges in skills matching and inclusive education across regions.\n"
+    "Gained valuable insight into the Norwegian NAV system and multi-level cooperation.\n"
+    "Strengthened interest in reciprocal job shadowing opportunities with Vestland."
+)
+SEED_PARTICIPANT_LESSONS = (
+    "Discovered innovative person-centred methods in Borås, such as motivational interviews "
+    "and ACT guidance.\n"
+    "Inspired to improve inter-agency information flow and coordination in regional projects.\n"
+    "Identified clear potential for future collaboration, including opportunities for schools "
+    "to participate."
+)
+
+SEED_HOST_HOPE = "We hope to visit Vestland in the near future and continue this knowledge exchange."
+
+# The quotes, attributed exactly as in the seed; both agreed to be published.
+WALLER_QUOTE = dict(
+    person_name="Nicholas Waller",
+    role="International Coordinator, Working Life Department",
+    organisation_name="Borås Stad (Sweden)",
+    text=(
+        "We were very pleased to host Vestland and show how we support individuals who are "
+        "furthest from the labour market. We were also curious to learn from our Norwegian "
+        "colleagues and see how another Scandinavian country structures this work. "
+        + SEED_HOST_HOPE
+    ),
+    consent=True, public=True,
+)
+HILLESTAD_BARGARD_QUOTE = dict(
+    person_name="Ingrid Hillestad Bårgard",
+    role=(
+        "Advisor, Section for Quality in Education, Department for Education and Competence"
+    ),
+    organisation_name="Vestland County Council (Norway)",
+    text=(
+        "We left Borås full of ideas. The way your systems focus on collaboration and the "
+        "individual journey is something we’re now looking to build into our own structures."
+    ),
+    consent=True, public=True,
+)
+
+# Each side's follow-up: "host" is written by Borås, "sending" by Vestland.
+BORAS_FOLLOW_UPS = {
+    "host": dict(
+        account="\n\n".join([SEED_EXCHANGE_FOCUS, SEED_EXCHANGE_PROGRAMME]),
+        lessons=SEED_HOST_LESSONS,
+        next_steps=SEED_HOST_HOPE,
+        wants_reciprocal_visit=True,
+        quotes=[WALLER_QUOTE],
+        submitted=(datetime.date(2025, 5, 20), 10),
+    ),
+    "sending": dict(
+        account="\n\n".join([SEED_EXCHANGE_ORIGIN, SEED_EXCHANGE_PREPARATION]),
+        lessons=SEED_PARTICIPANT_LESSONS,
+        next_steps=(
+            "We are exploring how to adapt several aspects of Borås' approach in our own "
+            "regional context: introducing new methodologies like motivational interviews and "
+            "mapping, and improving information flow across organisations, together with NAV."
+        ),
+        wants_reciprocal_visit=True,
+        quotes=[HILLESTAD_BARGARD_QUOTE],
+        submitted=(datetime.date(2025, 5, 22), 13),
+    ),
+}
+
+# The case study as the secretariat edited and published it: the seed's one-pager.
+BORAS_CASE_STUDY = dict(
+    slug="job-shadowing-reintegrating-individuals-into-education-and-work",
+    title="Job Shadowing: reintegrating individuals into education and work",
+    theme="inclusion",
+    summary="\n\n".join([
+        SEED_EXCHANGE_FOCUS, SEED_EXCHANGE_ORIGIN, SEED_EXCHANGE_PREPARATION,
+        SEED_EXCHANGE_PROGRAMME,
+    ]),
+    host_lessons=SEED_HOST_LESSONS,
+    participant_lessons=SEED_PARTICIPANT_LESSONS,
+    next_steps="\n\n".join([
+        SEED_EXCHANGE_NEXT,
+        "Borås Stad hopes to visit Vestland in the near future and continue this knowledge "
+        "exchange; both sides want a reciprocal job shadowing.",
+    ]),
+    created=(datetime.date(2025, 5, 22), 13),
+    published=(datetime.date(2025, 6, 16), 10),
+)

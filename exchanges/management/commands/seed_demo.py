@@ -1,9 +1,12 @@
-"""``python manage.py seed_demo``: the demo site's organisations, people, offers and applications.
+"""``python manage.py seed_demo``: the demo site's organisations, people, offers, applications
+and the exchanges that the accepted ones became.
 
 Among them the seed's exchange: Borås Stad hosted Vestland County Council for 1.5 days of job
-shadowing on 12–13 May 2025. Running the command again brings the demo rows back to the same
-state (rows are keyed on slug, email, host and title, offer and sending organisation) and
-creates no duplicates; rows it does not know are left alone.
+shadowing on 12–13 May 2025; it is completed, both sides wrote their follow-up and the
+secretariat published its case study (``_demo_exchanges``). Running the command again brings
+the demo rows back to the same state (rows are keyed on slug, email, host and title, offer and
+sending organisation, application) and creates no duplicates; rows it does not know are left
+alone.
 
 The rows are written directly through the ORM, validated with ``full_clean()``, not through
 the services: the history lies in the past (which the services rightly refuse) and no email
@@ -23,7 +26,15 @@ from django.db.models import Case, Count, Sum, Value, When
 from django.utils import timezone
 
 from exchanges import matching
-from exchanges.models import Application, ApplicationEvent, Offer, OfferProfileMatch
+from exchanges.models import (
+    Application,
+    ApplicationEvent,
+    CaseStudy,
+    Exchange,
+    FollowUp,
+    Offer,
+    OfferProfileMatch,
+)
 from matchmaking.models import (
     ExchangeType,
     InterestProfile,
@@ -35,6 +46,7 @@ from matchmaking.models import (
 )
 from matchmaking.vocabularies import EXCHANGE_TYPES
 
+from ._demo_exchanges import Accepted, ExchangeSeeder
 from ._demo_organisations import ORGANISATIONS
 from ._demo_plan import (
     DAY,
@@ -47,43 +59,18 @@ from ._demo_plan import (
     primary_email,
 )
 from ._demo_profiles import PROFILES
+from ._demo_rows import set_timestamps, upsert
 
 DEMO_PASSWORD = "demo-pass-2026"
 # A fixed salt gives the same hash on every run: hashed once, compared as a string.
 DEMO_PASSWORD_SALT = "earlalldemo2026"
 
 
-def upsert(model, lookup, values):
-    """Create or update one row; save (after full_clean) only if something changed."""
-    obj = model.objects.filter(**lookup).first()
-    created = obj is None
-    if created:
-        obj = model(**lookup)
-    changed = created or any(getattr(obj, name) != value for name, value in values.items())
-    for name, value in values.items():
-        setattr(obj, name, value)
-    if changed:
-        # The model's own validation, without the per-field database look-ups (foreign keys,
-        # uniqueness, check constraints) that the database enforces on save anyway.
-        relations = [f.name for f in model._meta.concrete_fields if f.is_relation]
-        obj.full_clean(exclude=relations, validate_unique=False, validate_constraints=False)
-        obj.save()
-    return obj, created
-
-
-def set_timestamps(obj, **stamps):
-    """auto_now(_add) fields can only be back-dated with an UPDATE."""
-    changed = {name: value for name, value in stamps.items() if getattr(obj, name) != value}
-    if changed:
-        type(obj).objects.filter(pk=obj.pk).update(**changed)
-        for name, value in changed.items():
-            setattr(obj, name, value)
-
-
 class Command(BaseCommand):
     help = (
         "Create or refresh the demo data: about 40 organisations, 70 offers, applications in "
-        "every state, the Borås–Vestland exchange, and one demo login per role."
+        "every state, their exchanges, the Borås–Vestland case study, and one demo login per "
+        "role."
     )
 
     def handle(self, *args, **options):
@@ -96,8 +83,11 @@ class Command(BaseCommand):
             self.organisations = {data["key"]: self.seed_organisation(data)
                                   for data in ORGANISATIONS}
             self.users = self.seed_users()
+            self.accepted, self.not_accepted = [], []
             for plan in plans:
                 self.seed_offer(plan)
+            ExchangeSeeder(today=timezone.localdate(), users=self.users).seed(
+                self.accepted, self.not_accepted)
             for data in PROFILES:
                 self.seed_profile(data)
             # The worker would score on its own after each change; the demo is written
@@ -221,7 +211,12 @@ class Command(BaseCommand):
                     values["status"], events = self.downgrade(offer, events)
                 else:
                     accepted += values["participants"]
-            self.seed_application(offer, application, values, events)
+            seeded = self.seed_application(offer, application, values, events)
+            if seeded.status == Application.Status.ACCEPTED:
+                self.accepted.append(Accepted(plan.host, application.sender, plan.themes, seeded,
+                                             events))
+            else:
+                self.not_accepted.append(seeded.pk)
 
     def downgrade(self, offer, events):
         status = (Application.Status.SHORTLISTED if offer.status == Offer.Status.PUBLISHED
@@ -258,6 +253,7 @@ class Command(BaseCommand):
                     (("actor_id", "actor"), ("message", "message"), ("created_at", "created_at")))
             })
         set_timestamps(application, created_at=events[0][3], updated_at=events[-1][3])
+        return application
 
     # Interest profiles ---------------------------------------------------------------------
 
@@ -298,6 +294,14 @@ class Command(BaseCommand):
                   + ", ".join(f"{offers[s]} {s}" for s in Offer.Status.values) + ")")
         out.write(f"Applications: {sum(applications.values())} ("
                   + ", ".join(f"{applications[s]} {s}" for s in Application.Status.values) + ")")
+        exchanges = Counter(dict(Exchange.objects.values_list("status").annotate(n=Count("pk"))))
+        case_studies = Counter(
+            dict(CaseStudy.objects.values_list("status").annotate(n=Count("pk"))))
+        out.write(f"Exchanges: {sum(exchanges.values())} ("
+                  + ", ".join(f"{exchanges[s]} {s}" for s in Exchange.Status.values)
+                  + f"); follow-ups: {FollowUp.objects.count()}; case studies: "
+                  f"{case_studies[CaseStudy.Status.PUBLISHED]} published, "
+                  f"{case_studies[CaseStudy.Status.DRAFT]} in review")
         out.write(f"Interest profiles: {InterestProfile.objects.count()}; matches: "
                   f"{OfferProfileMatch.objects.count()}; applications scored: "
                   f"{Application.objects.filter(scored_at__isnull=False).count()}")
