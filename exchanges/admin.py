@@ -1,12 +1,25 @@
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from matchmaking.models import InterestProfile
 
-from . import tasks
-from .models import Application, ApplicationEvent, Offer, OfferInvitation, OfferProfileMatch
+from . import services, tasks
+from .models import (
+    Application,
+    ApplicationEvent,
+    CaseStudy,
+    Exchange,
+    ExchangeEvent,
+    FewerOpportunityCount,
+    FollowUp,
+    Offer,
+    OfferInvitation,
+    OfferProfileMatch,
+    Quote,
+)
 
 
 class ApplicationInline(admin.TabularInline):
@@ -161,3 +174,138 @@ class OfferInvitationAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+# The exchange after acceptance, follow-ups and case studies
+
+
+class FewerOpportunityCountInline(admin.TabularInline):
+    """Counts per category, recorded by the coordinators through the exchange's page."""
+
+    model = FewerOpportunityCount
+    extra = 0
+    fields = ["category", "count"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ExchangeEventInline(admin.TabularInline):
+    """The history is a record: shown, never edited."""
+
+    model = ExchangeEvent
+    extra = 0
+    fields = ["created_at", "kind", "actor", "note"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Exchange)
+class ExchangeAdmin(admin.ModelAdmin):
+    """Shown to the secretariat; the two organisations change an exchange on its own page,
+    through the services, so that every change is in its history."""
+
+    list_display = ["offer", "host", "sender", "start_date", "end_date", "status", "participants"]
+    list_filter = ["status", "host__country"]
+    search_fields = ["application__offer__title", "host__name", "sender__name"]
+    list_select_related = ["application__offer", "host", "sender"]
+    date_hierarchy = "start_date"
+    readonly_fields = [f.name for f in Exchange._meta.fields]
+    inlines = [FewerOpportunityCountInline, ExchangeEventInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("offer"), ordering="application__offer__title")
+    def offer(self, exchange):
+        return exchange.application.offer
+
+
+class QuoteInline(admin.StackedInline):
+    """Quotes; the model refuses one marked public without the person's consent."""
+
+    model = Quote
+    extra = 0
+    fields = ["person_name", "role", "organisation_name", "text", "consent", "public"]
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(admin.ModelAdmin):
+    list_display = ["exchange", "side", "organisation", "wants_reciprocal_visit", "submitted_at"]
+    list_filter = ["side", "wants_reciprocal_visit"]
+    search_fields = ["organisation__name", "exchange__application__offer__title", "account"]
+    list_select_related = [
+        "exchange__application__offer", "exchange__host", "exchange__sender", "organisation",
+    ]  # fmt: skip
+    fields = [
+        "exchange", "organisation", "side", "account", "lessons", "next_steps",
+        "wants_reciprocal_visit", "submitted_by", "submitted_at",
+    ]  # fmt: skip
+    readonly_fields = ["exchange", "organisation", "side", "submitted_by", "submitted_at"]
+    inlines = [QuoteInline]
+
+    def has_add_permission(self, request):
+        return False  # each side writes its own, on the exchange's follow-up page
+
+
+@admin.register(CaseStudy)
+class CaseStudyAdmin(admin.ModelAdmin):
+    """The secretariat reviews and edits the drafts prepared from the two follow-ups, then
+    publishes them with the action (which tells both sides)."""
+
+    list_display = ["title", "exchange", "theme", "status", "published_at"]
+    list_filter = ["status", "theme"]
+    search_fields = ["title", "summary", "exchange__host__name", "exchange__sender__name"]
+    list_select_related = [
+        "exchange__application__offer", "exchange__host", "exchange__sender", "theme",
+    ]  # fmt: skip
+    fields = [
+        "exchange", "status", "published_at", "published_by", "title", "slug", "theme",
+        "summary", "host_lessons", "participant_lessons", "next_steps",
+    ]  # fmt: skip
+    readonly_fields = ["exchange", "status", "published_at", "published_by"]
+    actions = ["publish"]
+
+    def has_add_permission(self, request):
+        return False  # prepared by the service when both follow-ups are in
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm("exchanges.publish_casestudy")
+
+    @admin.action(description=_("Publish the selected case studies"), permissions=["publish"])
+    def publish(self, request, queryset):
+        published = 0
+        for case_study in queryset:
+            try:
+                services.case_study_publish(case_study=case_study, acting_user=request.user)
+            except (ValidationError, PermissionDenied) as error:
+                reason = " ".join(error.messages) if isinstance(error, ValidationError) else _(
+                    "You may not publish case studies."
+                )
+                self.message_user(
+                    request,
+                    _("“%(title)s” was not published: %(reason)s")
+                    % {"title": case_study.title, "reason": reason},
+                    messages.ERROR,
+                )
+            else:
+                published += 1
+        if published:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d case study published; both organisations have been told.",
+                    "%(count)d case studies published; both organisations have been told.",
+                    published,
+                )
+                % {"count": published},
+                messages.SUCCESS,
+            )

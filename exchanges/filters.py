@@ -5,9 +5,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from matchmaking.models import ExchangeType, Language, Theme
+from matchmaking.models import ExchangeType, FewerOpportunityCategory, Language, Theme
 
-from .models import Offer
+from .models import CaseStudy, Offer
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -121,4 +121,71 @@ class OfferFilter(django_filters.FilterSet):
     @property
     def qs(self):
         # M2M filters (theme, language) join rows; distinct keeps one row per offer.
+        return super().qs.distinct()
+
+
+class CaseStudyFilter(django_filters.FilterSet):
+    """The good-practice library's filters; the queryset holds published case studies only."""
+
+    q = django_filters.CharFilter(method="search", label=_("Keywords"))
+    exchange_type = django_filters.ModelChoiceFilter(
+        field_name="exchange__application__offer__exchange_type",
+        queryset=ExchangeType.objects.all(),
+        to_field_name="slug",
+        label=_("Exchange type"),
+        empty_label=_("Any type"),
+    )
+    theme = django_filters.ModelChoiceFilter(
+        queryset=Theme.objects.all(),
+        to_field_name="slug",
+        method="with_theme",
+        label=_("Theme"),
+        empty_label=_("Any theme"),
+    )
+    country = django_filters.ChoiceFilter(
+        choices=[],  # filled in __init__ with the countries of the published case studies
+        method="in_country",
+        label=_("Country of either organisation"),
+        empty_label=_("Any country"),
+    )
+    fewer_opportunities = django_filters.ModelChoiceFilter(
+        field_name="exchange__fewer_opportunity_counts__category",
+        queryset=FewerOpportunityCategory.objects.all(),
+        to_field_name="slug",
+        label=_("Has participants with fewer opportunities in the category"),
+        empty_label=_("Any or none"),
+    )
+
+    class Meta:
+        model = CaseStudy
+        fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only countries that have a case study: a short list, never a dead end (one query).
+        published = CaseStudy.objects.published().order_by()
+        codes = published.values_list("exchange__host__country", flat=True).union(
+            published.values_list("exchange__sender__country", flat=True)
+        )
+        self.filters["country"].extra["choices"] = sorted(
+            ((code, countries.name(code)) for code in codes), key=lambda choice: choice[1]
+        )
+
+    def search(self, queryset, name, value):
+        for word in value.split()[:10]:
+            queryset = queryset.filter(Q(title__icontains=word) | Q(summary__icontains=word))
+        return queryset
+
+    def with_theme(self, queryset, name, value):
+        # The case study's main theme, or any theme of the offer it grew from.
+        return queryset.filter(Q(theme=value) | Q(exchange__application__offer__themes=value))
+
+    def in_country(self, queryset, name, value):
+        return queryset.filter(
+            Q(exchange__host__country=value) | Q(exchange__sender__country=value)
+        )
+
+    @property
+    def qs(self):
+        # The theme and category filters join rows; distinct keeps one row per case study.
         return super().qs.distinct()

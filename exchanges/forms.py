@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from matchmaking.models import InterestProfile, Language, Theme
 from matchmaking.permissions import organisations_for
 
-from .models import Application, Offer
+from .models import Application, Exchange, FollowUp, FollowUpSide, Offer, Quote
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -202,3 +202,122 @@ class InviteForm(forms.Form):
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
+
+
+# The exchange after acceptance: its record, cancelling it, each side's follow-up
+
+
+class ExchangeForm(forms.ModelForm):
+    """The confirmed dates, participants, programme and notes of an exchange, and how many
+    of the participants face each kind of barrier (one ``count_<slug>`` field per category).
+    """
+
+    class Meta:
+        model = Exchange
+        fields = [
+            "start_date", "end_date", "duration_days", "participants",
+            "fewer_opportunity_participants", "programme", "practical_notes",
+        ]  # fmt: skip
+        widgets = {
+            "start_date": DATE,
+            "end_date": DATE,
+            "programme": forms.Textarea(attrs={"rows": 8}),
+            "practical_notes": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, categories, counts=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.categories = list(categories)
+        recorded = {count.category_id: count.count for count in counts}
+        self.fields["participants"].widget.attrs.update(min=1)
+        self.fields["fewer_opportunity_participants"].widget.attrs.update(min=0)
+        for category in self.categories:
+            self.fields[self.count_field_name(category)] = forms.IntegerField(
+                label=str(category),
+                min_value=0,
+                required=False,
+                initial=recorded.get(category.pk, 0),
+            )
+
+    @staticmethod
+    def count_field_name(category):
+        return "count_" + category.slug.replace("-", "_")
+
+    @property
+    def count_fields(self):
+        return [self[self.count_field_name(category)] for category in self.categories]
+
+    def exchange_fields(self):
+        return {name: self.cleaned_data[name] for name in self._meta.fields}
+
+    def counts(self):
+        """Participants per category, 0 for a field left empty."""
+        return {
+            category: self.cleaned_data.get(self.count_field_name(category)) or 0
+            for category in self.categories
+        }
+
+
+class CancelExchangeForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is the exchange cancelled?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Both organisations see the reason in the exchange's history."),
+    )
+
+
+class FollowUpForm(forms.ModelForm):
+    """One side's follow-up; the lessons are the host's or the participants' by side."""
+
+    class Meta:
+        model = FollowUp
+        fields = ["account", "lessons", "next_steps", "wants_reciprocal_visit"]
+        widgets = {
+            "account": forms.Textarea(attrs={"rows": 6}),
+            "lessons": forms.Textarea(attrs={"rows": 5}),
+            "next_steps": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    LESSONS_LABELS = {
+        FollowUpSide.HOST: _("Lessons learnt by the hosting institution"),
+        FollowUpSide.SENDING: _("Lessons learnt by the participants"),
+    }
+
+    def __init__(self, *args, side, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["account"].label = _("The exchange")
+        self.fields["lessons"].label = self.LESSONS_LABELS[side]
+
+
+class QuoteForm(forms.ModelForm):
+    """A participant's words; the model refuses a public quote without consent."""
+
+    class Meta:
+        model = Quote
+        fields = ["person_name", "role", "organisation_name", "text", "consent", "public"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+
+
+QuoteFormSet = forms.formset_factory(
+    QuoteForm, extra=2, max_num=10, validate_max=True, can_delete=True, can_delete_extra=False
+)
+
+
+def quotes_of(formset):
+    """The quotes a valid formset holds, as the values ``follow_up_submit`` takes."""
+    return [
+        {name: form.cleaned_data[name] for name in QuoteForm._meta.fields}
+        for form in formset.forms
+        if form.cleaned_data and not form.cleaned_data.get("DELETE")
+    ]
+
+
+def quote_initial(follow_up):
+    """The saved quotes of a follow-up as the formset's initial values."""
+    if follow_up is None:
+        return []
+    return [
+        {name: getattr(quote, name) for name in QuoteForm._meta.fields}
+        for quote in follow_up.quotes.all()
+    ]

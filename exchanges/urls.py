@@ -30,4 +30,15 @@ urlpatterns = [
     path(
         "profiles/unsubscribe/<str:token>/", views.profile_unsubscribe, name="profile_unsubscribe"
     ),
+    path("exchanges/<int:pk>/", views.exchange_detail, name="exchange_detail"),
+    path("exchanges/<int:pk>/edit/", views.exchange_edit, name="exchange_edit"),
+    path("exchanges/<int:pk>/complete/", views.exchange_complete, name="exchange_complete"),
+    path("exchanges/<int:pk>/cancel/", views.exchange_cancel, name="exchange_cancel"),
+    path("exchanges/<int:pk>/calendar.ics", views.exchange_calendar, name="exchange_calendar"),
+    path("exchanges/<int:pk>/follow-up/", views.follow_up, name="follow_up"),
+    path(
+        "exchanges/<int:pk>/reciprocal-offer/", views.reciprocal_offer, name="reciprocal_offer"
+    ),
+    path("case-studies/", views.case_study_list, name="case_study_list"),
+    path("case-studies/<slug:slug>/", views.case_study_detail, name="case_study_detail"),
 ]

@@ -27,7 +27,8 @@ PROMOTER_CONTACT_PERIOD = 60 * 60
 
 @require_GET
 def home(request):
-    """What the tool is, a search box, the newest offers and the partnership in figures."""
+    """What the tool is, a search box, the newest offers, the latest case studies and the
+    partnership in figures."""
     figures = Organisation.objects.filter(is_suspended=False).aggregate(
         organisations=Count("pk"), countries=Count("country", distinct=True)
     )
@@ -36,13 +37,18 @@ def home(request):
     return render(
         request,
         "partnership/home.html",
-        {"latest_offers": exchange_selectors.latest_offers(), "figures": figures},
+        {
+            "latest_offers": exchange_selectors.latest_offers(),
+            "latest_case_studies": exchange_selectors.published_case_studies()[:3],
+            "figures": figures,
+        },
     )
 
 
 @require_GET
 def organisation_detail(request, slug):
-    """An organisation's public profile with its published offers."""
+    """An organisation's public profile: its published offers, its completed exchanges and
+    the published case studies of its exchanges."""
     organisation = get_object_or_404(
         Organisation.objects.prefetch_related("languages"), slug=slug
     )
@@ -53,6 +59,8 @@ def organisation_detail(request, slug):
         {
             "organisation": organisation,
             "offers": offers.order_by("available_from", "pk"),
+            "completed_exchanges": exchange_selectors.completed_exchanges_of(organisation),
+            "case_studies": exchange_selectors.published_case_studies_of(organisation),
             "membership": membership_for(request.user, organisation),
         },
     )

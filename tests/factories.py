@@ -394,7 +394,9 @@ class CaseStudyFactory(factory.django.DjangoModelFactory):
     theme = factory.LazyFunction(lambda: theme("inclusion"))
     summary = "The job shadowing focused on inclusive pathways.\n\nThe visit took place in May."
     host_lessons = "Identified shared challenges.\nGained insight into the NAV system."
-    participant_lessons = "Discovered person-centred methods.\nInspired to improve information flow."
+    participant_lessons = (
+        "Discovered person-centred methods.\nInspired to improve information flow."
+    )
     next_steps = "Adapt the approach in our region."
     status = CaseStudy.Status.DRAFT
     published_at = factory.LazyAttribute(

@@ -266,13 +266,15 @@ def application_withdraw(request, pk):
 @login_required
 @require_GET
 def desk(request):
-    """The active organisation's desk: its offers, the applications it sent, a switcher."""
+    """The active organisation's desk: its offers, the applications it sent, its exchanges,
+    a switcher."""
     organisation = active_organisation(request)
     context = {"organisation": organisation}
     if organisation is not None:
         context.update(
             offers=selectors.offers_of(organisation),
             applications=selectors.applications_of(organisation),
+            exchanges=selectors.exchanges_of(organisation),
             membership=membership_for(request.user, organisation),
         )
     return render(request, "exchanges/desk.html", context)

@@ -1199,7 +1199,10 @@ def test_the_desk_refuses_post(login, host_coordinator):
     assert login(host_coordinator).post(DESK_URL).status_code == 405
 
 
-DESK_QUERIES = 7
+# The session, the user, the active organisation, its membership, the user's organisations
+# (the switcher), its offers, its exchanges (one query with their offers and organisations,
+# added with "Our exchanges") and its applications.
+DESK_QUERIES = 8
 
 
 @pytest.mark.parametrize("offers", [2, 10])

@@ -58,6 +58,19 @@ def test_the_home_page_shows_the_six_newest_open_offers(client, host_org):
     assert card_titles(response) == [f"Offer {n}" for n in range(1, 7)]
 
 
+def test_the_home_page_shows_the_latest_published_case_studies(client):
+    from exchanges.models import CaseStudy
+    from tests.factories import CaseStudyFactory
+
+    CaseStudyFactory(title="Job shadowing in Borås", status=CaseStudy.Status.PUBLISHED)
+    CaseStudyFactory(title="Still in review")
+
+    content = client.get(HOME_URL).content.decode()
+
+    assert "Job shadowing in Borås" in content
+    assert "Still in review" not in content
+
+
 def test_the_home_page_says_when_no_offer_is_open(client):
     response = client.get(HOME_URL)
 
