@@ -2,28 +2,57 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
-LOGO_MAX_BYTES = 2 * 1024 * 1024
-LOGO_FORMATS = {"PNG", "JPEG"}
+IMAGE_MAX_BYTES = 2 * 1024 * 1024
+IMAGE_FORMATS = {"PNG", "JPEG"}
+LOGO_MAX_BYTES, LOGO_FORMATS = IMAGE_MAX_BYTES, IMAGE_FORMATS
 
 
-def validate_logo(file):
-    """Accept a PNG or JPEG image of at most 2 MB, judged by its content, not its name."""
-    if getattr(file, "_committed", False):
-        return  # already stored, so it was checked when it was uploaded
-    if file.size > LOGO_MAX_BYTES:
-        raise ValidationError(_("The logo is larger than 2 MB."), code="logo_too_large")
-    position = file.tell() if hasattr(file, "tell") else 0
-    try:
-        file.seek(0)
-        with Image.open(file) as image:
-            image_format = image.format
-            image.verify()
-    except Exception as error:
-        raise ValidationError(
-            _("The logo is not an image we can read; upload a PNG or JPEG file."),
-            code="logo_not_image",
-        ) from error
-    finally:
-        file.seek(position)
-    if image_format not in LOGO_FORMATS:
-        raise ValidationError(_("The logo must be a PNG or JPEG image."), code="logo_format")
+class ImageValidator:
+    """Accept a PNG or JPEG image of at most 2 MB, judged by its content, not its name.
+
+    ``kind`` names the image in the error codes (``logo_too_large``, ``photo_format``, …);
+    the three messages are what a person sees; ``path`` is the dotted name under which the
+    instance is importable, which migrations record.
+    """
+
+    def __init__(self, kind, *, path, too_large, not_image, wrong_format):
+        self.kind = kind
+        self.path = path
+        self.messages = {"too_large": too_large, "not_image": not_image, "format": wrong_format}
+
+    def __call__(self, file):
+        if getattr(file, "_committed", False):
+            return  # already stored, so it was checked when it was uploaded
+        if file.size > IMAGE_MAX_BYTES:
+            self._refuse("too_large")
+        position = file.tell() if hasattr(file, "tell") else 0
+        try:
+            file.seek(0)
+            with Image.open(file) as image:
+                image_format = image.format
+                image.verify()
+        except Exception as error:
+            raise self._error("not_image") from error
+        finally:
+            file.seek(position)
+        if image_format not in IMAGE_FORMATS:
+            self._refuse("format")
+
+    def _error(self, problem):
+        return ValidationError(self.messages[problem], code=f"{self.kind}_{problem}")
+
+    def _refuse(self, problem):
+        raise self._error(problem)
+
+    def deconstruct(self):
+        # Referenced by name in migrations, like a plain function.
+        return (self.path, (), {})
+
+
+validate_logo = ImageValidator(
+    "logo",
+    path="matchmaking.validators.validate_logo",
+    too_large=_("The logo is larger than 2 MB."),
+    not_image=_("The logo is not an image we can read; upload a PNG or JPEG file."),
+    wrong_format=_("The logo must be a PNG or JPEG image."),
+)
