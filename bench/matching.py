@@ -3,6 +3,7 @@
 Usage:
 
     .venv/bin/python bench/matching.py [--quick] [--only NAME ...] [--repeat N]
+        [--database bench_NAME] [--keep-database]
 
 Each line is ``{"name": …, "offers": …, "profiles": …, "seconds": …}`` (some add fields):
 
@@ -16,17 +17,47 @@ Each line is ``{"name": …, "offers": …, "profiles": …, "seconds": …}`` (
   data as ``engine_one_offer`` (texts counted beforehand too); also checks that it agrees.
 - ``ratio_naive_over_engine``: ``{"name": …, "value": …}``.
 
+Through Django, on PostgreSQL (the entries ``task_one_offer`` and ``full_rescore``; they add
+``matches``, the rows stored, and ``applications``, those scored):
+
+- ``task_one_offer_cold``: the data of ``engine_one_offer`` as organisations, offers, interest
+  profiles and applications in the database, the offer scored by the task's body
+  (``exchanges.matching.scoring.score_offer``: load, engine, store; no alerts), in a process
+  whose cache of counted words is empty (a freshly started worker).
+- ``task_one_offer_warm``: the same again, the words counted by the run before (median of
+  ``--repeat`` runs).
+- ``full_rescore_first``: the data of ``engine_full``, ``rescore_all()`` into empty tables.
+- ``full_rescore_cold``: ``rescore_all()`` again, nothing having changed, with an empty cache
+  of counted words (``manage.py rescore_matches`` in a new process).
+- ``full_rescore_warm``: once more, the words counted.
+- ``full_rescore_new_weights``: with every weight changed a little, so that every score
+  changes and every row is written again (after changing MATCHING_WEIGHTS).
+
+The Django benchmarks need PostgreSQL on the local socket (as the tests): they drop and
+create the database ``--database`` (default ``bench_matching``; its name must start with
+``bench_``), migrate it, fill it with COPY, and drop it at the end unless
+``--keep-database``. Before each full re-score the matches and applications tables are
+vacuumed and analysed, untimed, as autovacuum would between two re-scores. For example:
+
+    .venv/bin/python bench/matching.py --only task_one_offer full_rescore
+    .venv/bin/python bench/matching.py --quick --only task_one_offer
+
 ``--quick`` runs a tenth of the sizes. The data come from a fixed seed: 8 exchange types, 30
 themes, 31 languages, 30 countries, windows within two years, texts from a vocabulary of 2,000
-words with Zipf-like frequencies.
+words with Zipf-like frequencies. In the database, organisations (one per ten offers and
+profiles) get the engine's countries; an offer's title is the first words of its text and its
+description the rest, a profile's name its first three words; a third of the offers have an
+accepted application (which takes places, so that places left are the engine's, and makes
+its two organisations past partners) and each has 1.5 undecided applications on average;
+60 % of the profiles want alerts at once, 25 % a weekly digest.
 
-Benchmarks that go through Django (the scoring task, the full re-score with PostgreSQL and the
-store) belong in ``BENCHMARKS`` too; they import Django inside their function (see
-``django_setup``), so the engine benchmarks run without a database.
+The Django benchmarks import Django inside their function (see ``django_setup``), so the
+engine benchmarks run without a database.
 """
 
 import argparse
 import dataclasses
+import itertools
 import json
 import math
 import os
@@ -218,23 +249,327 @@ def naive_one_offer(args):
     }
 
 
-# The Django-dependent benchmarks (`task_one_offer`: the same offer through the scoring task
-# with a PostgreSQL load and the top-50 store; `full_rescore`: 2,000 × 20,000 stored) go here
-# as two more entries; they call django_setup() inside their function.
+# --- Through Django, on PostgreSQL: the scoring task and the full re-score. ---
+
+
+def task_one_offer(args):
+    """The data of ``engine_one_offer`` in PostgreSQL, scored by the task's body."""
+    n_offers, n_profiles = _size("one_offer", args)
+    data = synthetic(n_offers, n_profiles)
+    _fill_database(data, args)
+    from exchanges.matching import scoring
+    from exchanges.models import OfferProfileMatch
+
+    offer_id = int(data.offers.ids[0])
+    # Untimed: connections, imports and PostgreSQL's buffers warmed up; the offer has its
+    # matches, as an offer that is edited (and scored again) has.
+    scoring.score_offer(offer_id, alert=False)
+    _forget_text_counts()
+    cold, _ = _timed(lambda: scoring.score_offer(offer_id, alert=False), 1)
+    warm, summary = _timed(lambda: scoring.score_offer(offer_id, alert=False), args.repeat)
+    figures = {
+        "offers": n_offers,
+        "profiles": n_profiles,
+        "matches": OfferProfileMatch.objects.filter(offer_id=offer_id).count(),
+        "applications": summary["applications"],
+    }
+    return [
+        {"name": "task_one_offer_cold", **figures, "seconds": cold},
+        {"name": "task_one_offer_warm", **figures, "seconds": warm},
+    ]
+
+
+def full_rescore(args):
+    """The data of ``engine_full`` in PostgreSQL, re-scored and stored by ``rescore_all``."""
+    n_offers, n_profiles = _size("full", args)
+    data = synthetic(n_offers, n_profiles)
+    _fill_database(data, args)
+    from exchanges.matching import scoring
+
+    from django.conf import settings
+    from django.test import override_settings
+
+    # Every component weighs a little differently: every score changes, every row is written.
+    changed = {name: weight * (1.1 if k % 2 else 0.9)
+               for k, (name, weight) in enumerate(settings.MATCHING_WEIGHTS.items())}  # fmt: skip
+    lines = []
+    for name in (
+        "full_rescore_first", "full_rescore_cold", "full_rescore_warm", "full_rescore_new_weights"
+    ):
+        _vacuum()
+        if name == "full_rescore_cold":
+            _forget_text_counts()
+        weights = changed if name == "full_rescore_new_weights" else settings.MATCHING_WEIGHTS
+        with override_settings(MATCHING_WEIGHTS=weights):
+            seconds, summary = _timed(scoring.rescore_all, 1)
+        lines.append({
+            "name": name, "offers": n_offers, "profiles": n_profiles, "seconds": seconds,
+            "matches": summary["matches"], "applications": summary["applications"],
+        })  # fmt: skip
+    return lines
+
+
+def _vacuum():
+    """Untimed, between runs: what autovacuum does on a server between two re-scores (the
+    test cluster has it off), so that a run does not pay for the dead rows of the last."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE exchanges_offerprofilematch, exchanges_application")
+
+
 BENCHMARKS = {
     "engine_one_offer": engine_one_offer,
     "engine_one_offer_cold": engine_one_offer_cold,
     "engine_full": engine_full,
     "naive_one_offer": naive_one_offer,
+    "task_one_offer": task_one_offer,
+    "full_rescore": full_rescore,
 }
+DJANGO_BENCHMARKS = {"task_one_offer", "full_rescore"}
 
 
 def django_setup():
     """Set Django up (for the benchmarks that need it); DATABASE_URL picks the database."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "matchmaking.settings")
+    os.environ.setdefault("SECRET_KEY", "bench-only")
     import django
 
     django.setup()
+
+
+def _forget_text_counts():
+    """Empty the worker's cache of counted words, as in a freshly started worker."""
+    try:
+        from exchanges.matching import texts
+    except ImportError:  # a version of the code without the cache
+        return
+    texts.clear()
+
+
+# The database: created (dropped first if it exists), migrated, and dropped at the end unless
+# --keep-database. Its name must start with "bench_", so that no other database is touched.
+
+COUNTRY_CODES = (
+    "AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE NO IS LI"
+).split()  # N_COUNTRIES codes, the columns of the engine's country indices
+ALERTS = ("immediately", "weekly", "off")
+ALERT_SHARES = (0.6, 0.25, 0.15)
+# Of the offers: how many have an accepted application (which takes places and makes the two
+# organisations past partners), and how many applications wait for a decision per offer.
+ACCEPTED_SHARE = 0.3
+UNDECIDED_PER_OFFER = 1.5
+DEADLINE_DAYS_BEFORE_START = 7
+
+_database_ready = False
+
+
+def _database(args):
+    """Create and migrate the benchmark database once per run; Django set up on it."""
+    global _database_ready
+    if _database_ready:
+        return
+    name = args.database
+    if not name.startswith("bench_"):
+        sys.exit(f"--database must start with bench_ (got {name!r}): it is dropped and created")
+    import psycopg
+
+    with psycopg.connect("dbname=postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    os.environ["DATABASE_URL"] = f"postgres:///{name}"
+    os.environ.pop("CELERY_BROKER_URL", None)  # nothing is queued: the timed code runs here
+    django_setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    if not args.keep_database:
+        import atexit
+
+        atexit.register(_drop_database, name)
+    _database_ready = True
+
+
+def _drop_database(name):
+    from django.db import connections
+
+    connections.close_all()
+    import psycopg
+
+    with psycopg.connect("dbname=postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _fill_database(data, args):
+    """Write ``data`` (from ``synthetic``) as organisations, offers, interest profiles and
+    applications, with COPY; the ids are the engine's, the texts and sets the same."""
+    _database(args)
+    import datetime
+
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from exchanges.models import Application, Offer, OfferProfileMatch
+    from matchmaking.models import (
+        ExchangeType,
+        InterestProfile,
+        Language,
+        Organisation,
+        OutboxEmail,
+        Theme,
+    )
+
+    rng = np.random.default_rng(SEED + 1)  # the engine's data stay those of its own seed
+    offers, profiles = data.offers, data.profiles
+    now = timezone.now()
+    # The engine's days are moved so that the offers open a month from now.
+    shift = (timezone.localdate() + datetime.timedelta(days=30)).toordinal() - FIRST_DAY
+
+    def day(ordinal):
+        return datetime.date.fromordinal(int(ordinal) + shift)
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        tables = [OfferProfileMatch, Application, Offer, InterestProfile, Organisation, OutboxEmail]
+        cursor.execute(
+            "TRUNCATE " + ", ".join(m._meta.db_table for m in tables) + " RESTART IDENTITY CASCADE"
+        )
+        types = list(ExchangeType.objects.order_by("pk").values_list("pk", flat=True))
+        for k in range(Theme.objects.count(), N_THEMES):
+            Theme.objects.create(slug=f"bench-theme-{k}", name=f"Bench theme {k}", position=100 + k)
+        themes = list(Theme.objects.order_by("pk").values_list("pk", flat=True))
+        languages = list(Language.objects.order_by("pk").values_list("pk", flat=True))
+        if len(types) < N_TYPES or len(languages) < N_LANGUAGES:
+            sys.exit("the seeded exchange types and languages are fewer than the engine's")
+
+        n_organisations = int(max(offers.organisation_ids.max(), profiles.organisation_ids.max()))
+        country_of = {}
+        for i, c in zip(offers.organisation_ids.tolist(), offers.country.tolist()):
+            country_of[i] = COUNTRY_CODES[c]
+        for i, c in zip(profiles.organisation_ids.tolist(), profiles.country.tolist()):
+            country_of[i] = COUNTRY_CODES[c]
+        _copy(cursor, Organisation, ({
+            "id": k, "name": f"Organisation {k}", "slug": f"organisation-{k}", "kind": "vet",
+            "country": country_of.get(k, "SE"), "region_name": "Region", "nuts_code": "",
+            "city": "City", "website": "", "description": "", "logo": "",
+            "contact_email": f"contact@organisation-{k}.example.org", "is_suspended": False,
+            "suspension_reason": "", "created_at": now,
+        } for k in range(1, n_organisations + 1)))  # fmt: skip
+
+        # Applications: an accepted one takes places (so places left = the engine's); the
+        # undecided ones are scored with their offer.
+        n = len(offers)
+        accepted = (rng.random(n) < ACCEPTED_SHARE) | (offers.places_left == 0)
+        accepted_participants = np.where(accepted, rng.integers(1, 5, n), 0)
+        capacity = offers.places_left + accepted_participants
+        undecided = rng.poisson(UNDECIDED_PER_OFFER, n)
+        applications, application_languages = [], []
+        offer_rows, offer_themes, offer_languages = [], [], []
+        for i in range(n):
+            offer_id, host = int(offers.ids[i]), int(offers.organisation_ids[i])
+            start, end = day(offers.start[i]), day(offers.end[i])
+            words = offers.texts[i].split()
+            offer_languages_i = [languages[k] for k in offers.languages[i].indices.tolist()]
+            offer_rows.append({
+                "id": offer_id, "organisation_id": host, "title": " ".join(words[:5]),
+                "exchange_type_id": types[int(offers.exchange_type[i])], "target_group": "staff",
+                "description": " ".join(words[5:]), "programme": "", "city": "City",
+                "region_name": "Region", "available_from": start, "available_until": end,
+                "fixed_dates": False, "duration_days": min(5, (end - start).days + 1),
+                "capacity": int(capacity[i]),
+                "application_deadline": start - datetime.timedelta(DEADLINE_DAYS_BEFORE_START),
+                "supports_fewer_opportunities": bool(offers.supports_fewer_opportunities[i]),
+                "fewer_opportunities_support": (
+                    "A mentor." if offers.supports_fewer_opportunities[i] else ""
+                ),
+                "practical_information": "", "costs_note": "", "status": "published",
+                "published_at": now, "created_at": now, "updated_at": now,
+            })  # fmt: skip
+            offer_themes += [(offer_id, themes[k]) for k in offers.themes[i].indices.tolist()]
+            offer_languages += [(offer_id, language) for language in offer_languages_i]
+            senders = rng.choice(n_organisations, int(accepted[i]) + undecided[i], replace=False)
+            for a, sender in enumerate(senders.tolist()):
+                if sender + 1 == host:
+                    continue
+                is_accepted = bool(accepted[i]) and a == 0
+                participants = (
+                    int(accepted_participants[i]) if is_accepted
+                    else int(rng.integers(1, max(1, int(capacity[i])) + 1))
+                )  # fmt: skip
+                applications.append({
+                    "id": len(applications) + 1, "offer_id": offer_id,
+                    "organisation_id": sender + 1,
+                    "motivation": profiles.texts[int(rng.integers(len(profiles)))],
+                    "participants": participants,
+                    "fewer_opportunity_participants": int(rng.integers(0, participants + 1)),
+                    "participant_roles": "Advisors and teachers.",
+                    "preferred_start": start, "preferred_end": end,
+                    "status": "accepted" if is_accepted else "submitted",
+                    "created_at": now, "updated_at": now,
+                })  # fmt: skip
+                chosen = rng.choice(offer_languages_i or languages, 1).tolist()
+                application_languages.append((len(applications), chosen[0]))
+        _copy(cursor, Offer, offer_rows)
+        _copy(cursor, Offer.themes.through, _pairs(offer_themes, "offer_id", "theme_id"))
+        _copy(cursor, Offer.languages.through, _pairs(offer_languages, "offer_id", "language_id"))
+        _copy(cursor, Application, applications)
+        _copy(cursor, Application.languages.through,
+              _pairs(application_languages, "application_id", "language_id"))  # fmt: skip
+
+        alerts = rng.choice(len(ALERTS), len(profiles), p=ALERT_SHARES)
+        wanted = profiles.countries_wanted
+        profile_rows = []
+        for j in range(len(profiles)):
+            words = profiles.texts[j].split()
+            window = bool(profiles.has_window[j])
+            codes = wanted.indices[wanted.indptr[j] : wanted.indptr[j + 1]].tolist()
+            profile_rows.append({
+                "id": int(profiles.ids[j]), "organisation_id": int(profiles.organisation_ids[j]),
+                "name": " ".join(words[:3]), "description": " ".join(words[3:]),
+                "countries_wanted": ",".join(sorted(COUNTRY_CODES[c] for c in codes)),
+                "available_from": day(profiles.start[j]) if window else None,
+                "available_until": day(profiles.end[j]) if window else None,
+                "participants": int(profiles.participants[j]),
+                "fewer_opportunity_participants": int(profiles.fewer_opportunity_participants[j]),
+                "alert": ALERTS[alerts[j]], "created_at": now, "updated_at": now,
+            })  # fmt: skip
+        _copy(cursor, InterestProfile, profile_rows)
+        for field, matrix, vocabulary in (
+            (InterestProfile.exchange_types, profiles.exchange_types, types),
+            (InterestProfile.themes, profiles.themes, themes),
+            (InterestProfile.languages, profiles.languages, languages),
+        ):
+            through = field.through
+            owner, value = (f.column for f in through._meta.concrete_fields if f.column != "id")
+            rows = np.repeat(profiles.ids, np.diff(matrix.indptr)).tolist()
+            values = [vocabulary[k] for k in matrix.indices.tolist()]
+            _copy(cursor, through, _pairs(zip(rows, values), owner, value))
+        for model in (Organisation, Offer, Application, InterestProfile):
+            table = model._meta.db_table
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"(SELECT coalesce(max(id), 1) FROM {table}))"
+            )
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")  # statistics, as a database in service has them
+
+
+def _pairs(pairs, first, second):
+    return ({first: a, second: b} for a, b in pairs)
+
+
+def _copy(cursor, model, rows):
+    """COPY ``rows`` (dicts by column) into the model's table. Missing fields get their
+    default; without an "id" the table's sequence numbers the rows."""
+    rows = iter(rows)
+    first = next(rows, None)
+    if first is None:
+        return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key or f.column in first]
+    defaults = {f.column: f.get_default() for f in fields}
+    columns = [f.column for f in fields]
+    with cursor.copy(f"COPY {model._meta.db_table} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in itertools.chain([first], rows):
+            copy.write_row([row.get(c, defaults[c]) for c in columns])
 
 
 def _size(name, args):
@@ -371,12 +706,21 @@ def main():
     parser.add_argument("--quick", action="store_true", help="a tenth of the sizes")
     parser.add_argument("--only", nargs="+", choices=sorted(BENCHMARKS), metavar="NAME")
     parser.add_argument("--repeat", type=int, default=5, help="runs of the one-offer timings")
+    parser.add_argument(
+        "--database", default="bench_matching",
+        help="PostgreSQL database of the Django benchmarks, dropped and created (bench_…)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--keep-database", action="store_true", help="do not drop it at the end (to look at it)"
+    )
     args = parser.parse_args()
 
     results = {}
     for name in args.only or BENCHMARKS:
-        results[name] = BENCHMARKS[name](args)
-        print(json.dumps({"name": name, **results[name]}), flush=True)
+        lines = BENCHMARKS[name](args)
+        for line in lines if isinstance(lines, list) else [{"name": name, **lines}]:
+            results[line["name"]] = line
+            print(json.dumps(line), flush=True)
     if "naive_one_offer" in results and "engine_one_offer" in results:
         ratio = results["naive_one_offer"]["seconds"] / results["engine_one_offer"]["seconds"]
         print(json.dumps({"name": "ratio_naive_over_engine", "value": round(ratio, 1)}))

@@ -1,12 +1,22 @@
 """A stored match's breakdown, said in words a coordinator trusts.
 
-The one place that turns a breakdown (see ``exchanges.matching.storage``) into sentences, for
-the pages and the emails alike. It reads nothing from the database, and it translates at the
-moment it is called, so an email gets the reasons in its recipient's language.
+The one place that turns a breakdown (see ``exchanges.matching.breakdowns``) into sentences,
+for the pages and the emails alike. It translates at the moment it is called, so an email gets
+the reasons in its recipient's language.
+
+A breakdown in full (an application's, or one scored on the fly) holds every fact. A stored
+match's is slim: its components and reciprocity facts only; ``facts`` completes it from the
+offer and the interest profile as they are now (their themes, languages, dates and support
+for participants with fewer opportunities). It reads what the two objects hold: prefetch
+their ``themes`` and ``languages`` when showing many matches.
 """
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext, ngettext, pgettext_lazy
+
+from matchmaking.scoring import COMPONENTS
+
+SLIM_VERSION = 2  # exchanges.matching.breakdowns.SLIM_VERSION
 
 # Why a pair was excluded, by the engine's Exclusion name.
 EXCLUSIONS = {
@@ -28,6 +38,60 @@ def _names(msgids):
     return ", ".join(gettext(name) for name in msgids)
 
 
+def facts(breakdown, *, offer=None, profile=None) -> dict:
+    """The breakdown with every fact ``reasons`` says: a breakdown in full as it is; a slim
+    one (a stored match's) completed from ``offer`` and ``profile``."""
+    if not breakdown or breakdown.get("version") != SLIM_VERSION:
+        return breakdown or {}
+    said = {
+        "components": dict(zip(COMPONENTS, breakdown.get("components") or ())),
+        "exclusion": "NONE",
+        "past_partners": bool(breakdown.get("past_partners")),
+        "host_seeks_what_seeker_hosts": bool(breakdown.get("host_seeks_what_seeker_hosts")),
+    }
+    if offer is None or profile is None:
+        return said
+    # The names in the order of the vocabularies, as the engine's columns have them.
+    profile_themes = {theme.pk for theme in profile.themes.all()}
+    themes = sorted(
+        (t for t in offer.themes.all() if t.pk in profile_themes),
+        key=lambda t: (t.position, t.name, t.pk),
+    )
+    profile_languages = {language.pk for language in profile.languages.all()}
+    languages = sorted(
+        (lang for lang in offer.languages.all() if lang.pk in profile_languages),
+        key=lambda lang: (lang.name, lang.pk),
+    )
+    start, end = offer.available_from, offer.available_until
+    if profile.available_from and profile.available_until:
+        first, last = max(start, profile.available_from), min(end, profile.available_until)
+        overlap = max(0, (last - first).days + 1)
+        window = (profile.available_until - profile.available_from).days + 1
+    else:  # any dates: the offer's whole window is shared
+        overlap, window = max(0, (end - start).days + 1), None
+    said.update(
+        shared_themes=[t.name for t in themes],
+        shared_languages=[lang.name for lang in languages],
+        date_overlap_days=overlap,
+        seeker_window_days=window,
+        fewer_opportunities=[
+            bool(offer.supports_fewer_opportunities), profile.fewer_opportunity_participants
+        ],
+    )
+    return said
+
+
+def of_match(match) -> dict:
+    """The facts of an ``OfferProfileMatch`` (its offer and profile loaded)."""
+    return facts(match.breakdown, offer=match.offer, profile=match.profile)
+
+
+def _facts(breakdown, offer, profile):
+    if hasattr(breakdown, "breakdown"):  # a match
+        return of_match(breakdown)
+    return facts(breakdown, offer=offer, profile=profile)
+
+
 def exclusion(breakdown) -> str:
     """Why the pair is excluded, or "" if it is not."""
     name = breakdown.get("exclusion") or "NONE"
@@ -42,12 +106,15 @@ def exclusion(breakdown) -> str:
     return str(reason) if reason else ""
 
 
-def reasons(breakdown, *, viewer="seeker") -> list[str]:
+def reasons(breakdown, *, viewer="seeker", offer=None, profile=None) -> list[str]:
     """The reasons a pair fits, best first; an excluded pair's one reason is its exclusion.
 
-    ``viewer`` is who reads them: the sending side (``"seeker"``: recommendations, alerts) or
-    the host (``"host"``: its applications and the organisations that may be interested).
+    ``breakdown``: a breakdown, with the ``offer`` and ``profile`` it is about when it is a
+    stored match's (see ``facts``), or an ``OfferProfileMatch``. ``viewer`` is who reads
+    them: the sending side (``"seeker"``: recommendations, alerts) or the host (``"host"``:
+    its applications and the organisations that may be interested).
     """
+    breakdown = _facts(breakdown, offer, profile)
     if not breakdown:
         return []
     excluded = exclusion(breakdown)
@@ -98,7 +165,7 @@ def _dates(breakdown):
     ]
 
 
-def sentence(breakdown, *, viewer="seeker") -> str:
+def sentence(breakdown, *, viewer="seeker", offer=None, profile=None) -> str:
     """The reasons on one line, e.g. "Shared themes: Inclusion · dates overlap fully"."""
-    return SEPARATOR.join(reasons(breakdown, viewer=viewer))
+    return SEPARATOR.join(reasons(breakdown, viewer=viewer, offer=offer, profile=profile))
 

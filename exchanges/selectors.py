@@ -3,7 +3,19 @@
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Case, Count, F, IntegerField, Max, Prefetch, Q, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    Max,
+    Prefetch,
+    Q,
+    Sum,
+    Value,
+    When,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
@@ -16,6 +28,7 @@ from matchmaking.models import (
 )
 from matchmaking.permissions import organisations_for
 
+from . import explanations
 from .models import (
     Application,
     ApplicationEvent,
@@ -219,9 +232,14 @@ def _follow(obj, path):
     return obj
 
 
+# What the reasons of a match are worked out from (see exchanges.explanations.facts).
+_EXPLAINED = ("themes", "languages")
+
+
 def recommendations_for(organisation, *, limit=None):
     """Open offers of other organisations, ranked by their best match with the organisation's
-    profiles; offers it has already applied to are left out. Each match's ``offer`` is loaded.
+    profiles; offers it has already applied to are left out. Each match's ``offer`` and
+    ``profile`` are loaded with what its reasons are worked out from.
     """
     matches = (
         OfferProfileMatch.objects.filter(
@@ -232,14 +250,18 @@ def recommendations_for(organisation, *, limit=None):
         .exclude(offer__applications__organisation=organisation)
         .select_related("offer__organisation", "offer__exchange_type", "profile")
     )
-    return _best_per(matches, "offer_id", limit=limit or settings.MATCHING_TOP_K)
+    best = _best_per(matches, "offer_id", limit=limit or settings.MATCHING_TOP_K)
+    prefetch_related_objects(
+        best, *(f"{side}__{name}" for side in ("offer", "profile") for name in _EXPLAINED)
+    )
+    return best
 
 
 @dataclass(frozen=True)
 class InterestedOrganisation:
     organisation: Organisation
     score: float
-    breakdown: dict
+    breakdown: dict  # with every fact its reasons say (exchanges.explanations.facts)
     invited: bool
 
 
@@ -254,14 +276,16 @@ def interested_organisations(offer, *, limit=10):
         .select_related("profile__organisation")
     )
     invited = set(offer.invitations.values_list("organisation_id", flat=True))
+    best = _best_per(matches, "profile__organisation_id", limit=limit)
+    prefetch_related_objects(best, *(f"profile__{name}" for name in _EXPLAINED))
     return [
         InterestedOrganisation(
             match.profile.organisation,
             match.score,
-            match.breakdown,
+            explanations.facts(match.breakdown, offer=offer, profile=match.profile),
             match.profile.organisation_id in invited,
         )
-        for match in _best_per(matches, "profile__organisation_id", limit=limit)
+        for match in best
     ]
 
 

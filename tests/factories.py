@@ -234,7 +234,8 @@ class InterestProfileFactory(factory.django.DjangoModelFactory):
 
 
 class OfferProfileMatchFactory(factory.django.DjangoModelFactory):
-    """A stored match as the scoring task leaves it: a score and a breakdown in words' terms."""
+    """A stored match as the scoring task leaves it: a score and a slim breakdown (the pages
+    work out the rest from the offer and the profile)."""
 
     class Meta:
         model = OfferProfileMatch
@@ -242,15 +243,12 @@ class OfferProfileMatchFactory(factory.django.DjangoModelFactory):
     offer = factory.SubFactory(OfferFactory)
     profile = factory.SubFactory(InterestProfileFactory)
     score = 0.7
-    breakdown = factory.LazyAttribute(
-        lambda m: {
-            "total": m.score,
-            "exclusion": "NONE",
-            "components": {"themes": 1.0, "text": 0.0},
-            "shared_themes": ["Inclusion"],
-            "shared_languages": ["English"],
-            "date_overlap_days": 0,
-            "seeker_window_days": 0,
+    breakdown = factory.LazyFunction(
+        lambda: {
+            "version": 2,
+            "components": [1.0, 0.0, 1.0, 1.0, 1.0, 0.5, 1.0, 0.0],
+            "past_partners": False,
+            "host_seeks_what_seeker_hosts": False,
         }
     )
 

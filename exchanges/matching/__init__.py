@@ -2,9 +2,11 @@
 
 The engine (``matchmaking.scoring``) is plain arrays in, scores out. This package is the
 Django side: ``loaders`` turns querysets into the engine's arrays with a fixed number of
-queries, ``breakdowns`` turns the engine's explanation into the JSON that is stored and said
-in words by ``exchanges.explanations``, ``scoring`` runs and stores, ``alerts`` tells the
-organisations. The Celery tasks (``exchanges.tasks``) call the functions exported here.
+queries (``texts`` keeps the words of the texts counted, per worker), ``breakdowns`` turns the
+engine's explanation into the JSON that is stored and said in words by
+``exchanges.explanations``, ``scoring`` runs and chooses what to keep, ``storage`` writes it,
+``alerts`` tells the organisations. The Celery tasks (``exchanges.tasks``) call the functions
+exported here.
 """
 
 from .alerts import send_weekly_digests

@@ -2,43 +2,53 @@
 
 A match is worth telling when it scores at least ``MATCHING_ALERT_THRESHOLD``. A profile
 asking for alerts at once hears of it when the offer is scored (``alert_offer``, from the
-offer's scoring run); a profile asking for a weekly digest hears of the week's new matches
-on Monday morning (``send_weekly_digests``). Either way the match's ``alerted_at`` is set in
-the same transaction as the outbox email, so nobody is told twice; the outbox's idempotency
-keys (one per offer and organisation, one per profile and week) guard the same.
+offer's scoring run, which keeps the rows of the organisations told); a profile asking for a
+weekly digest hears of the week's new matches on Monday morning (``send_weekly_digests``, from
+the stored rows: the scoring runs keep every such pair not told yet). Either way the match's
+``alerted_at`` is set in the same transaction as the outbox email, so nobody is told twice;
+the outbox's idempotency keys (one per offer and organisation, one per profile and week) guard
+the same. The reasons are worked out from the offer and profile as the email is written.
 """
 
 import datetime
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from matchmaking.models import InterestProfile
 
-from .. import emails
+from .. import emails, explanations
 from ..models import Application, Offer, OfferProfileMatch
 
 DIGEST_LENGTH = 20
+_SHOWN = ("themes", "languages")  # what an explanation reads from an offer and a profile
 
 
-def alert_offer(offer, matches):
+class Candidate(NamedTuple):
+    """A pair a scoring run found at or above the threshold, not told about yet."""
+
+    profile_id: int
+    score: float
+    breakdown: dict  # slim, as stored
+
+
+def alert_offer(offer, candidates):
     """Email the organisations that asked for alerts at once about a freshly scored offer.
 
-    ``matches`` are the offer's new match rows, not yet saved; the ones alerted get their
-    ``alerted_at`` set. One email per organisation, about its best-fitting profile; the
-    organisations that already applied to the offer are left out. Returns how many
-    organisations were alerted.
+    ``candidates`` are the offer's pairs at or above the threshold not told about yet. One
+    email per organisation, about its best-fitting profile; the organisations that already
+    applied to the offer are left out. Returns (how many organisations were told, the ids of
+    their candidate profiles with alerts at once: the pairs now told about).
     """
-    due = [
-        m for m in matches
-        if m.score >= settings.MATCHING_ALERT_THRESHOLD and m.alerted_at is None
-    ]  # fmt: skip
+    due = [c for c in candidates if c.score >= settings.MATCHING_ALERT_THRESHOLD]
     if not due:
-        return 0
+        return 0, []
     profiles = (
         InterestProfile.objects.filter(
-            pk__in=[m.profile_id for m in due],
+            pk__in=[c.profile_id for c in due],
             alert=InterestProfile.Alert.IMMEDIATELY,
             organisation__is_suspended=False,
         )
@@ -46,18 +56,19 @@ def alert_offer(offer, matches):
         .select_related("organisation")
         .in_bulk()
     )
-    now = timezone.now()
     by_organisation = {}
-    for match in sorted(due, key=lambda m: (-m.score, m.profile_id)):
-        profile = profiles.get(match.profile_id)
+    for candidate in sorted(due, key=lambda c: (-c.score, c.profile_id)):
+        profile = profiles.get(candidate.profile_id)
         if profile is not None:
-            by_organisation.setdefault(profile.organisation_id, []).append((match, profile))
-    for fitting in by_organisation.values():
-        best, profile = fitting[0]
-        emails.offer_alert(offer=offer, profile=profile, breakdown=best.breakdown)
-        for match, _profile in fitting:
-            match.alerted_at = now
-    return len(by_organisation)
+            by_organisation.setdefault(profile.organisation_id, []).append((candidate, profile))
+    best = [fitting[0] for fitting in by_organisation.values()]
+    prefetch_related_objects([offer], *_SHOWN)
+    prefetch_related_objects([profile for _candidate, profile in best], *_SHOWN)
+    for candidate, profile in best:
+        breakdown = explanations.facts(candidate.breakdown, offer=offer, profile=profile)
+        emails.offer_alert(offer=offer, profile=profile, breakdown=breakdown)
+    told = [c.profile_id for fitting in by_organisation.values() for c, _profile in fitting]
+    return len(by_organisation), told
 
 
 def send_weekly_digests(*, now=None):
@@ -79,6 +90,7 @@ def send_weekly_digests(*, now=None):
             offer__in=Offer.objects.open_for_applications(),
         )
         .select_related("offer__organisation", "profile__organisation")
+        .prefetch_related(*(f"{side}__{shown}" for side in ("offer", "profile") for shown in _SHOWN))
         .order_by("profile__organisation_id", "profile__name", "profile_id", "-score", "pk")
     )
     matches = list(matches)
@@ -101,7 +113,7 @@ def send_weekly_digests(*, now=None):
             if listed:
                 emails.weekly_digest(
                     profile=profile,
-                    matches=[(m.offer, m.breakdown) for m in listed],
+                    matches=[(m.offer, explanations.of_match(m)) for m in listed],
                     week=f"{year}-W{week:02d}",
                 )
                 sent += 1

@@ -3,11 +3,18 @@
 Every loader runs a fixed number of queries whatever the number of rows: one ``values_list``
 for the rows and one per many-to-many relation, read from the through table and filtered by a
 subquery (never one query per object, never a list of ids in the SQL).
+
+Loading every interest profile is most of the time of scoring one offer, so the rows are read
+straight from the database cursor (``_fetch``) and turned into arrays column by column, and
+the words of the texts are counted once per worker (``texts``).
 """
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import Sum
 from django_countries import countries
 from scipy import sparse
@@ -16,6 +23,7 @@ from matchmaking.models import ExchangeType, InterestProfile, Language, Theme
 from matchmaking.scoring import Offers, Seekers
 
 from ..models import Application, Offer
+from . import texts as text_cache
 
 
 @dataclass(frozen=True)
@@ -72,6 +80,41 @@ class Vocabularies:
 # Building blocks ----------------------------------------------------------------------------
 
 
+def _fetch(queryset):
+    """The rows of a ``values_list`` queryset as tuples, from the cursor as they come: none of
+    a queryset iterator's per-row work (the values loaded here need no conversion)."""
+    try:
+        sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+    except EmptyResultSet:
+        return []
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _in_order(rows):
+    """Rows whose first value is a unique key, in its ascending order."""
+    keys = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
+    if len(keys) < 2 or (keys[1:] > keys[:-1]).all():
+        return rows
+    return [rows[i] for i in np.argsort(keys, kind="stable").tolist()]
+
+
+def _columns(rows, width):
+    """Rows of ``width`` values as ``width`` tuples of values."""
+    return list(zip(*rows)) if rows else [()] * width
+
+
+def _integers(values, dtype=np.int64):
+    return np.fromiter(values, dtype=dtype, count=len(values))
+
+
+def _pairs_array(rows):
+    """(owner, term) rows as an int64 array (k, 2)."""
+    flat = np.fromiter(itertools.chain.from_iterable(rows), dtype=np.int64, count=2 * len(rows))
+    return flat.reshape(-1, 2)
+
+
 def _rows_of(owners):
     """Owner (an object or organisation id) -> the rows that belong to it."""
     rows = {}
@@ -94,36 +137,83 @@ def _matrix(cells, vocabulary, n):
         if j is not None:
             r.append(i)
             c.append(j)
-    ones = np.ones(len(r), dtype=np.float32)
-    where = (np.array(r, dtype=np.int64), np.array(c, dtype=np.int64))
-    matrix = sparse.csr_matrix((ones, where), shape=(n, len(vocabulary)))
+    return _zero_one(np.array(r, dtype=np.int64), np.array(c, dtype=np.int64), n, vocabulary)
+
+
+def _zero_one(rows, columns, n, vocabulary):
+    ones = np.ones(len(rows), dtype=np.float32)
+    matrix = sparse.csr_matrix((ones, (rows, columns)), shape=(n, len(vocabulary)))
     matrix.sum_duplicates()
     matrix.data[:] = 1
     return matrix
+
+
+def _fetch_pairs(queryset):
+    """The (owner id, term id) rows of a two-column ``values_list`` as an int64 array (k, 2).
+
+    PostgreSQL hands them over as one string, which numpy reads at once: for the hundreds of
+    thousands of rows of a big load, about twice as fast as a row per tuple."""
+    connection = connections[queryset.db]
+    if not _pairs_as_one_string(connection):
+        return _pairs_array(_fetch(queryset))
+    try:
+        sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+    except EmptyResultSet:
+        return np.zeros((0, 2), dtype=np.int64)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT string_agg(a::text || ',' || b::text, ',') FROM ({sql}) AS q(a, b)", params
+        )
+        text = cursor.fetchone()[0]
+    return np.fromstring(text or "", dtype=np.int64, sep=",").reshape(-1, 2)
+
+
+def _pairs_as_one_string(connection):
+    return connection.vendor == "postgresql"
 
 
 def _matrix_of_ids(pairs, ids, vocabulary):
     """A 0/1 matrix (len(ids) × len(vocabulary)) from (owner id, term pk) pairs, where
     ``ids`` are the owners' ids in row order, ascending; with array operations, for the
     hundreds of thousands of pairs of a big load."""
-    pairs = np.array(list(pairs), dtype=np.int64).reshape(-1, 2)
+    pairs = _fetch_pairs(pairs)
     n = len(ids)
     rows = np.searchsorted(ids, pairs[:, 0]).clip(0, max(n - 1, 0))
     columns = vocabulary.columns(pairs[:, 1])
     known = (columns >= 0) & (ids[rows] == pairs[:, 0]) if n else np.zeros(len(pairs), bool)
-    ones = np.ones(int(known.sum()), dtype=np.float32)
-    matrix = sparse.csr_matrix(
-        (ones, (rows[known], columns[known])), shape=(n, len(vocabulary))
-    )
-    matrix.sum_duplicates()
-    matrix.data[:] = 1
-    return matrix
+    return _zero_one(rows[known], columns[known], n, vocabulary)
 
 
-def _through(relation, owner_field, owner_ids, value_field):
+def _matrix_by_owner(pairs, owners, vocabulary):
+    """A 0/1 matrix (len(owners) × len(vocabulary)) from (owner, term pk) pairs: row r has
+    the terms of its owner ``owners[r]`` (e.g. an organisation, which many rows share)."""
+    pairs = _pairs_array(_fetch(pairs))
+    order = np.argsort(owners, kind="stable")
+    by_owner = owners[order]
+    first = np.searchsorted(by_owner, pairs[:, 0], side="left")
+    count = np.searchsorted(by_owner, pairs[:, 0], side="right") - first
+    columns = vocabulary.columns(pairs[:, 1])
+    known = (count > 0) & (columns >= 0)
+    first, count, columns = first[known], count[known], columns[known]
+    pair = np.repeat(np.arange(len(first)), count)
+    offset = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
+    return _zero_one(order[first[pair] + offset], columns[pair], len(owners), vocabulary)
+
+
+def _through(relation, owner_field, owner_ids, value_field, loaded=None):
     """(owner id, term id) pairs of a many-to-many relation, read from its through table for
-    the owners whose ids ``owner_ids`` (a ``values()`` queryset) selects, as a subquery."""
-    return relation.through.objects.filter(**{f"{owner_field}__in": owner_ids}).values_list(
+    the owners whose ids ``owner_ids`` (a ``values()`` queryset) selects, as a subquery.
+
+    ``loaded``: the owners' ids, ascending, when they are known already. If they fill at
+    least half of the range they span (e.g. every interest profile), the rows are read by
+    that range instead: a plain scan, much cheaper than the subquery's join, and the rows of
+    owners in the range but not loaded are dropped by ``_matrix_of_ids``.
+    """
+    through = relation.through.objects
+    if loaded is not None and len(loaded) and 2 * len(loaded) >= loaded[-1] - loaded[0] + 1:
+        bounds = {f"{owner_field}__gte": int(loaded[0]), f"{owner_field}__lte": int(loaded[-1])}
+        return through.filter(**bounds).values_list(owner_field, value_field)
+    return through.filter(**{f"{owner_field}__in": owner_ids}).values_list(
         owner_field, value_field
     )
 
@@ -139,15 +229,23 @@ def _hosted_types(organisation_ids):
 
 
 def _ordinals(dates):
-    return np.array([d.toordinal() if d else 0 for d in dates], dtype=np.int32)
+    return np.fromiter((d.toordinal() if d else 0 for d in dates), dtype=np.int32, count=len(dates))
 
 
 def _country_columns(codes, vocabularies):
-    return np.array([vocabularies.countries.index.get(code, 0) for code in codes], dtype=np.int32)
+    index = vocabularies.countries.index
+    return np.fromiter(map(index.get, codes, itertools.repeat(0)), dtype=np.int32, count=len(codes))
 
 
 def _text(*parts):
     return "\n".join(part for part in parts if part)
+
+
+def _texts(first, second):
+    """``_text(a, b)`` of each pair of columns, without a generator per row."""
+    return [
+        (a + "\n" + b) if a and b else (a or b or "") for a, b in zip(first, second)
+    ]
 
 
 def _countries(raw):
@@ -165,15 +263,15 @@ def load_offers(queryset, vocabularies):
     """The offers of ``queryset``, ordered by pk, as ``Offers``: five queries."""
     queryset = queryset.order_by("pk")
     ids = queryset.values("pk")
-    rows = list(
+    rows = _fetch(
         queryset.values_list(
             "pk", "organisation_id", "exchange_type_id", "organisation__country",
             "available_from", "available_until", "capacity", "supports_fewer_opportunities",
             "title", "description", "programme",
         )
     )  # fmt: skip
-    n = len(rows)
-    rows_of_host = _rows_of(row[1] for row in rows)
+    (pks, hosts, exchange_types, countries_, starts, ends, capacities, supports, titles,
+     descriptions, programmes) = _columns(rows, 11)  # fmt: skip
     taken = dict(
         Application.objects.filter(offer__in=ids, status=Application.Status.ACCEPTED)
         .order_by()
@@ -181,27 +279,33 @@ def load_offers(queryset, vocabularies):
         .annotate(taken=Sum("participants"))
         .values_list("offer_id", "taken")
     )
-    offer_ids = np.array([row[0] for row in rows], dtype=np.int64)
-    themes = _through(Offer.themes, "offer_id", ids, "theme_id")
-    languages = _through(Offer.languages, "offer_id", ids, "language_id")
+    offer_ids = _integers(pks)
+    host_ids = _integers(hosts)
+    themes = _through(Offer.themes, "offer_id", ids, "theme_id", offer_ids)
+    languages = _through(Offer.languages, "offer_id", ids, "language_id", offer_ids)
     # What each host looks for in its own interest profiles (for the reciprocity bonus).
     host_seeks = InterestProfile.exchange_types.through.objects.filter(
         interestprofile__organisation__in=queryset.values("organisation_id")
     ).values_list("interestprofile__organisation_id", "exchangetype_id")
     types = vocabularies.exchange_types
+    texts = [_text(*parts) for parts in zip(titles, descriptions, programmes)]
     return Offers(
         ids=offer_ids,
-        organisation_ids=np.array([row[1] for row in rows], dtype=np.int64),
-        exchange_type=np.array([types.index[row[2]] for row in rows], dtype=np.int32),
+        organisation_ids=host_ids,
+        exchange_type=np.array([types.index[pk] for pk in exchange_types], dtype=np.int32),
         themes=_matrix_of_ids(themes, offer_ids, vocabularies.themes),
         languages=_matrix_of_ids(languages, offer_ids, vocabularies.languages),
-        country=_country_columns((row[3] for row in rows), vocabularies),
-        start=_ordinals(row[4] for row in rows),
-        end=_ordinals(row[5] for row in rows),
-        places_left=np.array([row[6] - (taken.get(row[0]) or 0) for row in rows], dtype=np.int32),
-        supports_fewer_opportunities=np.array([row[7] for row in rows], dtype=bool),
-        texts=[_text(*row[8:11]) for row in rows],
-        host_seeks_types=_matrix(_cells(host_seeks, rows_of_host), types, n),
+        country=_country_columns(countries_, vocabularies),
+        start=_ordinals(starts),
+        end=_ordinals(ends),
+        places_left=np.array(
+            [capacity - (taken.get(pk) or 0) for pk, capacity in zip(pks, capacities)],
+            dtype=np.int32,
+        ),
+        supports_fewer_opportunities=np.array(supports, dtype=bool),
+        texts=texts,
+        host_seeks_types=_matrix_by_owner(host_seeks, host_ids, types),
+        text_counts=text_cache.term_counts("offer", offer_ids, texts),
     )
 
 
@@ -210,42 +314,57 @@ def load_offers(queryset, vocabularies):
 
 def load_profiles(queryset, vocabularies):
     """The interest profiles of ``queryset``, ordered by pk, as ``Seekers``: five queries."""
+    return load_profiles_and_alerts(queryset, vocabularies)[0]
+
+
+def load_profiles_and_alerts(queryset, vocabularies):
+    """``load_profiles``, and each profile's alert preference (an array of
+    ``InterestProfile.Alert`` values, in the same order), from the same five queries."""
     queryset = queryset.order_by("pk")
     ids = queryset.values("pk")
-    rows = list(
-        queryset.values_list(
+    # Ordered here rather than by the database, whose sort of every row with its texts
+    # spills to disk; they mostly come in order anyway.
+    rows = _in_order(_fetch(
+        queryset.order_by().values_list(
             "pk", "organisation_id", "organisation__country", "countries_wanted",
             "available_from", "available_until", "participants",
-            "fewer_opportunity_participants", "name", "description",
+            "fewer_opportunity_participants", "name", "description", "alert",
         )
-    )  # fmt: skip
+    ))  # fmt: skip
     n = len(rows)
-    profile_ids = np.array([row[0] for row in rows], dtype=np.int64)
-    rows_of_organisation = _rows_of(row[1] for row in rows)
+    (pks, organisations, countries_, wanted, starts, ends, participants, fewer, names,
+     descriptions, alerts) = _columns(rows, 11)  # fmt: skip
+    profile_ids = _integers(pks)
+    organisation_ids = _integers(organisations)
 
     def relation(field, value_field, vocabulary):
-        pairs = _through(field, "interestprofile_id", ids, value_field)
+        pairs = _through(field, "interestprofile_id", ids, value_field, profile_ids)
         return _matrix_of_ids(pairs, profile_ids, vocabulary)
 
     hosted = _hosted_types(queryset.values("organisation_id"))
-    wanted = ((i, code) for i, row in enumerate(rows) for code in _countries(row[3]))
+    wanted_cells = ((i, code) for i, raw in enumerate(wanted) if raw for code in _countries(raw))
     types = vocabularies.exchange_types
-    return Seekers(
+    texts = _texts(names, descriptions)
+    seekers = Seekers(
         ids=profile_ids,
-        organisation_ids=np.array([row[1] for row in rows], dtype=np.int64),
+        organisation_ids=organisation_ids,
         exchange_types=relation(InterestProfile.exchange_types, "exchangetype_id", types),
         themes=relation(InterestProfile.themes, "theme_id", vocabularies.themes),
         languages=relation(InterestProfile.languages, "language_id", vocabularies.languages),
-        countries_wanted=_matrix(wanted, vocabularies.countries, n),
-        country=_country_columns((row[2] for row in rows), vocabularies),
-        start=_ordinals(row[4] for row in rows),
-        end=_ordinals(row[5] for row in rows),
-        has_window=np.array([row[4] is not None and row[5] is not None for row in rows]),
-        participants=np.array([row[6] for row in rows], dtype=np.int32),
-        fewer_opportunity_participants=np.array([row[7] for row in rows], dtype=np.int32),
-        texts=[_text(*row[8:10]) for row in rows],
-        hosts_types=_matrix(_cells(hosted, rows_of_organisation), types, n),
+        countries_wanted=_matrix(wanted_cells, vocabularies.countries, n),
+        country=_country_columns(countries_, vocabularies),
+        start=_ordinals(starts),
+        end=_ordinals(ends),
+        has_window=np.fromiter(
+            (a is not None and b is not None for a, b in zip(starts, ends)), dtype=bool, count=n
+        ),
+        participants=_integers(participants, np.int32),
+        fewer_opportunity_participants=_integers(fewer, np.int32),
+        texts=texts,
+        hosts_types=_matrix_by_owner(hosted, organisation_ids, types),
+        text_counts=text_cache.term_counts("profile", profile_ids, texts),
     )
+    return seekers, np.array(alerts, dtype=object)
 
 
 # Applications ------------------------------------------------------------------------------
@@ -295,14 +414,16 @@ def load_applications(queryset, vocabularies):
         themes=_matrix(themes, vocabularies.themes, n),
         languages=_matrix_of_ids(languages, application_ids, vocabularies.languages),
         countries_wanted=_matrix((), vocabularies.countries, n),
-        country=_country_columns((row[2] for row in rows), vocabularies),
-        start=_ordinals(row[4] for row in rows),
-        end=_ordinals(row[5] for row in rows),
+        country=_country_columns([row[2] for row in rows], vocabularies),
+        start=_ordinals([row[4] for row in rows]),
+        end=_ordinals([row[5] for row in rows]),
         has_window=np.ones(n, dtype=bool),
         participants=np.array([row[6] for row in rows], dtype=np.int32),
         fewer_opportunity_participants=np.array([row[7] for row in rows], dtype=np.int32),
         texts=[_text(*row[8:10]) for row in rows],
-        hosts_types=_matrix(_cells(hosted, rows_of_organisation), types, n),
+        hosts_types=_matrix_by_owner(
+            hosted, np.array([row[1] for row in rows], dtype=np.int64), types
+        ),
     )
 
 

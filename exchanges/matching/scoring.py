@@ -1,38 +1,54 @@
-"""Scoring runs — one offer, one profile, one application, or everything — and their storage.
+"""Scoring runs — one offer, one profile, one application, or everything — and what they keep.
 
-What is kept (``OfferProfileMatch``): for each offer its ``MATCHING_TOP_K`` best profiles, for
-each profile its best offers, every pair at or above ``MATCHING_ALERT_THRESHOLD`` (alerts and
-digests are read from them), and every pair already kept that still fits (so that re-scoring
-one offer does not take it out of a profile's list). Excluded pairs are never kept. A run
-replaces its subject's rows in one transaction, under a lock on the subject, and keeps each
-surviving pair's ``created_at`` and ``alerted_at``.
+What is kept (``OfferProfileMatch``), of the pairs that fit (an excluded pair never is):
 
-Applications are few per offer: each is scored and keeps its breakdown, excluded or not.
+- each offer's ``MATCHING_TOP_K`` best profiles and each profile's ``MATCHING_TOP_K`` best
+  offers (by total, then lower id): what the pages show;
+- the pairs an organisation was told about (``alerted_at`` set), as long as they fit, so that
+  nobody is told twice;
+- for the profiles that want a weekly digest, the pairs at or above
+  ``MATCHING_ALERT_THRESHOLD`` not told yet: the digest reads them.
+
+The pairs an alert at once is due for are found in the run's scores, not in stored rows: only
+the rows of the organisations told are added (with their ``alerted_at``).
+
+A run scores its subject against every counterpart and replaces the subject's rows in one
+transaction, under a lock on the subject (``storage.store_matches``: only what changed is
+written; a row that stays keeps its ``created_at`` and ``alerted_at``). Scoring one offer, the
+profiles whose own top K it enters are found from their stored rows — a profile's top K is
+stored, so the offer belongs in it when fewer than K of its other rows beat it — and likewise
+the offers for one profile. A row pushed out of a top K that way stays until either side is
+scored again, or until ``rescore_all``, which stores exactly the above.
+
+Applications are few per offer: each is scored against its own offer, with the other
+applications to that offer as its text corpus, and keeps its breakdown in full, excluded or
+not.
 """
 
-import dataclasses
-import datetime
-import json
 from collections import defaultdict
+from dataclasses import dataclass
 
 import numpy as np
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from matchmaking.models import InterestProfile
-from matchmaking.scoring import COMPONENTS, Exclusion, Weights, score, top_matches
+from matchmaking.scoring import COMPONENTS, Exclusion, Weights, score, score_pairs, top_matches
 
 from ..models import Application, Offer, OfferProfileMatch
 from . import alerts
-from .breakdowns import breakdowns
+from .breakdowns import breakdowns, reciprocity, slim_breakdowns, thousandths
 from .loaders import (
     Vocabularies,
     load_applications,
     load_offers,
     load_past_partners,
     load_profiles,
+    load_profiles_and_alerts,
 )
+from .storage import MatchRows, store_application_scores, store_matches
 
 
 def weights():
@@ -67,29 +83,56 @@ def score_offer(offer_id, *, alert=True):
     applications = _score_applications(
         Application.objects.filter(offer_id=offer_id), vocabularies, offers=offers
     )
-    is_open = offer.is_open_for_applications  # as matchable_offers() sees it
-    matches = []
-    if is_open:
-        profiles = load_profiles(matchable_profiles(), vocabularies)
-        kept = _kept(profiles, OfferProfileMatch.objects.filter(offer_id=offer_id), "profile_id")
+    run = None
+    if offer.is_open_for_applications:  # as matchable_offers() sees it
+        profiles, alerts_wanted = load_profiles_and_alerts(matchable_profiles(), vocabularies)
+        weekly = alerts_wanted == InterestProfile.Alert.WEEKLY
         past_partners = load_past_partners()
         result = score(offers, profiles, weights(), past_partners=past_partners)
-        columns = _worth_keeping(result.total[0], result.exclusion[0], kept=kept)
-        matches = _match_rows(
-            offers, profiles, np.zeros(len(columns), dtype=np.int64), columns, result,
-            past_partners=past_partners, vocabularies=vocabularies,
-        )  # fmt: skip
+        run = _Run(result.total[0], result.exclusion[0], result.components[0], profiles.ids)
+    sent = 0
     with transaction.atomic():
         _lock(Offer.objects.filter(pk=offer_id))
         existing = OfferProfileMatch.objects.filter(offer_id=offer_id)
-        alerted = dict(
-            existing.filter(alerted_at__isnull=False).values_list("profile_id", "alerted_at")
+        rows = MatchRows.empty()
+        if run is not None:
+            told = _told(existing, "profile_id", profiles.ids)
+            keep = run.best() | (run.fits & told) | (run.due & weekly & ~told)
+            keep |= run.entering(InterestProfile, "profile", "offer_id", offer_id, ~keep)
+            alerted = np.zeros(len(profiles), dtype=bool)
+            if alert:
+                sent, told_now = _alert(offer, run, run.due & ~told, offers, profiles,
+                                        past_partners)  # fmt: skip
+                alerted = np.isin(profiles.ids, told_now)
+                keep |= alerted
+            columns = np.flatnonzero(keep)
+            rows = _match_rows(
+                offers, profiles, np.zeros(len(columns), dtype=np.int64), columns,
+                run.total[columns], run.components[columns], past_partners,
+                alerted=alerted[columns],
+            )  # fmt: skip
+        store_matches(rows, replacing=existing)
+    return {"matches": len(rows), "applications": applications, "alerted": sent}
+
+
+def _alert(offer, run, due, offers, profiles, past_partners):
+    """Alert at once the organisations ``due`` (a mask of profiles) points to: (how many
+    organisations were told, the ids of the profiles whose organisations were told)."""
+    columns = np.flatnonzero(due)
+    if not len(columns):
+        return 0, []
+    partners, seeks = reciprocity(
+        offers, profiles, np.zeros(len(columns), dtype=np.int64), columns,
+        past_partners=past_partners,
+    )  # fmt: skip
+    explained = slim_breakdowns(thousandths(run.components[columns]), partners, seeks)
+    candidates = [
+        alerts.Candidate(profile_id, total, breakdown)
+        for profile_id, total, breakdown in zip(
+            profiles.ids[columns].tolist(), run.total[columns].tolist(), explained
         )
-        for match in matches:
-            match.alerted_at = alerted.get(match.profile_id)
-        sent = alerts.alert_offer(offer, matches) if alert and is_open else 0
-        _store(matches, replacing=existing, with_alerts=True)
-    return {"matches": len(matches), "applications": applications, "alerted": sent}
+    ]
+    return alerts.alert_offer(offer, candidates)
 
 
 # One profile -------------------------------------------------------------------------------
@@ -103,23 +146,33 @@ def score_profile(profile_id):
     )
     if profile is None:
         return None
-    matches = []
+    run = None
     if not profile.organisation.is_suspended:
         vocabularies = Vocabularies.load()
         profiles = load_profiles(InterestProfile.objects.filter(pk=profile_id), vocabularies)
         offers = load_offers(matchable_offers(), vocabularies)
-        kept = _kept(offers, OfferProfileMatch.objects.filter(profile_id=profile_id), "offer_id")
         past_partners = load_past_partners()
         result = score(offers, profiles, weights(), past_partners=past_partners)
-        rows = _worth_keeping(result.total[:, 0], result.exclusion[:, 0], kept=kept)
-        matches = _match_rows(
-            offers, profiles, rows, np.zeros(len(rows), dtype=np.int64), result,
-            past_partners=past_partners, vocabularies=vocabularies,
-        )  # fmt: skip
+        run = _Run(
+            result.total[:, 0], result.exclusion[:, 0], result.components[:, 0], offers.ids
+        )
     with transaction.atomic():
         _lock(InterestProfile.objects.filter(pk=profile_id))
-        _store(matches, replacing=OfferProfileMatch.objects.filter(profile_id=profile_id))
-    return {"matches": len(matches)}
+        existing = OfferProfileMatch.objects.filter(profile_id=profile_id)
+        rows = MatchRows.empty()
+        if run is not None:
+            told = _told(existing, "offer_id", offers.ids)
+            keep = run.best() | (run.fits & told)
+            if profile.alert == InterestProfile.Alert.WEEKLY:
+                keep |= run.due & ~told
+            keep |= run.entering(Offer, "offer", "profile_id", profile_id, ~keep)
+            found = np.flatnonzero(keep)
+            rows = _match_rows(
+                offers, profiles, found, np.zeros(len(found), dtype=np.int64),
+                run.total[found], run.components[found], past_partners,
+            )  # fmt: skip
+        store_matches(rows, replacing=existing)
+    return {"matches": len(rows)}
 
 
 # Applications ------------------------------------------------------------------------------
@@ -141,12 +194,12 @@ def score_application(application_id):
 def _score_applications(applications, vocabularies, *, offers=None):
     """Score each application of the queryset against its own offer; store the scores.
 
-    Each offer is scored with all of its applications in the queryset. An accepted
-    application's participants already count against the places left, so it is scored as if
-    they were still free (else its own acceptance would exclude it), and the applications to
-    an offer do not make their organisations its host's "past partners". A fixed number of
-    queries, whatever the number of offers and applications. ``offers`` may hold their
-    offers already loaded.
+    Each offer is scored with all of its applications in the queryset, as their text corpus.
+    An accepted application's participants already count against the places left, so it is
+    scored as if they were still free (else its own acceptance would exclude it), and the
+    applications to an offer do not make their organisations its host's "past partners". A
+    fixed number of queries, whatever the number of offers and applications; every pair in
+    one pass of the engine (``score_pairs``). ``offers`` may hold their offers already loaded.
     """
     seekers = load_applications(applications, vocabularies)
     if not len(seekers):
@@ -162,62 +215,42 @@ def _score_applications(applications, vocabularies, *, offers=None):
         if status == Application.Status.ACCEPTED:
             accepted.add(pk)
     partners = _PartnersByOffer.load()
-    # Count the words of all texts once; take() hands the counts on to each offer's group.
-    offers.term_counts, seekers.term_counts  # noqa: B018
-    by_offer = defaultdict(list)
-    for j, application_id in enumerate(seekers.ids.tolist()):
-        by_offer[offer_row[offer_of[application_id]]].append(j)
-    now = timezone.now()
-    scored = []
-    for i, columns in by_offer.items():
-        scored += _applications_of_one_offer(
-            offers.take([i]), seekers.take(columns), accepted=accepted,
-            past_partners=partners.excluding(int(offers.ids[i])), vocabularies=vocabularies,
-            now=now,
-        )  # fmt: skip
-    Application.objects.bulk_update(
-        scored, ["score", "score_breakdown", "scored_at"], batch_size=500
+    ids = seekers.ids.tolist()
+    rows = np.array([offer_row[offer_of[pk]] for pk in ids], dtype=np.int64)
+    columns = np.arange(len(ids), dtype=np.int64)
+    is_accepted = np.array([pk in accepted for pk in ids], dtype=bool)
+    places = offers.places_left[rows] + np.where(is_accepted, seekers.participants, 0)
+    places = places.astype(np.int32)
+    were_partners = np.array([
+        partners.were(sender, host, offer_id)
+        for sender, host, offer_id in zip(
+            seekers.organisation_ids.tolist(), offers.organisation_ids[rows].tolist(),
+            offers.ids[rows].tolist(),
+        )
+    ], dtype=bool)  # fmt: skip
+    result = score_pairs(
+        offers, seekers, rows, columns, weights(), partners=were_partners,
+        places_left=places, corpora=rows,
+    )  # fmt: skip
+    explained = breakdowns(
+        offers, seekers, rows, columns, totals=result.total, exclusions=result.exclusion,
+        components=result.components, past_partners=None, partners=were_partners,
+        places_left=places, vocabularies=vocabularies,
+    )  # fmt: skip
+    store_application_scores(
+        [(pk, breakdown["total"], breakdown) for pk, breakdown in zip(ids, explained)],
+        now=timezone.now(),
     )
-    return len(scored)
-
-
-def _applications_of_one_offer(offer, group, *, accepted, past_partners, vocabularies, now):
-    """Unsaved Application rows with the scores of ``group`` against the one ``offer``."""
-    places = np.array([
-        offer.places_left[0] + (n if application_id in accepted else 0)
-        for application_id, n in zip(group.ids.tolist(), group.participants.tolist())
-    ], dtype=np.int32)  # fmt: skip
-    scored = []
-    for value in np.unique(places):
-        as_seen = dataclasses.replace(offer, places_left=np.array([value], dtype=np.int32))
-        result = score(as_seen, group, weights(), past_partners=past_partners)
-        chosen = np.flatnonzero(places == value)
-        explained = breakdowns(
-            as_seen, group, np.zeros(len(chosen), dtype=np.int64), chosen,
-            totals=result.total[0, chosen], exclusions=result.exclusion[0, chosen],
-            components=result.components[0, chosen], past_partners=past_partners,
-            vocabularies=vocabularies,
-        )  # fmt: skip
-        for j, breakdown in zip(chosen.tolist(), explained):
-            scored.append(Application(
-                pk=int(group.ids[j]), score=breakdown["total"], score_breakdown=breakdown,
-                scored_at=now,
-            ))  # fmt: skip
-    return scored
+    return len(ids)
 
 
 class _PartnersByOffer:
     """Past partners as seen from each offer: without the pairs that only it made."""
 
     def __init__(self, rows):
-        offers_of = defaultdict(set)
+        self.offers_of = defaultdict(set)
         for sender, host, offer_id in rows:
-            offers_of[(sender, host)].add(offer_id)
-        self.pairs = list(offers_of)
-        self.only_from = defaultdict(set)
-        for pair, offers in offers_of.items():
-            if len(offers) == 1:
-                self.only_from[next(iter(offers))].add(pair)
+            self.offers_of[(sender, host)].add(offer_id)
 
     @classmethod
     def load(cls):
@@ -229,32 +262,44 @@ class _PartnersByOffer:
             .distinct()
         )
 
-    def excluding(self, offer_id):
-        own = self.only_from.get(offer_id, ())
-        pairs = [pair for pair in self.pairs if pair not in own] if own else self.pairs
-        return np.array(pairs, dtype=np.int64).reshape(-1, 2)
+    def were(self, sender, host, offer_id):
+        """Whether the two organisations had an exchange together (either way) before, not
+        counting one that only ``offer_id`` made."""
+        for pair in ((sender, host), (host, sender)):
+            offers = self.offers_of.get(pair)
+            if offers and offers != {offer_id}:
+                return True
+        return False
 
 
 # Everything --------------------------------------------------------------------------------
 
 
 def rescore_all():
-    """Every open offer against every profile (top matches both ways), replacing all stored
-    matches in one transaction; then every application against its offer. Never alerts."""
+    """Every open offer against every profile (top matches both ways, the pairs organisations
+    were told about, the weekly digests' pairs), replacing all stored matches in one
+    transaction; then every application against its offer. Never alerts."""
     vocabularies = Vocabularies.load()
     offers = load_offers(matchable_offers(), vocabularies)
-    profiles = load_profiles(matchable_profiles(), vocabularies)
+    profiles, alerts_wanted = load_profiles_and_alerts(matchable_profiles(), vocabularies)
+    weekly = alerts_wanted == InterestProfile.Alert.WEEKLY
     past_partners = load_past_partners()
     best = top_matches(
-        offers, profiles, weights(), k=settings.MATCHING_TOP_K, past_partners=past_partners
-    )
-    rows, columns, totals, components = _ranked_pairs(best)
-    matches = _match_rows(
-        offers, profiles, rows, columns, None, totals=totals, components=components,
-        past_partners=past_partners, vocabularies=vocabularies,
+        offers, profiles, weights(), k=settings.MATCHING_TOP_K, past_partners=past_partners,
+        also_above=settings.MATCHING_ALERT_THRESHOLD, also_seekers=weekly,
     )  # fmt: skip
+    told = _told_pairs(offers, profiles, past_partners)
+    rows, columns, totals, components = _union([
+        *((np.full(len(r), i), r.indices, r.totals, r.components)
+          for i, r in enumerate(best.per_offer)),
+        *((r.indices, np.full(len(r), j), r.totals, r.components)
+          for j, r in enumerate(best.per_seeker)),
+        (best.also.rows, best.also.columns, best.also.total, best.also.components),
+        told,
+    ])  # fmt: skip
+    matches = _match_rows(offers, profiles, rows, columns, totals, components, past_partners)
     with transaction.atomic():
-        _store(matches, replacing=OfferProfileMatch.objects.all())
+        store_matches(matches, replacing=OfferProfileMatch.objects.all())
     applications = _score_applications(Application.objects.all(), vocabularies)
     return {
         "offers": len(offers),
@@ -264,24 +309,40 @@ def rescore_all():
     }
 
 
-def _ranked_pairs(best):
-    """Each offer's and each profile's top matches, each pair once, ordered by (offer, profile):
-    (offer rows, profile rows, totals, components)."""
-    rankings = [(i, None, r) for i, r in enumerate(best.per_offer)] + [
-        (None, j, r) for j, r in enumerate(best.per_seeker)
-    ]
-    if not any(len(r) for _i, _j, r in rankings):
+def _told_pairs(offers, profiles, past_partners):
+    """The stored pairs an organisation was told about that still fit, scored now."""
+    told = np.array(
+        OfferProfileMatch.objects.filter(alerted_at__isnull=False).values_list(
+            "offer_id", "profile_id"
+        ),
+        dtype=np.int64,
+    ).reshape(-1, 2)
+    rows, columns = _positions(offers.ids, told[:, 0]), _positions(profiles.ids, told[:, 1])
+    loaded = (rows >= 0) & (columns >= 0)
+    scored = score_pairs(
+        offers, profiles, rows[loaded], columns[loaded], weights(), past_partners=past_partners
+    )
+    fits = scored.exclusion == Exclusion.NONE
+    return scored.rows[fits], scored.columns[fits], scored.total[fits], scored.components[fits]
+
+
+def _positions(ids, wanted):
+    """The rows of ``wanted`` among the ascending ``ids``, -1 for those absent."""
+    if not len(ids):
+        return np.full(len(wanted), -1, dtype=np.int64)
+    at = np.minimum(np.searchsorted(ids, wanted), len(ids) - 1)
+    return np.where(ids[at] == wanted, at, -1)
+
+
+def _union(parts):
+    """Pairs given in parts (offer rows, profile rows, totals, components), each pair once
+    (a pair found twice has the same scores either way), ordered by (offer, profile)."""
+    parts = [p for p in parts if len(p[0])]
+    if not parts:
         return (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32),
                 np.zeros((0, len(COMPONENTS)), np.float32))  # fmt: skip
-    rows = np.concatenate([
-        np.full(len(r), i) if i is not None else r.indices for i, _j, r in rankings
-    ]).astype(np.int64)  # fmt: skip
-    columns = np.concatenate([
-        np.full(len(r), j) if j is not None else r.indices for _i, j, r in rankings
-    ]).astype(np.int64)  # fmt: skip
-    totals = np.concatenate([r.totals for _i, _j, r in rankings])
-    components = np.concatenate([r.components.reshape(-1, len(COMPONENTS)) for *_, r in rankings])
-    # A pair found from both sides has the same scores either way: keep its first occurrence.
+    rows, columns, totals, components = (np.concatenate(p) for p in zip(*parts))
+    rows, columns = rows.astype(np.int64), columns.astype(np.int64)
     keys = rows * (int(columns.max()) + 1) + columns
     _unique, first = np.unique(keys, return_index=True)
     return rows[first], columns[first], totals[first], components[first]
@@ -290,118 +351,85 @@ def _ranked_pairs(best):
 # Choosing and storing ----------------------------------------------------------------------
 
 
+@dataclass(frozen=True, eq=False)
+class _Run:
+    """One subject's scores against all its counterparts (offers or profiles)."""
+
+    total: np.ndarray
+    exclusion: np.ndarray
+    components: np.ndarray
+    ids: np.ndarray  # the counterparts' ids
+
+    @property
+    def fits(self):
+        return self.exclusion == Exclusion.NONE
+
+    @property
+    def due(self):
+        """The pairs an alert or a digest is for."""
+        return self.fits & (self.total >= settings.MATCHING_ALERT_THRESHOLD)
+
+    def best(self):
+        """The subject's MATCHING_TOP_K best counterparts: higher total, then lower id."""
+        candidates = np.flatnonzero(self.fits)
+        order = np.lexsort((self.ids[candidates], -self.total[candidates]))
+        chosen = np.zeros(len(self.total), dtype=bool)
+        chosen[candidates[order[: settings.MATCHING_TOP_K]]] = True
+        return chosen
+
+    def entering(self, model, relation, subject_field, subject_id, among):
+        """Which counterparts (of ``model``; ``among`` a mask) have the subject among their
+        own K best, judged from their stored rows: fewer than K of their rows with others
+        beat it (by total, then lower id). One query, when there is any to judge."""
+        candidates = np.flatnonzero(self.fits & among)
+        entering = np.zeros(len(self.total), dtype=bool)
+        if not len(candidates):
+            return entering
+        k = settings.MATCHING_TOP_K
+        others = (
+            OfferProfileMatch.objects.filter(**{relation: OuterRef("pk")})
+            .exclude(**{subject_field: subject_id})
+            .order_by("-score", subject_field)[k - 1 : k]
+        )
+        kth = dict(
+            (pk, (kth_score, kth_id))
+            for pk, kth_score, kth_id in model.objects.filter(pk__in=self.ids[candidates].tolist())
+            .annotate(
+                kth_score=Subquery(others.values("score")),
+                kth_id=Subquery(others.values(subject_field)),
+            )
+            .values_list("pk", "kth_score", "kth_id")
+        )
+        for row, pk, total in zip(
+            candidates.tolist(), self.ids[candidates].tolist(), self.total[candidates].tolist()
+        ):
+            kth_score, kth_id = kth.get(pk, (None, None))
+            entering[row] = kth_score is None or (total, -subject_id) > (kth_score, -kth_id)
+        return entering
+
+
 def _lock(subject):
     list(subject.select_for_update().values_list("pk"))
 
 
-def _kept(counterparts, existing, field):
-    """Which counterparts (rows of Offers or Seekers) the subject is matched with already."""
-    return np.isin(counterparts.ids, list(existing.values_list(field, flat=True)))
+def _told(existing, field, ids):
+    """Which counterparts (``ids``) the subject's stored rows say were told about."""
+    told = existing.filter(alerted_at__isnull=False).values_list(field, flat=True)
+    return np.isin(ids, np.fromiter(told, dtype=np.int64))
 
 
-def _worth_keeping(total, exclusion, *, kept):
-    """Which of one subject's counterparts to keep, best first (see the module's docstring)."""
-    fits = exclusion == Exclusion.NONE
-    candidates = np.flatnonzero(fits)
-    best_first = candidates[np.lexsort((candidates, -total[candidates]))]
-    keep = set(best_first[: settings.MATCHING_TOP_K].tolist())
-    keep |= set(np.flatnonzero(fits & (total >= settings.MATCHING_ALERT_THRESHOLD)).tolist())
-    keep |= set(np.flatnonzero(fits & kept).tolist())
-    return np.array([k for k in best_first.tolist() if k in keep], dtype=np.int64)
-
-
-@dataclasses.dataclass(slots=True)
-class ScoredMatch:
-    """An ``OfferProfileMatch`` row to be stored (a plain object: a full re-score makes
-    hundreds of thousands, too many to build model instances for)."""
-
-    offer_id: int
-    profile_id: int
-    score: float
-    breakdown: dict
-    created_at: datetime.datetime
-    scored_at: datetime.datetime
-    alerted_at: datetime.datetime | None = None
-
-    def as_row(self):
-        return OfferProfileMatch(**{f: getattr(self, f) for f in self.__dataclass_fields__})
-
-
-def _match_rows(offers, seekers, rows, columns, result, *, totals=None, components=None,
-                past_partners, vocabularies):  # fmt: skip
-    """Matches to store for the pairs (rows[p], columns[p]), scored in ``result`` (a
-    ``ScoreMatrix``) or given as ``totals`` and ``components`` (from rankings: not excluded)."""
-    if result is not None:
-        totals = result.total[rows, columns]
-        components = result.components[rows, columns]
-        exclusions = result.exclusion[rows, columns]
-    else:
-        exclusions = np.zeros(len(rows), dtype=np.int8)
-    explained = breakdowns(
-        offers, seekers, rows, columns, totals=totals, exclusions=exclusions,
-        components=components, past_partners=past_partners, vocabularies=vocabularies,
-    )  # fmt: skip
-    now = timezone.now()
-    offer_ids = offers.ids[rows].tolist()
-    profile_ids = seekers.ids[columns].tolist()
-    return [
-        ScoredMatch(offer_id, profile_id, breakdown["total"], breakdown, now, now)
-        for offer_id, profile_id, breakdown in zip(offer_ids, profile_ids, explained)
-    ]
-
-
-def _store(matches, *, replacing, with_alerts=False):
-    """Write ``matches`` in place of the ``replacing`` rows, in the caller's transaction.
-
-    Pairs that stay are updated in place (an upsert), so they keep their ``created_at`` (when
-    they first matched, which the digest reads) and, unless ``with_alerts``, their
-    ``alerted_at``; the rows of ``replacing`` not written now are deleted. The same as
-    delete + insert, without reading the old rows back first.
-    """
-    stamp = matches[0].scored_at if matches else timezone.now()
-    fields = ["score", "breakdown", "scored_at"] + (["alerted_at"] if with_alerts else [])
-    if _can_copy():
-        _copy_upsert(matches, fields)
-    else:
-        OfferProfileMatch.objects.bulk_create(
-            [match.as_row() for match in matches],
-            batch_size=2000,
-            update_conflicts=True,
-            unique_fields=["offer", "profile"],
-            update_fields=fields,
-        )
-    replacing.exclude(scored_at=stamp).delete()
-
-
-def _can_copy():
-    # PostgreSQL's COPY writes tens of thousands of rows many times faster than an INSERT
-    # (whose parameters psycopg quotes one by one); the demo's SQLite gets the INSERT.
-    return connection.vendor == "postgresql"
-
-
-_COLUMNS = ("offer_id", "profile_id", "score", "breakdown", "created_at", "scored_at", "alerted_at")
-
-
-def _copy_upsert(matches, fields):
-    """The upsert of ``_store`` through a temporary table filled with COPY (PostgreSQL)."""
-    if not matches:
-        return
-    table = OfferProfileMatch._meta.db_table
-    columns = ", ".join(_COLUMNS)
-    updates = ", ".join(f"{field} = EXCLUDED.{field}" for field in fields)
-    with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS pg_temp.scored_matches")
-        cursor.execute(
-            f"CREATE TEMPORARY TABLE scored_matches AS SELECT {columns} FROM {table} WITH NO DATA"
-        )
-        with cursor.copy(f"COPY scored_matches ({columns}) FROM STDIN") as copy:
-            for m in matches:
-                copy.write_row((
-                    m.offer_id, m.profile_id, m.score, json.dumps(m.breakdown), m.created_at,
-                    m.scored_at, m.alerted_at,
-                ))  # fmt: skip
-        cursor.execute(
-            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM scored_matches "
-            f"ON CONFLICT (offer_id, profile_id) DO UPDATE SET {updates}"
-        )
-        cursor.execute("DROP TABLE scored_matches")
+def _match_rows(offers, profiles, rows, columns, totals, components, past_partners, *,
+                alerted=None):  # fmt: skip
+    """``MatchRows`` for the pairs (offer rows[p], profile columns[p]) the engine scored."""
+    rows = np.asarray(rows, dtype=np.int64)
+    columns = np.asarray(columns, dtype=np.int64)
+    partners, seeks = reciprocity(offers, profiles, rows, columns, past_partners=past_partners)
+    return MatchRows(
+        offer_ids=offers.ids[rows],
+        profile_ids=profiles.ids[columns],
+        scores=np.asarray(totals, dtype=np.float32),
+        thousandths=thousandths(components),
+        past_partners=partners,
+        host_seeks=seeks,
+        alerted=np.zeros(len(rows), dtype=bool) if alerted is None else alerted,
+    )

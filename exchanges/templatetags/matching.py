@@ -1,4 +1,4 @@
-"""Showing a match in a template: ``{{ match.breakdown|reasons }}``, ``{{ match.score|fit }}``."""
+"""Showing a match in a template: ``{{ match|reasons }}``, ``{{ match.score|fit }}``."""
 
 from django import template
 
@@ -9,7 +9,9 @@ register = template.Library()
 
 @register.filter
 def reasons(breakdown, viewer="seeker"):
-    """The reasons of a breakdown as a list of sentences (see exchanges.explanations)."""
+    """The reasons of a breakdown, or of an ``OfferProfileMatch`` (whose stored breakdown is
+    completed from its offer and profile), as a list of sentences (see exchanges.explanations).
+    """
     return explanations.reasons(breakdown, viewer=viewer)
 
 

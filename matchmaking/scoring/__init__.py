@@ -8,17 +8,20 @@ back. Definitions of the constraints and components: ``engine``; of the text sim
     matrix = score(offers, seekers, weights, past_partners=pairs)          # n × m, all pairs
     best = top_matches(offers, seekers, weights, k=50, past_partners=pairs)
     best.per_offer[i].indices, .totals, .components                         # best seekers of i
+    some = score_pairs(offers, seekers, rows, columns, weights)             # chosen pairs only
     breakdown = explain(offers, i, seekers, j, matrix)                      # facts for words
 """
 
 from .engine import (
     COMPONENTS,
     Exclusion,
+    PairScores,
     Ranking,
     ScoreMatrix,
     TopMatches,
     Weights,
     score,
+    score_pairs,
     top_matches,
     weighted_total,
 )
@@ -31,6 +34,7 @@ __all__ = [
     "Breakdown",
     "Exclusion",
     "Offers",
+    "PairScores",
     "Ranking",
     "ScoreMatrix",
     "Seekers",
@@ -39,6 +43,7 @@ __all__ = [
     "explain",
     "indicator_matrix",
     "score",
+    "score_pairs",
     "term_counts",
     "top_matches",
     "weighted_total",

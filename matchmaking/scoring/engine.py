@@ -29,7 +29,8 @@ total = Σ wᵢ·cᵢ / Σ wᵢ (float32, summed in the order of ``COMPONENTS``)
 
 Every result is a function of the inputs alone, bit for bit: set overlaps are exact integer
 counts, a pair's text similarity is summed in bucket order whatever block it is computed in,
-and ties in rankings are broken by id.
+and ties in rankings are broken by id. ``score_pairs`` gives chosen pairs the bits ``score``
+gives them, without scoring the others.
 """
 
 from collections.abc import Mapping
@@ -40,7 +41,7 @@ import numpy as np
 from scipy import sparse
 
 from .inputs import Offers, Seekers
-from .text import TextSimilarity
+from .text import TextSimilarity, text_pairs_by_corpus
 
 COMPONENTS = (
     "themes",
@@ -132,9 +133,25 @@ class Ranking:
 
 
 @dataclass(frozen=True, eq=False)
+class PairScores:
+    """The scores of chosen (offer, seeker) pairs, one entry per pair."""
+
+    rows: np.ndarray  # int64 (p,) rows of the offers
+    columns: np.ndarray  # int64 (p,) rows of the seekers
+    total: np.ndarray  # float32 (p,) 0 where excluded
+    exclusion: np.ndarray  # int8 (p,) Exclusion values
+    components: np.ndarray  # float32 (p, len(COMPONENTS))
+
+    def __len__(self):
+        return len(self.rows)
+
+
+@dataclass(frozen=True, eq=False)
 class TopMatches:
     per_offer: list[Ranking]  # one per offer: its best seekers
     per_seeker: list[Ranking]  # one per seeker: its best offers
+    # The pairs asked for with ``also_above`` (by offer, then seeker), ranked or not.
+    also: PairScores | None = None
 
 
 def score(
@@ -164,17 +181,30 @@ def top_matches(
     k: int = 50,
     past_partners=None,
     chunk_size: int | None = None,
+    also_above: float | None = None,
+    also_seekers=None,
 ) -> TopMatches:
     """The k best non-excluded seekers of each offer and offers of each seeker.
 
     Best first: higher total, then lower id. Offers are scored ``chunk_size`` at a time (by
     default as many as make ``PAIRS_PER_BLOCK`` pairs), so memory stays bounded; the result
     does not depend on the chunk size.
+
+    With ``also_above``, ``also`` holds besides every non-excluded pair whose total is at
+    least that, for the seekers ``also_seekers`` (a bool mask, None for all) selects, found
+    on the way at little cost (e.g. the pairs an alert is due for, ranked or not).
     """
     if k < 0:
         raise ValueError("k must be >= 0")
     pairs = _Pairs(offers, seekers, weights, past_partners)
     n, m = len(offers), len(seekers)
+    also = None
+    if also_above is not None:
+        selected = np.ones(m, dtype=np.bool_) if also_seekers is None else also_seekers
+        selected = np.asarray(selected, dtype=np.bool_).reshape(-1)
+        if selected.shape != (m,):
+            raise ValueError(f"also_seekers: expected a mask of {m} seekers")
+        also = _AlsoPairs(np.float32(also_above), selected)
     # A 64-bit key orders the candidates: the total's bits (monotone for floats >= 0) plus one
     # for a scored pair in the high half, so that every scored pair (even one totalling 0)
     # reaches _SCORED; the inverse rank of the id in the low half, so the lower id wins a tie.
@@ -196,7 +226,194 @@ def top_matches(
                 Ranking(chosen, total[row, chosen], np.ascontiguousarray(planes[:, row, chosen].T))
             )
         seeker_best.add(high | offer_tiebreak[lo:hi], lo, planes)
-    return TopMatches(per_offer=per_offer, per_seeker=seeker_best.rankings())
+        if also is not None:
+            also.add(lo, total, exclusion, planes)
+    return TopMatches(
+        per_offer=per_offer,
+        per_seeker=seeker_best.rankings(),
+        also=None if also is None else also.result(),
+    )
+
+
+class _AlsoPairs:
+    """The pairs of ``top_matches(also_above=…)``, gathered block by block."""
+
+    def __init__(self, threshold, selected):
+        self.threshold, self.selected = threshold, selected
+        self.parts = []
+
+    def add(self, lo, total, exclusion, planes):
+        wanted = (total >= self.threshold) & (exclusion == Exclusion.NONE) & self.selected
+        row, column = np.nonzero(wanted)
+        self.parts.append(
+            (row + lo, column, total[row, column], np.ascontiguousarray(planes[:, row, column].T))
+        )
+
+    def result(self):
+        if not self.parts:
+            return _no_pairs()
+        rows, columns, totals, components = (np.concatenate(p) for p in zip(*self.parts))
+        return PairScores(
+            rows=rows.astype(np.int64), columns=columns.astype(np.int64), total=totals,
+            exclusion=np.zeros(len(rows), dtype=np.int8), components=components,
+        )  # fmt: skip
+
+
+def _no_pairs():
+    return PairScores(
+        rows=np.zeros(0, dtype=np.int64), columns=np.zeros(0, dtype=np.int64),
+        total=np.zeros(0, dtype=np.float32), exclusion=np.zeros(0, dtype=np.int8),
+        components=np.zeros((0, len(COMPONENTS)), dtype=np.float32),
+    )  # fmt: skip
+
+
+def score_pairs(
+    offers: Offers,
+    seekers: Seekers,
+    rows,
+    columns,
+    weights: Weights,
+    *,
+    past_partners=None,
+    partners=None,
+    places_left=None,
+    corpora=None,
+) -> PairScores:
+    """Offer ``rows[p]`` against seeker ``columns[p]``, for each pair p only.
+
+    The same definitions and arithmetic as ``score``: with ``corpora`` None, each pair gets
+    the bits ``score(offers, seekers, …)`` has at [rows[p], columns[p]], at the cost of the
+    pairs asked for rather than of all of them. Options for pairs that each see their own
+    world (e.g. applications, each scored against its own offer):
+
+    - ``partners``: bool (p,), whether each pair's organisations were partners before, in
+      place of the look-up in ``past_partners``;
+    - ``places_left``: int (p,), the places left each pair sees, in place of its offer's;
+    - ``corpora``: int (p,), a label per pair: the text similarities of the pairs with the
+      same label are those of a ``score`` of their offers against their seekers (each
+      counted once) alone, i.e. their TF-IDF corpus is those documents.
+    """
+    if not isinstance(weights, Weights):
+        raise TypeError(f"weights must be Weights, not {type(weights).__name__}")
+    _check_compatible(offers, seekers)
+    o, s = offers, seekers
+    rows = np.asarray(rows, dtype=np.int64).reshape(-1)
+    columns = np.asarray(columns, dtype=np.int64).reshape(-1)
+    n = len(rows)
+    if len(columns) != n:
+        raise ValueError("rows and columns must have the same length")
+    if n and (rows.min() < 0 or rows.max() >= len(o) or columns.min() < 0
+              or columns.max() >= len(s)):  # fmt: skip
+        raise ValueError("rows and columns must be rows of the offers and of the seekers")
+    if o.term_counts.shape[1] != s.term_counts.shape[1]:
+        raise ValueError("text_counts: offers and seekers differ in number of buckets")
+    places = o.places_left[rows] if places_left is None else _per_pair(places_left, n, np.int32)
+    planes = np.empty((len(COMPONENTS), n), dtype=np.float32)
+
+    shared_themes = _pair_overlap(o.themes, rows, s.themes, columns)
+    either = _set_sizes(o.themes)[rows] + _set_sizes(s.themes)[columns] - shared_themes
+    np.divide(shared_themes, np.maximum(either, 1, out=either), out=planes[THEMES])
+
+    if corpora is None:
+        planes[TEXT] = TextSimilarity(
+            o.term_counts, o.document_frequencies, s.term_counts, s.document_frequencies
+        ).pairs(rows, columns)
+    else:
+        planes[TEXT] = text_pairs_by_corpus(
+            o.term_counts, rows, s.term_counts, columns, _per_pair(corpora, n, np.int64)
+        )
+
+    has_window = s.has_window[columns]
+    first_day = np.where(has_window, s.start[columns], -(2**30)).astype(np.int32)
+    last_day = np.where(has_window, s.end[columns], 2**30).astype(np.int32)
+    window = s.end[columns].astype(np.int64) - s.start[columns] + 1
+    window_days = np.where(has_window, np.maximum(window, 1), 1).astype(np.float32)
+    first = np.maximum(o.start[rows], first_day)
+    overlap = np.minimum(o.end[rows], last_day)
+    overlap -= first
+    overlap += 1
+    dates_ok = overlap > 0
+    np.divide(overlap.astype(np.float32), window_days, out=planes[DATES])
+    np.clip(planes[DATES], 0.0, 1.0, out=planes[DATES])
+
+    shared_languages = _pair_overlap(o.languages, rows, s.languages, columns)
+    languages = _set_sizes(s.languages)[columns]
+    np.divide(shared_languages, np.maximum(languages, 1), out=planes[LANGUAGES])
+    seeker_without_languages = (languages == 0).astype(np.float32)
+    planes[LANGUAGES] += seeker_without_languages
+    offer_without_languages = _set_sizes(o.languages)[rows] == 0
+    planes[LANGUAGES][offer_without_languages] = 1.0
+    language_ok = (shared_languages > 0) | (seeker_without_languages > 0)
+    language_ok[offer_without_languages] = True
+
+    participants = s.participants[columns]
+    fits = participants <= places
+    np.multiply(fits, np.float32(LAST_PLACES), out=planes[CAPACITY])
+    planes[CAPACITY] += (participants < places) * (np.float32(1) - np.float32(LAST_PLACES))
+
+    brings = s.fewer_opportunity_participants[columns] > 0
+    supports = o.supports_fewer_opportunities[rows]
+    planes[FEWER_OPPORTUNITIES] = np.where(brings, np.where(supports, 1.0, 0.0), 0.5)
+    np.not_equal(o.country[rows], s.country[columns], out=planes[CROSS_BORDER])
+    reciprocal = _pair_overlap(o.host_seeks_types, rows, s.hosts_types, columns) > 0
+    if partners is None:
+        lookup = _Partners(o.organisation_ids, s.organisation_ids, past_partners)
+        partners = lookup.pairs(rows, columns)
+    else:
+        partners = _per_pair(partners, n, np.bool_)
+    np.logical_or(reciprocal, partners, out=planes[RECIPROCITY])
+
+    type_ok = _lookup(s.exchange_types, columns, o.exchange_type[rows])
+    country_ok = _lookup(s.countries_wanted, columns, o.country[rows])
+    country_ok |= _set_sizes(s.countries_wanted)[columns] == 0
+    exclusion = (o.organisation_ids[rows] == s.organisation_ids[columns]).view(np.int8)
+    exclusion = exclusion * np.int8(Exclusion.SAME_ORGANISATION)
+    for reason, ok in (
+        (Exclusion.COUNTRY, country_ok),
+        (Exclusion.CAPACITY, fits),
+        (Exclusion.LANGUAGE, language_ok),
+        (Exclusion.DATES, dates_ok),
+        (Exclusion.EXCHANGE_TYPE, type_ok),
+    ):
+        exclusion *= ok
+        exclusion += ~ok * np.int8(reason)
+
+    total = _weighted(planes, weights.normalised())
+    total *= exclusion == Exclusion.NONE
+    return PairScores(
+        rows=rows, columns=columns, total=total, exclusion=exclusion,
+        components=np.ascontiguousarray(planes.T),
+    )  # fmt: skip
+
+
+def _per_pair(values, n, dtype):
+    values = np.asarray(values, dtype=dtype).reshape(-1)
+    if values.shape != (n,):
+        raise ValueError(f"expected one value per pair ({n}), got {values.shape}")
+    return values
+
+
+def _pair_overlap(offer_sets, rows, seeker_sets, columns):
+    """|offer set ∩ seeker set| per pair, as float32 counts (exact)."""
+    both = offer_sets[rows].multiply(seeker_sets[columns])
+    return np.asarray(both.sum(axis=1), dtype=np.float32).reshape(-1)
+
+
+def _lookup(sets, rows, columns):
+    """Whether row ``rows[p]`` of the 0/1 matrix has column ``columns[p]``, per p."""
+    found = np.zeros(len(rows), dtype=np.bool_)
+    if not len(rows):
+        return found
+    # The matrix is canonical (rows in order, each row's columns sorted): its cells as
+    # row * width + column are sorted, and a binary search finds each pair's cell.
+    width = sets.shape[1]
+    cells = np.repeat(np.arange(sets.shape[0], dtype=np.int64), np.diff(sets.indptr))
+    cells = cells * width + sets.indices
+    keys = rows.astype(np.int64) * width + columns
+    position = np.minimum(np.searchsorted(cells, keys), max(len(cells) - 1, 0))
+    if len(cells):
+        found[:] = cells[position] == keys
+    return found
 
 
 _SCORED = np.uint64(1 << 32)  # keys of scored pairs are >= this
@@ -482,6 +699,13 @@ class _Partners:
         if self.matrix is None:
             return np.zeros((hi - lo, self.n_seekers), dtype=np.bool_)
         return self.matrix[self.offer_rows[lo:hi]].toarray()[:, self.seeker_columns]
+
+    def pairs(self, rows, columns):
+        """Per pair (offer rows[p], seeker columns[p])."""
+        if self.matrix is None or not len(rows):
+            return np.zeros(len(rows), dtype=np.bool_)
+        cells = self.matrix[self.offer_rows[rows], self.seeker_columns[columns]]
+        return np.asarray(cells, dtype=np.bool_).reshape(-1)
 
 
 def _position(known, values):

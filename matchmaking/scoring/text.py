@@ -172,6 +172,88 @@ class TextSimilarity:
         cosine = dots.T / self._seeker_norms
         return np.minimum(cosine, 1.0, out=cosine).astype(np.float32, order="C")
 
+    def pairs(self, rows, columns) -> np.ndarray:
+        """float32 (p,): offer ``rows[p]`` against seeker ``columns[p]``, the same bits as
+        ``block`` gives for them."""
+        dots = _row_dots(self._seekers[columns], self._offers[rows])
+        cosine = dots / self._seeker_norms[columns]
+        return np.minimum(cosine, 1.0, out=cosine).astype(np.float32)
+
+
+def text_pairs_by_corpus(offer_counts, rows, seeker_counts, columns, corpora) -> np.ndarray:
+    """float32 (p,): offer ``rows[p]`` against seeker ``columns[p]``, where the pairs with the
+    same ``corpora`` label form their own corpus: their offers and seekers, each counted once.
+
+    The same arithmetic as ``TextSimilarity`` of those offers and seekers alone, computed for
+    all corpora at once: only the buckets the documents use are looked at, instead of every
+    bucket once per corpus.
+    """
+    n = len(rows)
+    if not n:
+        return np.zeros(0, dtype=np.float32)
+    width = offer_counts.shape[1]
+    _labels, corpus = np.unique(corpora, return_inverse=True)
+    n_corpora = int(corpus.max()) + 1
+    # Each (corpus, offer) and (corpus, seeker) is one document.
+    offer_docs, offer_of_pair = np.unique(corpus * offer_counts.shape[0] + rows, return_inverse=True)
+    seeker_docs, seeker_of_pair = np.unique(
+        corpus * seeker_counts.shape[0] + columns, return_inverse=True
+    )
+    offers = _canonical(offer_counts[offer_docs % offer_counts.shape[0]])
+    seekers = _canonical(seeker_counts[seeker_docs % seeker_counts.shape[0]])
+    offer_corpus = offer_docs // offer_counts.shape[0]
+    seeker_corpus = seeker_docs // seeker_counts.shape[0]
+    n_docs = np.bincount(offer_corpus, minlength=n_corpora) + np.bincount(
+        seeker_corpus, minlength=n_corpora
+    )
+
+    # Document frequencies per (corpus, bucket), as sorted keys corpus * width + bucket.
+    def keys(matrix, corpus_of_row):
+        return np.repeat(corpus_of_row, np.diff(matrix.indptr)) * width + matrix.indices
+
+    offer_keys, seeker_keys = keys(offers, offer_corpus), keys(seekers, seeker_corpus)
+    used, df = np.unique(np.concatenate([offer_keys, seeker_keys]), return_counts=True)
+
+    def idf_squared(matrix, matrix_keys):
+        documents = n_docs[matrix_keys // width]
+        idf = np.log((1.0 + documents) / (1.0 + df[np.searchsorted(used, matrix_keys)])) + 1.0
+        return idf * idf
+
+    offer_idf = idf_squared(offers, offer_keys)
+    seeker_idf = idf_squared(seekers, seeker_keys)
+    offer_norms = _row_sums(_with_data(offers, offers.data * offers.data * offer_idf))
+    offer_norms = np.sqrt(offer_norms)
+    scale = np.divide(1.0, offer_norms, out=np.zeros_like(offer_norms), where=offer_norms > 0)
+    weighted = offers.data * offer_idf
+    weighted *= np.repeat(scale, np.diff(offers.indptr))
+    seeker_norms = np.sqrt(_row_sums(_with_data(seekers, seekers.data * seekers.data * seeker_idf)))
+    seeker_norms = np.where(seeker_norms > 0, seeker_norms, 1.0)
+
+    dots = _row_dots(seekers[seeker_of_pair], _with_data(offers, weighted)[offer_of_pair])
+    cosine = dots / seeker_norms[seeker_of_pair]
+    return np.minimum(cosine, 1.0, out=cosine).astype(np.float32)
+
+
+def _canonical(matrix):
+    matrix = sparse.csr_matrix(matrix)
+    matrix.sum_duplicates()
+    return matrix
+
+
+def _with_data(matrix, data):
+    return sparse.csr_matrix((data, matrix.indices, matrix.indptr), shape=matrix.shape)
+
+
+def _row_sums(matrix):
+    # A sparse product sums each row's entries in order, as the similarities' products do.
+    return matrix @ np.ones(matrix.shape[1])
+
+
+def _row_dots(seekers, offers):
+    """Per row, Σ seekers[k] · offers[k] over the seeker's buckets in order: the sum a
+    product with the offer's dense column makes (buckets the offer lacks add 0)."""
+    return _row_sums(_canonical(seekers).multiply(_canonical(offers)).tocsr())
+
 
 def _norms(counts, idf_squared):
     squares = sparse.csr_matrix(

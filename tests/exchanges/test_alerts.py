@@ -15,6 +15,8 @@ from tests.factories import (
     InterestProfileFactory,
     MembershipFactory,
     OfferFactory,
+    OfferProfileMatchFactory,
+    OrganisationFactory,
     UserFactory,
     language,
     theme,
@@ -278,3 +280,55 @@ def test_the_digest_skips_offers_the_organisation_applied_to(
 
     assert _digest(django_capture_on_commit_callbacks) == 0
     assert mailoutbox == []
+
+
+# Alerts and digests beyond the stored top K: what the run keeps for them
+
+
+def _crowd_out(profile, settings):
+    """A top K of 1, and the profile's one place taken by a better offer."""
+    settings.MATCHING_TOP_K = 1
+    OfferProfileMatchFactory(profile=profile, score=0.99)
+
+
+def test_an_organisation_beyond_the_top_k_is_alerted_once_and_its_match_kept(
+    draft, host_coordinator, vestland_profile, applicant_coordinator, mailoutbox, settings,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    better = _profile(OrganisationFactory(), name="Fits better", description=draft.description)
+    _crowd_out(vestland_profile, settings)
+
+    _publish(draft, host_coordinator, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        matching.score_offer(draft.pk)  # an edit: scored again, with alerts
+
+    # Neither the offer's top 1 (better is) nor in the profile's own top 1: kept as told.
+    assert len(_to(mailoutbox, applicant_coordinator.email)) == 1
+    told = OfferProfileMatch.objects.get(offer=draft, profile=vestland_profile)
+    assert told.alerted_at is not None
+    assert OfferProfileMatch.objects.get(offer=draft, profile=better).alerted_at is not None
+
+
+def test_a_weekly_profile_beyond_the_top_k_gets_its_digest(
+    offer, weekly_profile, applicant_coordinator, mailoutbox, settings,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    _profile(OrganisationFactory(), name="Fits better", description=offer.description)
+    _crowd_out(weekly_profile, settings)
+    matching.score_offer(offer.pk, alert=False)
+
+    assert _digest(django_capture_on_commit_callbacks) == 1
+    [digest] = _to(mailoutbox, applicant_coordinator.email)
+    assert offer.title in digest.body
+    assert "Why: Shared theme: Inclusion · " in digest.body
+
+
+def test_an_immediate_profile_beyond_the_top_k_is_not_kept_without_an_alert(
+    offer, vestland_profile, settings
+):
+    _profile(OrganisationFactory(), name="Fits better", description=offer.description)
+    _crowd_out(vestland_profile, settings)
+
+    matching.score_offer(offer.pk, alert=False)  # e.g. after an application is accepted
+
+    assert not OfferProfileMatch.objects.filter(offer=offer, profile=vestland_profile).exists()

@@ -1,8 +1,11 @@
-"""A stored breakdown said in words: exchanges.explanations, pure functions."""
+"""A stored breakdown said in words: exchanges.explanations."""
+
+import datetime
 
 import pytest
 
 from exchanges.explanations import reasons, sentence
+from tests.factories import InterestProfileFactory, language, theme
 
 
 def _breakdown(**overrides):
@@ -110,3 +113,51 @@ def test_an_excluded_pair_has_one_reason_its_exclusion(exclusion, said):
 def test_no_breakdown_gives_no_reasons():
     assert reasons(None) == []
     assert reasons({}) == []
+
+
+# A stored match's slim breakdown, completed from its offer and profile
+
+
+def _slim(**overrides):
+    return {
+        "version": 2,
+        "components": [0.5, 0.0, 1.0, 1.0, 1.0, 0.5, 1.0, 0.0],
+        "past_partners": False,
+        "host_seeks_what_seeker_hosts": False,
+        **overrides,
+    }
+
+
+@pytest.mark.django_db
+def test_a_slim_breakdown_is_said_from_the_offer_and_profile_as_they_are(offer):
+    offer.themes.set([theme("neet-re-engagement"), theme("inclusion"), theme("green-skills")])
+    offer.languages.set([language("sv"), language("en")])
+    profile = InterestProfileFactory(
+        themes=[theme("inclusion"), theme("neet-re-engagement")],
+        languages=[language("en"), language("sv"), language("de")],
+        available_from=offer.available_from - datetime.timedelta(days=7),
+        available_until=offer.available_from + datetime.timedelta(days=2),
+        participants=2, fewer_opportunity_participants=1,
+    )  # fmt: skip
+    offer.supports_fewer_opportunities = True
+    breakdown = _slim(past_partners=True, components=[0.5, 0.3, 0.3, 1, 1, 1, 1, 1])
+
+    assert reasons(breakdown, offer=offer, profile=profile) == [
+        "Shared themes: Inclusion, NEET re-engagement",  # in the vocabulary's order
+        "dates overlap for 3 days",
+        "languages: English, Swedish",
+        "supports participants with fewer opportunities",
+        "you have worked together before",
+        "similar wording in the descriptions",
+    ]
+    profile.themes.set([theme("green-skills")])  # as it is now, not as it was scored
+    assert reasons(breakdown, offer=offer, profile=profile)[0] == "Shared theme: Green skills"
+
+
+def test_a_slim_breakdown_without_its_offer_and_profile_says_what_it_holds():
+    breakdown = _slim(host_seeks_what_seeker_hosts=True, components=[0, 0.5, 1, 1, 1, 0.5, 1, 1])
+
+    assert reasons(breakdown, viewer="host") == [
+        "they host exchanges of a kind you look for",
+        "similar wording in the descriptions",
+    ]

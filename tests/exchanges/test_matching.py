@@ -8,7 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from exchanges import matching
+from exchanges import explanations, matching
+from exchanges.matching import loaders, storage
 from exchanges.matching.breakdowns import breakdowns
 from exchanges.matching.loaders import (
     Vocabularies,
@@ -16,15 +17,17 @@ from exchanges.matching.loaders import (
     load_offers,
     load_past_partners,
     load_profiles,
+    load_profiles_and_alerts,
 )
 from exchanges.matching.scoring import weights
 from exchanges.models import Application, Offer, OfferProfileMatch
 from matchmaking.models import InterestProfile
-from matchmaking.scoring import Breakdown, explain, score
+from matchmaking.scoring import COMPONENTS, Breakdown, explain, score, weighted_total
 from tests.factories import (
     ApplicationFactory,
     InterestProfileFactory,
     OfferFactory,
+    OfferProfileMatchFactory,
     OrganisationFactory,
     exchange_type,
     language,
@@ -151,6 +154,33 @@ def test_past_partners_are_pairs_of_organisations_with_an_accepted_application(
     assert load_past_partners().tolist() == [[applicant_org.pk, offer.organisation_id]]
 
 
+def test_profiles_come_with_their_alert_preferences(applicant_org):
+    weekly = InterestProfileFactory(alert=InterestProfile.Alert.WEEKLY)
+    at_once = InterestProfileFactory()
+
+    seekers, alerts = load_profiles_and_alerts(InterestProfile.objects.all(), Vocabularies.load())
+
+    assert seekers.ids.tolist() == [weekly.pk, at_once.pk]
+    assert alerts.tolist() == [InterestProfile.Alert.WEEKLY, InterestProfile.Alert.IMMEDIATELY]
+
+
+def test_pairs_read_as_one_string_or_row_by_row_load_the_same(monkeypatch):
+    _world(4)
+    InterestProfileFactory(themes=[], languages=[language("de"), language("en")])
+    vocabularies = Vocabularies.load()
+    one_string = load_profiles(InterestProfile.objects.all(), vocabularies)
+    one_offer = load_offers(Offer.objects.filter(pk=Offer.objects.first().pk), vocabularies)
+    monkeypatch.setattr(loaders, "_pairs_as_one_string", lambda connection: False)
+
+    by_rows = load_profiles(InterestProfile.objects.all(), vocabularies)
+
+    for name in ("exchange_types", "themes", "languages", "hosts_types"):
+        assert (getattr(one_string, name) != getattr(by_rows, name)).nnz == 0, name
+    assert one_string.themes[-1].nnz == 0 and one_string.languages[-1].nnz == 2
+    again = load_offers(Offer.objects.filter(pk=one_offer.ids[0]), vocabularies)
+    assert (again.themes != one_offer.themes).nnz == 0
+
+
 # Query counts: the same whatever the number of rows (loaders read through tables in bulk).
 
 VOCABULARY_QUERIES = 3
@@ -182,9 +212,12 @@ def test_the_loaders_run_a_fixed_number_of_queries(django_assert_num_queries, si
 
 
 # Scoring an offer without alerts: the offer (1), the vocabularies (3), its arrays (5); its
-# applications (5 to load, their states, past partners, one UPDATE); the profiles (5), the
-# pairs kept before, past partners; the storage (savepoint, lock, alerted pairs, a temporary
-# table made, COPYed into, upserted from and dropped, one delete, release).
+# applications (5 to load, their states, past partners, one UPDATE); the profiles with their
+# alert preferences (5), past partners; the storage (savepoint, lock, pairs told about, a
+# temporary table dropped if left, made and COPYed into; the pairs stored already marked in
+# it, the changed ones updated, the new ones inserted, the others deleted; release).
+# (34 as before: the storage, which writes only what changed, takes one statement more than
+# the upsert of every row did, and the pairs kept before are no longer read.)
 SCORE_OFFER_QUERIES = 34
 
 
@@ -260,7 +293,7 @@ def test_the_stored_breakdowns_are_the_engines_explanations(mixed_world):
 # Storage
 
 
-def test_scoring_an_offer_stores_its_fitting_profiles_with_their_breakdown(
+def test_scoring_an_offer_stores_its_fitting_profiles_with_a_slim_breakdown(
     offer, applicant_org
 ):
     fitting = InterestProfileFactory(organisation=applicant_org)
@@ -272,14 +305,36 @@ def test_scoring_an_offer_stores_its_fitting_profiles_with_their_breakdown(
     match = OfferProfileMatch.objects.get()
     assert match.profile == fitting
     assert 0 < match.score <= 1
-    assert match.breakdown["exclusion"] == "NONE"
-    assert match.breakdown["shared_themes"] == ["Inclusion"]
-    assert match.breakdown["shared_languages"] == ["English"]
-    assert match.breakdown["total"] == match.score
+    # The components (three decimals) and the facts only the organisations' history tells.
+    assert match.breakdown == {
+        "version": 2,
+        "components": match.breakdown["components"],
+        "past_partners": False,
+        "host_seeks_what_seeker_hosts": False,
+    }
+    components = np.array(match.breakdown["components"])
+    assert components.shape == (len(COMPONENTS),)
+    assert (components * 1000 == np.round(components * 1000)).all()
+    assert float(weighted_total(components, weights())) == pytest.approx(match.score, abs=1e-3)
+    # The rest is worked out from the offer and the profile when it is shown.
+    facts = explanations.of_match(match)
+    assert facts["shared_themes"] == ["Inclusion"]
+    assert facts["shared_languages"] == ["English"]
 
 
-def test_it_keeps_the_top_k_and_every_pair_above_the_alert_threshold(offer, settings):
+def _full_list(profile, *, k, score=0.99):
+    """Give ``profile`` k stored matches with other offers, all better than ``score``."""
+    for _ in range(k):
+        OfferProfileMatchFactory(profile=profile, score=score)
+
+
+def _kept_profiles(offer):
+    return set(OfferProfileMatch.objects.filter(offer=offer).values_list("profile_id", flat=True))
+
+
+def test_it_keeps_the_offers_top_k_and_the_profiles_whose_own_top_k_it_enters(offer, settings):
     settings.MATCHING_TOP_K = 2
+    settings.MATCHING_ALERT_THRESHOLD = 1.0  # no alerts or digests in play
     strong = [
         InterestProfileFactory(
             themes=[theme("inclusion")], description=offer.description,
@@ -288,17 +343,47 @@ def test_it_keeps_the_top_k_and_every_pair_above_the_alert_threshold(offer, sett
         for _ in range(3)
     ]  # fmt: skip
     weak = [InterestProfileFactory(themes=[theme("green-skills")]) for _ in range(3)]
-    settings.MATCHING_ALERT_THRESHOLD = 0.99  # none above: the top 2 only
+    # Two weak profiles have their top 2 already, better than this offer; one has room.
+    _full_list(weak[0], k=2)
+    _full_list(weak[1], k=2)
+    _full_list(weak[2], k=1)
 
     matching.score_offer(offer.pk, alert=False)
-    top_two = set(OfferProfileMatch.objects.values_list("profile_id", flat=True))
-    assert len(top_two) == 2 and top_two < {p.pk for p in strong}
 
-    settings.MATCHING_ALERT_THRESHOLD = 0.0  # everything above: all kept
+    # Its top 2 are strong; the third strong profile and weak[2] have room for it.
+    assert _kept_profiles(offer) == {p.pk for p in strong} | {weak[2].pk}
+
+    # A profile whose list fills up with better offers no longer keeps it.
+    _full_list(weak[2], k=1)
     matching.score_offer(offer.pk, alert=False)
-    assert set(OfferProfileMatch.objects.values_list("profile_id", flat=True)) == {
-        p.pk for p in strong + weak
-    }
+    assert _kept_profiles(offer) == {p.pk for p in strong}
+
+
+def test_an_offer_enters_a_full_list_when_it_beats_its_last_match(offer, settings):
+    settings.MATCHING_TOP_K = 1
+    settings.MATCHING_ALERT_THRESHOLD = 1.0
+    best = InterestProfileFactory(themes=[theme("inclusion")], description=offer.description)
+    profile = InterestProfileFactory(themes=[theme("green-skills")])
+    _full_list(profile, k=1, score=0.01)  # its one match is worse than this offer
+
+    matching.score_offer(offer.pk, alert=False)
+
+    assert _kept_profiles(offer) == {best.pk, profile.pk}
+
+
+def test_profiles_wanting_a_digest_keep_every_pair_above_the_threshold(offer, settings):
+    settings.MATCHING_TOP_K = 1
+    settings.MATCHING_ALERT_THRESHOLD = 0.0
+    weekly = [InterestProfileFactory(alert=InterestProfile.Alert.WEEKLY) for _ in range(3)]
+    at_once = [InterestProfileFactory() for _ in range(3)]
+    for profile in weekly + at_once:
+        _full_list(profile, k=1)
+
+    matching.score_offer(offer.pk, alert=False)
+
+    kept = _kept_profiles(offer)
+    assert {p.pk for p in weekly} <= kept  # the digest reads them
+    assert len(kept & {p.pk for p in at_once}) <= 1  # at most the offer's top 1
 
 
 def test_rescoring_an_offer_replaces_its_matches_and_keeps_when_they_first_matched_and_alerts(
@@ -405,6 +490,157 @@ def test_rescore_all_stores_the_same_as_scoring_each_offer_when_everything_fits(
     assert set(_stored()) == everything and len(everything) == 6
 
 
+@pytest.fixture
+def crowded(offer, settings):
+    """More offers and profiles that fit than a top 2 holds, with different scores.
+
+    Without the text similarity: its corpus is the documents scored together (one offer and
+    every profile, or everything), so it differs a little from one kind of run to the other.
+    """
+    settings.MATCHING_TOP_K = 2
+    settings.MATCHING_ALERT_THRESHOLD = 1.0
+    settings.MATCHING_WEIGHTS = {**settings.MATCHING_WEIGHTS, "text": 0.0}
+    start = offer.available_from
+    for i in range(4):
+        OfferFactory(
+            capacity=2 + i, themes=[theme("inclusion"), theme("green-skills")][: 1 + i % 2],
+            languages=[language("en"), language("sv")][: 1 + i // 2],
+        )  # fmt: skip
+    for i in range(6):
+        InterestProfileFactory(
+            participants=1 + i % 3, fewer_opportunity_participants=i % 2,
+            available_from=start - datetime.timedelta(days=i),
+            available_until=start + datetime.timedelta(days=3 + 2 * i),
+        )  # fmt: skip
+
+
+def test_scoring_each_side_again_keeps_what_rescore_all_stored(crowded):
+    """rescore_all stores exactly the top K both ways; scoring any offer or profile again
+    (nothing having changed) finds the same pairs: its own top K, and the lists it is in."""
+    matching.rescore_all()
+    everything = _stored()
+    assert len(everything) < Offer.objects.count() * InterestProfile.objects.count()
+
+    for each in Offer.objects.all():
+        matching.score_offer(each.pk, alert=False)
+        assert _stored() == everything
+    for each in InterestProfile.objects.all():
+        matching.score_profile(each.pk)
+        assert _stored() == everything
+
+
+def test_scoring_each_offer_from_nothing_stores_what_rescore_all_does(crowded):
+    matching.rescore_all()
+    everything = _stored()
+    OfferProfileMatch.objects.all().delete()
+
+    for each in Offer.objects.order_by("pk"):
+        matching.score_offer(each.pk, alert=False)
+    for each in InterestProfile.objects.order_by("pk"):
+        matching.score_profile(each.pk)
+
+    # Every pair rescore_all keeps is kept; on the way, a profile's list may have held an
+    # offer that a better one pushed out, which stays until either side is scored again.
+    assert set(everything) <= set(_stored())
+    for each in Offer.objects.all():
+        matching.score_offer(each.pk, alert=False)
+    assert _stored() == everything
+
+
+def test_rescore_all_keeps_the_pairs_told_about_and_the_digests_beyond_the_top_k(
+    crowded, settings
+):
+    settings.MATCHING_TOP_K = 100
+    matching.rescore_all()
+    fitting = set(_stored())
+    settings.MATCHING_TOP_K = 2
+    matching.rescore_all()
+    ranked = set(_stored())
+    offers, profiles = list(Offer.objects.all()), list(InterestProfile.objects.all())
+    missing = [(o, p) for o in offers for p in profiles
+               if (o.pk, p.pk) in fitting - ranked]  # fmt: skip
+    told_offer, told_profile = missing[0]
+    told = OfferProfileMatchFactory(offer=told_offer, profile=told_profile, score=0.1)
+    told.alerted_at = timezone.now()
+    told.save()
+    weekly = missing[-1][1]
+    weekly.alert = InterestProfile.Alert.WEEKLY
+    weekly.save()
+    settings.MATCHING_ALERT_THRESHOLD = 0.0
+
+    matching.rescore_all()
+
+    stored = set(_stored())
+    assert (told_offer.pk, told_profile.pk) in stored  # still fits: nobody is told twice
+    assert OfferProfileMatch.objects.get(pk=told.pk).alerted_at == told.alerted_at
+    assert {(o, p) for o, p in fitting if p == weekly.pk} <= stored  # what its digest lists
+
+
+def test_the_facts_worked_out_for_a_stored_match_are_the_engines(
+    offer, applicant_org, outsider
+):
+    """What a page says of a stored (slim) match, from the offer and the profile as they are,
+    is what the engine's full breakdown says, fact by fact and reason by reason."""
+    offer.supports_fewer_opportunities = True
+    offer.fewer_opportunities_support = "A mentor."
+    offer.save()
+    offer.themes.set([theme("inclusion"), theme("neet-re-engagement"), theme("green-skills")])
+    offer.languages.set([language("en"), language("sv")])
+    earlier = OfferFactory(organisation=offer.organisation, status=Offer.Status.CLOSED)
+    ApplicationFactory(offer=earlier, organisation=applicant_org, status=Application.Status.ACCEPTED)
+    # The host looks for study visits, which the outsider hosts.
+    InterestProfileFactory(organisation=offer.organisation, exchange_types=[exchange_type("study-visit")])
+    OfferFactory(organisation=outsider.organisations.get(), exchange_type=exchange_type("study-visit"))
+    start, end = offer.available_from, offer.available_until
+    InterestProfileFactory(
+        organisation=applicant_org, themes=[theme("neet-re-engagement"), theme("inclusion")],
+        languages=[language("sv"), language("en"), language("de")],
+        available_from=start - datetime.timedelta(days=5), available_until=start + datetime.timedelta(days=2),
+    )  # fmt: skip
+    InterestProfileFactory(
+        organisation=outsider.organisations.get(), fewer_opportunity_participants=2,
+        participants=3, themes=[theme("green-skills")],
+        available_from=start, available_until=end,
+    )  # fmt: skip
+    InterestProfileFactory()  # any dates
+    matching.score_offer(offer.pk, alert=False)
+    vocabularies = Vocabularies.load()  # as the scoring of the offer saw it:
+    offers = load_offers(Offer.objects.filter(pk=offer.pk), vocabularies)
+    profiles = load_profiles(InterestProfile.objects.all(), vocabularies)
+    past_partners = load_past_partners()
+    result = score(offers, profiles, weights(), past_partners=past_partners)
+    matches = list(
+        OfferProfileMatch.objects.filter(offer=offer).select_related("offer", "profile")
+    )
+    assert len(matches) == 3
+
+    said = set()
+    for match in matches:
+        i = int(np.searchsorted(offers.ids, match.offer_id))
+        j = int(np.searchsorted(profiles.ids, match.profile_id))
+        full = breakdowns(
+            offers, profiles, [i], [j], totals=result.total[[i], [j]],
+            exclusions=result.exclusion[[i], [j]], components=result.components[[i], [j]],
+            past_partners=past_partners, vocabularies=vocabularies,
+        )[0]  # fmt: skip
+        facts = explanations.of_match(match)
+        for key in ("shared_themes", "shared_languages", "date_overlap_days",
+                    "seeker_window_days", "past_partners", "host_seeks_what_seeker_hosts",
+                    "fewer_opportunities"):  # fmt: skip
+            assert facts[key] == full[key], key
+        assert list(facts["components"].values()) == pytest.approx(
+            list(full["components"].values()), abs=5e-4
+        )
+        for viewer in ("seeker", "host"):
+            reasons = explanations.reasons(match, viewer=viewer)
+            assert reasons == explanations.reasons(full, viewer=viewer)
+            said.update(reasons)
+    # Every kind of fact is among them.
+    assert {"you have worked together before", "dates overlap for 3 days",
+            "supports participants with fewer opportunities",
+            "the host looks for exchanges of a kind you host"} <= said  # fmt: skip
+
+
 def test_profiles_of_suspended_organisations_are_not_matched(offer, applicant_org):
     InterestProfileFactory(organisation=applicant_org)
     applicant_org.is_suspended = True
@@ -500,20 +736,75 @@ def test_rescore_all_scores_every_application_with_a_fixed_number_of_queries(off
     assert not Application.objects.filter(scored_at__isnull=True).exists()
 
 
-def test_the_insert_path_of_other_databases_stores_the_same(offer, applicant_org, monkeypatch):
-    """PostgreSQL stores with COPY; SQLite (the demo) with an INSERT: the same rows either way."""
-    from exchanges.matching import scoring
+def _snapshot():
+    return {
+        (m.offer_id, m.profile_id): (round(m.score, 6), m.breakdown, m.alerted_at)
+        for m in OfferProfileMatch.objects.all()
+    }
 
+
+def test_the_orm_path_of_other_databases_stores_the_same(offer, applicant_org, monkeypatch):
+    """PostgreSQL stores with COPY; SQLite (the demo) through the ORM: the same rows."""
     InterestProfileFactory(organisation=applicant_org)
-    InterestProfileFactory()
+    InterestProfileFactory(alert=InterestProfile.Alert.WEEKLY)
+    ApplicationFactory(offer=offer, organisation=applicant_org)
+    InterestProfileFactory(organisation=offer.organisation, exchange_types=[exchange_type("study-visit")])
     matching.score_offer(offer.pk, alert=False)
-    copied = _stored()
+    copied = _snapshot()
+    OfferProfileMatch.objects.all().delete()
+    monkeypatch.setattr(storage, "_can_copy", lambda: False)
+
+    matching.score_offer(offer.pk, alert=False)
+    assert _snapshot() == copied and len(copied) == 2
+
     alerted = timezone.now() - datetime.timedelta(days=1)
     OfferProfileMatch.objects.update(alerted_at=alerted)
-    monkeypatch.setattr(scoring, "_can_copy", lambda: False)
-
     matching.score_offer(offer.pk, alert=False)
     matching.rescore_all()
-
-    assert _stored() == copied
+    assert {pair: row[:2] for pair, row in _snapshot().items()} == {
+        pair: row[:2] for pair, row in copied.items()
+    }
     assert set(OfferProfileMatch.objects.values_list("alerted_at", flat=True)) == {alerted}
+
+
+@pytest.mark.parametrize("copy", [True, False])
+def test_a_run_writes_only_what_changed(offer, monkeypatch, copy):
+    monkeypatch.setattr(storage, "_can_copy", lambda: copy)
+    stays, changes, leaves = (InterestProfileFactory() for _ in range(3))
+    joins = InterestProfileFactory(languages=[language("de")])  # does not fit yet
+    matching.score_offer(offer.pk, alert=False)
+    earlier = timezone.now() - datetime.timedelta(days=3)
+    OfferProfileMatch.objects.update(created_at=earlier, scored_at=earlier)
+    before = {m.profile_id: m for m in OfferProfileMatch.objects.all()}
+    # (The texts stay as they are: a changed text changes every text similarity.)
+    changes.fewer_opportunity_participants = 1  # the offer offers no support
+    changes.save()
+    leaves.languages.set([language("de")])  # no longer fits
+    joins.languages.set([language("en")])
+
+    matching.score_offer(offer.pk, alert=False)
+
+    after = {m.profile_id: m for m in OfferProfileMatch.objects.all()}
+    newcomer = joins
+    assert set(after) == {stays.pk, changes.pk, newcomer.pk}
+    # The same score and breakdown: the row is left alone.
+    assert after[stays.pk].scored_at == earlier
+    assert after[stays.pk].breakdown == before[stays.pk].breakdown
+    # A changed one is updated, keeping when it first matched; a new one is inserted.
+    assert after[changes.pk].score < before[changes.pk].score
+    assert (after[changes.pk].created_at, after[changes.pk].scored_at > earlier) == (earlier, True)
+    assert after[newcomer.pk].created_at > earlier
+
+
+def test_many_applications_are_written_with_copy_the_same(offer, monkeypatch):
+    for _ in range(3):
+        ApplicationFactory(offer=offer)
+    matching.score_application(Application.objects.first().pk)
+    scored = sorted(Application.objects.values_list("pk", "score", "score_breakdown"))
+    Application.objects.update(score=None, score_breakdown=None, scored_at=None)
+    monkeypatch.setattr(storage, "BULK_UPDATE_ROWS", 0)
+
+    matching.score_application(Application.objects.first().pk)
+
+    assert sorted(Application.objects.values_list("pk", "score", "score_breakdown")) == scored
+    assert not Application.objects.filter(scored_at__isnull=True).exists()

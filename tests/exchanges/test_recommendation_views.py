@@ -124,8 +124,10 @@ def test_recommendations_need_a_signed_in_user_and_a_get(client, login, applican
     assert login(applicant_coordinator).post(RECOMMENDATIONS_URL).status_code == 405
 
 
-# Session, user, active organisation; the best score per offer, their matches; has profiles.
-RECOMMENDATION_QUERIES = 6
+# Session, user, active organisation; the best score per offer, their matches; the themes
+# and languages of their offers and profiles (the reasons are worked out from them, since a
+# stored match keeps only its components); has profiles.
+RECOMMENDATION_QUERIES = 10
 
 
 @pytest.mark.parametrize("count", [1, 7])

@@ -275,10 +275,10 @@ def test_vestland_is_recommended_borås_open_offer_first_with_reasons(seeded):
 
     assert recommended[0].offer.organisation.name == "Borås Stad"
     assert recommended[0].offer.is_open_for_applications
-    said = explanations.sentence(recommended[0].breakdown)
+    said = explanations.sentence(recommended[0])
     assert said.startswith("Shared themes: Inclusion, NEET re-engagement, ")
     assert "you have worked together before" in said
-    assert all(explanations.reasons(match.breakdown) for match in recommended)
+    assert all(explanations.reasons(match) for match in recommended)
 
 
 @pytest.mark.django_db
