@@ -154,6 +154,22 @@ class TopMatches:
     also: PairScores | None = None
 
 
+
+def _exclusions(same_organisation, country_ok, fits, language_ok, dates_ok, type_ok):
+    """The Exclusion code of each pair; the first reason that applies wins, so they are
+    applied from the last to the first."""
+    exclusion = same_organisation.view(np.int8) * np.int8(Exclusion.SAME_ORGANISATION)
+    for reason, ok in (
+        (Exclusion.COUNTRY, country_ok),
+        (Exclusion.CAPACITY, fits),
+        (Exclusion.LANGUAGE, language_ok),
+        (Exclusion.DATES, dates_ok),
+        (Exclusion.EXCHANGE_TYPE, type_ok),
+    ):
+        exclusion *= ok
+        exclusion += ~ok * np.int8(reason)
+    return exclusion
+
 def score(
     offers: Offers, seekers: Seekers, weights: Weights, *, past_partners=None
 ) -> ScoreMatrix:
@@ -366,17 +382,8 @@ def score_pairs(
     type_ok = _lookup(s.exchange_types, columns, o.exchange_type[rows])
     country_ok = _lookup(s.countries_wanted, columns, o.country[rows])
     country_ok |= _set_sizes(s.countries_wanted)[columns] == 0
-    exclusion = (o.organisation_ids[rows] == s.organisation_ids[columns]).view(np.int8)
-    exclusion = exclusion * np.int8(Exclusion.SAME_ORGANISATION)
-    for reason, ok in (
-        (Exclusion.COUNTRY, country_ok),
-        (Exclusion.CAPACITY, fits),
-        (Exclusion.LANGUAGE, language_ok),
-        (Exclusion.DATES, dates_ok),
-        (Exclusion.EXCHANGE_TYPE, type_ok),
-    ):
-        exclusion *= ok
-        exclusion += ~ok * np.int8(reason)
+    same = o.organisation_ids[rows] == s.organisation_ids[columns]
+    exclusion = _exclusions(same, country_ok, fits, language_ok, dates_ok, type_ok)
 
     total = _weighted(planes, weights.normalised())
     total *= exclusion == Exclusion.NONE
@@ -634,18 +641,8 @@ class _Pairs:
         reciprocal = self.shared_types(o.host_seeks_types[rows]) > 0
         np.logical_or(reciprocal, self.partners.block(lo, hi), out=planes[RECIPROCITY])
 
-        # The first reason that applies wins: apply them from the last to the first.
-        exclusion = (o.organisation_ids[rows, np.newaxis] == s.organisation_ids).view(np.int8)
-        exclusion = exclusion * np.int8(Exclusion.SAME_ORGANISATION)
-        for reason, ok in (
-            (Exclusion.COUNTRY, country_ok),
-            (Exclusion.CAPACITY, fits),
-            (Exclusion.LANGUAGE, language_ok),
-            (Exclusion.DATES, dates_ok),
-            (Exclusion.EXCHANGE_TYPE, type_ok),
-        ):
-            exclusion *= ok
-            exclusion += ~ok * np.int8(reason)
+        same = o.organisation_ids[rows, np.newaxis] == s.organisation_ids
+        exclusion = _exclusions(same, country_ok, fits, language_ok, dates_ok, type_ok)
 
         total = _weighted(planes, self.weights)
         total *= exclusion == Exclusion.NONE
