@@ -284,10 +284,10 @@ def full_rescore(args):
     n_offers, n_profiles = _size("full", args)
     data = synthetic(n_offers, n_profiles)
     _fill_database(data, args)
-    from exchanges.matching import scoring
-
     from django.conf import settings
     from django.test import override_settings
+
+    from exchanges.matching import scoring
 
     # Every component weighs a little differently: every score changes, every row is written.
     changed = {name: weight * (1.1 if k % 2 else 0.9)
@@ -350,9 +350,11 @@ def _forget_text_counts():
 # The database: created (dropped first if it exists), migrated, and dropped at the end unless
 # --keep-database. Its name must start with "bench_", so that no other database is touched.
 
-COUNTRY_CODES = (
-    "AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE NO IS LI"
-).split()  # N_COUNTRIES codes, the columns of the engine's country indices
+# N_COUNTRIES codes: the columns of the engine's country indices.
+COUNTRY_CODES = [
+    "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT",
+    "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE", "NO", "IS", "LI",
+]  # fmt: skip
 ALERTS = ("immediately", "weekly", "off")
 ALERT_SHARES = (0.6, 0.25, 0.15)
 # Of the offers: how many have an accepted application (which takes places and makes the two

@@ -11,8 +11,8 @@ for participants with fewer opportunities). It reads what the two objects hold: 
 their ``themes`` and ``languages`` when showing many matches.
 """
 
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext, ngettext, pgettext_lazy
+from django.utils.translation import gettext as _
 
 from matchmaking.scoring import COMPONENTS
 

@@ -35,7 +35,14 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from matchmaking.models import InterestProfile
-from matchmaking.scoring import COMPONENTS, Exclusion, Weights, score, score_pairs, top_matches
+from matchmaking.scoring import (
+    COMPONENTS,
+    Exclusion,
+    Weights,
+    score,
+    score_pairs,
+    top_matches,
+)
 
 from ..models import Application, Offer, OfferProfileMatch
 from . import alerts
@@ -391,15 +398,15 @@ class _Run:
             .exclude(**{subject_field: subject_id})
             .order_by("-score", subject_field)[k - 1 : k]
         )
-        kth = dict(
-            (pk, (kth_score, kth_id))
+        kth = {
+            pk: (kth_score, kth_id)
             for pk, kth_score, kth_id in model.objects.filter(pk__in=self.ids[candidates].tolist())
             .annotate(
                 kth_score=Subquery(others.values("score")),
                 kth_id=Subquery(others.values(subject_field)),
             )
             .values_list("pk", "kth_score", "kth_id")
-        )
+        }
         for row, pk, total in zip(
             candidates.tolist(), self.ids[candidates].tolist(), self.total[candidates].tolist()
         ):
