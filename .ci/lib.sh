@@ -1,4 +1,4 @@
-# Shared set-up for .ci/test and .ci/demo; source it from the repository root.
+# Shared set-up for .ci/run and .ci/demo; source it from the repository root.
 # Every step works on a fresh Debian machine as root and is a no-op when already done.
 
 say() { printf '==> %s\n' "$*"; }

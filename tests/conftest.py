@@ -27,7 +27,7 @@ from tests.integration_fixtures import (  # noqa: F401 (fixtures)
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     # Two runs at once on one machine must not create and drop the same test database;
-    # .ci/test gives each run its own suffix.
+    # .ci/run gives each run its own suffix.
     suffix = os.environ.get("TEST_DATABASE_SUFFIX")
     if not suffix:
         return

@@ -66,7 +66,7 @@ class RedisServer:
     def start(self):
         executable = shutil.which("redis-server")
         if executable is None:
-            pytest.fail("redis-server is not installed (.ci/test installs it).", pytrace=False)
+            pytest.fail("redis-server is not installed (.ci/run installs it).", pytrace=False)
         self._process = subprocess.Popen(
             [executable, "--port", str(self.port), "--bind", "127.0.0.1",
              "--save", "", "--appendonly", "no"],

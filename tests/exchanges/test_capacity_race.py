@@ -1,7 +1,7 @@
 """Coordinators accepting applications at the same moment never overfill an offer.
 
 Each thread has its own database connection, so this needs real transactions and a
-database with row locks: PostgreSQL (the suite runs on it with .ci/test).
+database with row locks: PostgreSQL (the suite runs on it with .ci/run).
 """
 
 import threading
@@ -19,7 +19,7 @@ from tests.factories import ApplicationFactory
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="needs PostgreSQL row locks; run .ci/test"
+        connection.vendor != "postgresql", reason="needs PostgreSQL row locks; run .ci/run"
     ),
 ]
 

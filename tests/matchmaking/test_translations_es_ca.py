@@ -1,7 +1,7 @@
 """The Spanish and Catalan interfaces: chosen by the browser, by the switcher, by the profile.
 
 The catalogues (locale/es, locale/ca) are compiled to .mo files by the test command
-(.ci/test runs compilemessages first); the .mo files are not in the repository.
+(.ci/run runs compilemessages first); the .mo files are not in the repository.
 """
 
 from pathlib import Path
@@ -29,7 +29,7 @@ def _compiled_catalogues():
     if missing:
         pytest.fail(
             f"No compiled catalogue for {', '.join(missing)}: "
-            "run `python manage.py compilemessages --ignore=.venv` first (.ci/test does)."
+            "run `python manage.py compilemessages --ignore=.venv` first (.ci/run does)."
         )
 
 

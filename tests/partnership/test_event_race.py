@@ -1,7 +1,7 @@
 """Nobody is double-booked and no event overfills, also when everyone clicks at once.
 
 Each thread has its own database connection, so this needs real transactions and a database
-with row locks: PostgreSQL (the suite runs on it with .ci/test).
+with row locks: PostgreSQL (the suite runs on it with .ci/run).
 """
 
 import threading
@@ -28,7 +28,7 @@ from tests.factories import (
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="needs PostgreSQL row locks; run .ci/test"
+        connection.vendor != "postgresql", reason="needs PostgreSQL row locks; run .ci/run"
     ),
 ]
 
