@@ -14,6 +14,7 @@ import smtplib
 from dataclasses import dataclass
 from datetime import timedelta
 
+from allauth.account.adapter import get_adapter
 from django.apps import apps
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -25,8 +26,11 @@ from .models import OutboxEmail
 
 logger = logging.getLogger(__name__)
 
-# An email whose content was rendered elsewhere (allauth's account emails).
+# An email whose content was rendered elsewhere (allauth's account notices, which hold no secret).
 PRE_RENDERED = "_pre_rendered"
+# An account email with a secret link (password reset, address confirmation): the row holds
+# references only and allauth's adapter makes the link when the email is rendered.
+ACCOUNT_EMAIL = "_account"
 # The context key that carries extra message headers.
 HEADERS = "_headers"
 
@@ -139,6 +143,9 @@ def render(email: OutboxEmail):
     context.pop(HEADERS, None)
     if email.template == PRE_RENDERED:
         return context["subject"], context["text"], context["html"]
+    if email.template == ACCOUNT_EMAIL:
+        with translation.override(email.language):
+            return get_adapter().render_account_email(context)
     with translation.override(email.language):
         context.update(
             recipient=Recipient(

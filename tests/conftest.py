@@ -9,6 +9,7 @@ import os
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.db import connections
 from django.test import Client
 
@@ -61,6 +62,14 @@ def pytest_collection_modifyitems(items):
             item.add_marker(
                 pytest.mark.django_db(transaction=True, serialized_rollback=True), append=False
             )
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """Every test starts with no rate-limit or lockout counts left by another."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def _member(organisation, role, **user_fields):

@@ -16,12 +16,6 @@ def media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
 
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
-
 
 @pytest.fixture
 def member_org(host_org):
