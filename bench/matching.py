@@ -290,11 +290,16 @@ def full_rescore(args):
     from exchanges.matching import scoring
 
     # Every component weighs a little differently: every score changes, every row is written.
-    changed = {name: weight * (1.1 if k % 2 else 0.9)
-               for k, (name, weight) in enumerate(settings.MATCHING_WEIGHTS.items())}  # fmt: skip
+    changed = {
+        name: weight * (1.1 if k % 2 else 0.9)
+        for k, (name, weight) in enumerate(settings.MATCHING_WEIGHTS.items())
+    }
     lines = []
     for name in (
-        "full_rescore_first", "full_rescore_cold", "full_rescore_warm", "full_rescore_new_weights"
+        "full_rescore_first",
+        "full_rescore_cold",
+        "full_rescore_warm",
+        "full_rescore_new_weights",
     ):
         _vacuum()
         if name == "full_rescore_cold":
@@ -302,10 +307,16 @@ def full_rescore(args):
         weights = changed if name == "full_rescore_new_weights" else settings.MATCHING_WEIGHTS
         with override_settings(MATCHING_WEIGHTS=weights):
             seconds, summary = _timed(scoring.rescore_all, 1)
-        lines.append({
-            "name": name, "offers": n_offers, "profiles": n_profiles, "seconds": seconds,
-            "matches": summary["matches"], "applications": summary["applications"],
-        })  # fmt: skip
+        lines.append(
+            {
+                "name": name,
+                "offers": n_offers,
+                "profiles": n_profiles,
+                "seconds": seconds,
+                "matches": summary["matches"],
+                "applications": summary["applications"],
+            }
+        )
     return lines
 
 
@@ -352,9 +363,37 @@ def _forget_text_counts():
 
 # N_COUNTRIES codes: the columns of the engine's country indices.
 COUNTRY_CODES = [
-    "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT",
-    "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE", "NO", "IS", "LI",
-]  # fmt: skip
+    "AT",
+    "BE",
+    "BG",
+    "HR",
+    "CY",
+    "CZ",
+    "DK",
+    "EE",
+    "FI",
+    "FR",
+    "DE",
+    "GR",
+    "HU",
+    "IE",
+    "IT",
+    "LV",
+    "LT",
+    "LU",
+    "MT",
+    "NL",
+    "PL",
+    "PT",
+    "RO",
+    "SK",
+    "SI",
+    "ES",
+    "SE",
+    "NO",
+    "IS",
+    "LI",
+]
 ALERTS = ("immediately", "weekly", "off")
 ALERT_SHARES = (0.6, 0.25, 0.15)
 # Of the offers: how many have an accepted application (which takes places and makes the two
@@ -449,13 +488,30 @@ def _fill_database(data, args):
             country_of[i] = COUNTRY_CODES[c]
         for i, c in zip(profiles.organisation_ids.tolist(), profiles.country.tolist()):
             country_of[i] = COUNTRY_CODES[c]
-        _copy(cursor, Organisation, ({
-            "id": k, "name": f"Organisation {k}", "slug": f"organisation-{k}", "kind": "vet",
-            "country": country_of.get(k, "SE"), "region_name": "Region", "nuts_code": "",
-            "city": "City", "website": "", "description": "", "logo": "",
-            "contact_email": f"contact@organisation-{k}.example.org", "is_suspended": False,
-            "suspension_reason": "", "created_at": now,
-        } for k in range(1, n_organisations + 1)))  # fmt: skip
+        _copy(
+            cursor,
+            Organisation,
+            (
+                {
+                    "id": k,
+                    "name": f"Organisation {k}",
+                    "slug": f"organisation-{k}",
+                    "kind": "vet",
+                    "country": country_of.get(k, "SE"),
+                    "region_name": "Region",
+                    "nuts_code": "",
+                    "city": "City",
+                    "website": "",
+                    "description": "",
+                    "logo": "",
+                    "contact_email": f"contact@organisation-{k}.example.org",
+                    "is_suspended": False,
+                    "suspension_reason": "",
+                    "created_at": now,
+                }
+                for k in range(1, n_organisations + 1)
+            ),
+        )
 
         # Applications: an accepted one takes places (so places left = the engine's); the
         # undecided ones are scored with their offer.
@@ -471,21 +527,35 @@ def _fill_database(data, args):
             start, end = day(offers.start[i]), day(offers.end[i])
             words = offers.texts[i].split()
             offer_languages_i = [languages[k] for k in offers.languages[i].indices.tolist()]
-            offer_rows.append({
-                "id": offer_id, "organisation_id": host, "title": " ".join(words[:5]),
-                "exchange_type_id": types[int(offers.exchange_type[i])], "target_group": "staff",
-                "description": " ".join(words[5:]), "programme": "", "city": "City",
-                "region_name": "Region", "available_from": start, "available_until": end,
-                "fixed_dates": False, "duration_days": min(5, (end - start).days + 1),
-                "capacity": int(capacity[i]),
-                "application_deadline": start - datetime.timedelta(DEADLINE_DAYS_BEFORE_START),
-                "supports_fewer_opportunities": bool(offers.supports_fewer_opportunities[i]),
-                "fewer_opportunities_support": (
-                    "A mentor." if offers.supports_fewer_opportunities[i] else ""
-                ),
-                "practical_information": "", "costs_note": "", "status": "published",
-                "published_at": now, "created_at": now, "updated_at": now,
-            })  # fmt: skip
+            offer_rows.append(
+                {
+                    "id": offer_id,
+                    "organisation_id": host,
+                    "title": " ".join(words[:5]),
+                    "exchange_type_id": types[int(offers.exchange_type[i])],
+                    "target_group": "staff",
+                    "description": " ".join(words[5:]),
+                    "programme": "",
+                    "city": "City",
+                    "region_name": "Region",
+                    "available_from": start,
+                    "available_until": end,
+                    "fixed_dates": False,
+                    "duration_days": min(5, (end - start).days + 1),
+                    "capacity": int(capacity[i]),
+                    "application_deadline": start - datetime.timedelta(DEADLINE_DAYS_BEFORE_START),
+                    "supports_fewer_opportunities": bool(offers.supports_fewer_opportunities[i]),
+                    "fewer_opportunities_support": (
+                        "A mentor." if offers.supports_fewer_opportunities[i] else ""
+                    ),
+                    "practical_information": "",
+                    "costs_note": "",
+                    "status": "published",
+                    "published_at": now,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
             offer_themes += [(offer_id, themes[k]) for k in offers.themes[i].indices.tolist()]
             offer_languages += [(offer_id, language) for language in offer_languages_i]
             senders = rng.choice(n_organisations, int(accepted[i]) + undecided[i], replace=False)
@@ -494,28 +564,37 @@ def _fill_database(data, args):
                     continue
                 is_accepted = bool(accepted[i]) and a == 0
                 participants = (
-                    int(accepted_participants[i]) if is_accepted
+                    int(accepted_participants[i])
+                    if is_accepted
                     else int(rng.integers(1, max(1, int(capacity[i])) + 1))
-                )  # fmt: skip
-                applications.append({
-                    "id": len(applications) + 1, "offer_id": offer_id,
-                    "organisation_id": sender + 1,
-                    "motivation": profiles.texts[int(rng.integers(len(profiles)))],
-                    "participants": participants,
-                    "fewer_opportunity_participants": int(rng.integers(0, participants + 1)),
-                    "participant_roles": "Advisors and teachers.",
-                    "preferred_start": start, "preferred_end": end,
-                    "status": "accepted" if is_accepted else "submitted",
-                    "created_at": now, "updated_at": now,
-                })  # fmt: skip
+                )
+                applications.append(
+                    {
+                        "id": len(applications) + 1,
+                        "offer_id": offer_id,
+                        "organisation_id": sender + 1,
+                        "motivation": profiles.texts[int(rng.integers(len(profiles)))],
+                        "participants": participants,
+                        "fewer_opportunity_participants": int(rng.integers(0, participants + 1)),
+                        "participant_roles": "Advisors and teachers.",
+                        "preferred_start": start,
+                        "preferred_end": end,
+                        "status": "accepted" if is_accepted else "submitted",
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                )
                 chosen = rng.choice(offer_languages_i or languages, 1).tolist()
                 application_languages.append((len(applications), chosen[0]))
         _copy(cursor, Offer, offer_rows)
         _copy(cursor, Offer.themes.through, _pairs(offer_themes, "offer_id", "theme_id"))
         _copy(cursor, Offer.languages.through, _pairs(offer_languages, "offer_id", "language_id"))
         _copy(cursor, Application, applications)
-        _copy(cursor, Application.languages.through,
-              _pairs(application_languages, "application_id", "language_id"))  # fmt: skip
+        _copy(
+            cursor,
+            Application.languages.through,
+            _pairs(application_languages, "application_id", "language_id"),
+        )
 
         alerts = rng.choice(len(ALERTS), len(profiles), p=ALERT_SHARES)
         wanted = profiles.countries_wanted
@@ -524,16 +603,24 @@ def _fill_database(data, args):
             words = profiles.texts[j].split()
             window = bool(profiles.has_window[j])
             codes = wanted.indices[wanted.indptr[j] : wanted.indptr[j + 1]].tolist()
-            profile_rows.append({
-                "id": int(profiles.ids[j]), "organisation_id": int(profiles.organisation_ids[j]),
-                "name": " ".join(words[:3]), "description": " ".join(words[3:]),
-                "countries_wanted": ",".join(sorted(COUNTRY_CODES[c] for c in codes)),
-                "available_from": day(profiles.start[j]) if window else None,
-                "available_until": day(profiles.end[j]) if window else None,
-                "participants": int(profiles.participants[j]),
-                "fewer_opportunity_participants": int(profiles.fewer_opportunity_participants[j]),
-                "alert": ALERTS[alerts[j]], "created_at": now, "updated_at": now,
-            })  # fmt: skip
+            profile_rows.append(
+                {
+                    "id": int(profiles.ids[j]),
+                    "organisation_id": int(profiles.organisation_ids[j]),
+                    "name": " ".join(words[:3]),
+                    "description": " ".join(words[3:]),
+                    "countries_wanted": ",".join(sorted(COUNTRY_CODES[c] for c in codes)),
+                    "available_from": day(profiles.start[j]) if window else None,
+                    "available_until": day(profiles.end[j]) if window else None,
+                    "participants": int(profiles.participants[j]),
+                    "fewer_opportunity_participants": int(
+                        profiles.fewer_opportunity_participants[j]
+                    ),
+                    "alert": ALERTS[alerts[j]],
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
         _copy(cursor, InterestProfile, profile_rows)
         for field, matrix, vocabulary in (
             (InterestProfile.exchange_types, profiles.exchange_types, types),
@@ -615,9 +702,7 @@ def naive_score(offers, profiles, weights, partners):
     for terms in documents:
         for term in terms:
             frequency[term] = frequency.get(term, 0) + 1
-    idf = {
-        term: math.log((1 + len(documents)) / (1 + df)) + 1 for term, df in frequency.items()
-    }
+    idf = {term: math.log((1 + len(documents)) / (1 + df)) + 1 for term, df in frequency.items()}
 
     def vector(terms):
         weighted = {term: count * idf[term] for term, count in terms.items()}
@@ -709,9 +794,10 @@ def main():
     parser.add_argument("--only", nargs="+", choices=sorted(BENCHMARKS), metavar="NAME")
     parser.add_argument("--repeat", type=int, default=5, help="runs of the one-offer timings")
     parser.add_argument(
-        "--database", default="bench_matching",
+        "--database",
+        default="bench_matching",
         help="PostgreSQL database of the Django benchmarks, dropped and created (bench_…)",
-    )  # fmt: skip
+    )
     parser.add_argument(
         "--keep-database", action="store_true", help="do not drop it at the end (to look at it)"
     )

@@ -25,7 +25,13 @@ from .models import (
 class ApplicationInline(admin.TabularInline):
     model = Application
     extra = 0
-    fields = ["organisation", "participants", "fewer_opportunity_participants", "status", "created_at"]
+    fields = [
+        "organisation",
+        "participants",
+        "fewer_opportunity_participants",
+        "status",
+        "created_at",
+    ]
     readonly_fields = fields
     show_change_link = True
     can_delete = False
@@ -37,10 +43,22 @@ class ApplicationInline(admin.TabularInline):
 @admin.register(Offer)
 class OfferAdmin(admin.ModelAdmin):
     list_display = [
-        "title", "organisation", "exchange_type", "status", "available_from",
-        "application_deadline", "capacity", "application_count",
-    ]  # fmt: skip
-    list_filter = ["status", "exchange_type", "target_group", "supports_fewer_opportunities", "organisation__country"]
+        "title",
+        "organisation",
+        "exchange_type",
+        "status",
+        "available_from",
+        "application_deadline",
+        "capacity",
+        "application_count",
+    ]
+    list_filter = [
+        "status",
+        "exchange_type",
+        "target_group",
+        "supports_fewer_opportunities",
+        "organisation__country",
+    ]
     search_fields = ["title", "description", "organisation__name", "city"]
     autocomplete_fields = ["organisation"]
     filter_horizontal = ["themes", "languages"]
@@ -89,7 +107,15 @@ class ApplicationEventInline(admin.TabularInline):
 
 @admin.register(Application)
 class ApplicationAdmin(admin.ModelAdmin):
-    list_display = ["offer", "organisation", "participants", "fewer_opportunity_participants", "status", "score", "created_at"]
+    list_display = [
+        "offer",
+        "organisation",
+        "participants",
+        "fewer_opportunity_participants",
+        "status",
+        "score",
+        "created_at",
+    ]
     list_filter = ["status", "offer__exchange_type", "organisation__country"]
     search_fields = ["offer__title", "organisation__name", "motivation"]
     list_select_related = ["offer", "organisation"]
@@ -243,12 +269,22 @@ class FollowUpAdmin(admin.ModelAdmin):
     list_filter = ["side", "wants_reciprocal_visit"]
     search_fields = ["organisation__name", "exchange__application__offer__title", "account"]
     list_select_related = [
-        "exchange__application__offer", "exchange__host", "exchange__sender", "organisation",
-    ]  # fmt: skip
+        "exchange__application__offer",
+        "exchange__host",
+        "exchange__sender",
+        "organisation",
+    ]
     fields = [
-        "exchange", "organisation", "side", "account", "lessons", "next_steps",
-        "wants_reciprocal_visit", "submitted_by", "submitted_at",
-    ]  # fmt: skip
+        "exchange",
+        "organisation",
+        "side",
+        "account",
+        "lessons",
+        "next_steps",
+        "wants_reciprocal_visit",
+        "submitted_by",
+        "submitted_at",
+    ]
     readonly_fields = ["exchange", "organisation", "side", "submitted_by", "submitted_at"]
     inlines = [QuoteInline]
 
@@ -265,12 +301,24 @@ class CaseStudyAdmin(admin.ModelAdmin):
     list_filter = ["status", "theme"]
     search_fields = ["title", "summary", "exchange__host__name", "exchange__sender__name"]
     list_select_related = [
-        "exchange__application__offer", "exchange__host", "exchange__sender", "theme",
-    ]  # fmt: skip
+        "exchange__application__offer",
+        "exchange__host",
+        "exchange__sender",
+        "theme",
+    ]
     fields = [
-        "exchange", "status", "published_at", "published_by", "title", "slug", "theme",
-        "summary", "host_lessons", "participant_lessons", "next_steps",
-    ]  # fmt: skip
+        "exchange",
+        "status",
+        "published_at",
+        "published_by",
+        "title",
+        "slug",
+        "theme",
+        "summary",
+        "host_lessons",
+        "participant_lessons",
+        "next_steps",
+    ]
     readonly_fields = ["exchange", "status", "published_at", "published_by"]
     actions = ["publish"]
 
@@ -287,8 +335,10 @@ class CaseStudyAdmin(admin.ModelAdmin):
             try:
                 services.case_study_publish(case_study=case_study, acting_user=request.user)
             except (ValidationError, PermissionDenied) as error:
-                reason = " ".join(error.messages) if isinstance(error, ValidationError) else _(
-                    "You may not publish case studies."
+                reason = (
+                    " ".join(error.messages)
+                    if isinstance(error, ValidationError)
+                    else _("You may not publish case studies.")
                 )
                 self.message_user(
                     request,

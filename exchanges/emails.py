@@ -116,8 +116,12 @@ def weekly_digest(*, profile, matches, week):
         {
             "profile": profile,
             "items": [
-                {"offer": offer, "host": offer.organisation, "breakdown": breakdown,
-                 "url": _site(offer.get_absolute_url())}
+                {
+                    "offer": offer,
+                    "host": offer.organisation,
+                    "breakdown": breakdown,
+                    "url": _site(offer.get_absolute_url()),
+                }
                 for offer, breakdown in matches
             ],
             "url": links["recommendations_url"],
@@ -178,9 +182,7 @@ def exchange_in_a_week(exchange):
 
 
 def exchange_cancelled(exchange):
-    return _exchange_email(
-        "exchange_cancelled", exchange, key=f"exchange_cancelled:{exchange.pk}"
-    )
+    return _exchange_email("exchange_cancelled", exchange, key=f"exchange_cancelled:{exchange.pk}")
 
 
 def follow_up_due(exchange):

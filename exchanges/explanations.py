@@ -75,7 +75,8 @@ def facts(breakdown, *, offer=None, profile=None) -> dict:
         date_overlap_days=overlap,
         seeker_window_days=window,
         fewer_opportunities=[
-            bool(offer.supports_fewer_opportunities), profile.fewer_opportunity_participants
+            bool(offer.supports_fewer_opportunities),
+            profile.fewer_opportunity_participants,
         ],
     )
     return said
@@ -158,9 +159,7 @@ def _dates(breakdown):
     if overlap >= window:
         return [_("dates overlap fully")]
     return [
-        ngettext(
-            "dates overlap for %(days)d day", "dates overlap for %(days)d days", overlap
-        )
+        ngettext("dates overlap for %(days)d day", "dates overlap for %(days)d days", overlap)
         % {"days": overlap}
     ]
 
@@ -168,4 +167,3 @@ def _dates(breakdown):
 def sentence(breakdown, *, viewer="seeker", offer=None, profile=None) -> str:
     """The reasons on one line, e.g. "Shared themes: Inclusion · dates overlap fully"."""
     return SEPARATOR.join(reasons(breakdown, viewer=viewer, offer=offer, profile=profile))
-

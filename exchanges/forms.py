@@ -14,12 +14,26 @@ class OfferForm(forms.ModelForm):
     class Meta:
         model = Offer
         fields = [
-            "title", "exchange_type", "target_group", "themes", "description", "programme",
-            "city", "region_name", "languages", "available_from", "available_until",
-            "fixed_dates", "duration_days", "capacity", "application_deadline",
-            "supports_fewer_opportunities", "fewer_opportunities_support",
-            "practical_information", "costs_note",
-        ]  # fmt: skip
+            "title",
+            "exchange_type",
+            "target_group",
+            "themes",
+            "description",
+            "programme",
+            "city",
+            "region_name",
+            "languages",
+            "available_from",
+            "available_until",
+            "fixed_dates",
+            "duration_days",
+            "capacity",
+            "application_deadline",
+            "supports_fewer_opportunities",
+            "fewer_opportunities_support",
+            "practical_information",
+            "costs_note",
+        ]
         widgets = {
             "themes": forms.CheckboxSelectMultiple,
             "languages": forms.SelectMultiple(attrs={"size": 8}),
@@ -57,7 +71,9 @@ class OfferForm(forms.ModelForm):
         for name in ("available_from", "application_deadline"):
             value = cleaned.get(name)
             if value and name in self.changed_data and value < today:
-                self.add_error(name, forms.ValidationError(self.error_messages["past"], code="past"))
+                self.add_error(
+                    name, forms.ValidationError(self.error_messages["past"], code="past")
+                )
         return cleaned
 
 
@@ -69,9 +85,15 @@ class ApplicationForm(forms.ModelForm):
     class Meta:
         model = Application
         fields = [
-            "organisation", "motivation", "participants", "fewer_opportunity_participants",
-            "participant_roles", "preferred_start", "preferred_end", "languages",
-        ]  # fmt: skip
+            "organisation",
+            "motivation",
+            "participants",
+            "fewer_opportunity_participants",
+            "participant_roles",
+            "preferred_start",
+            "preferred_end",
+            "languages",
+        ]
         widgets = {
             "preferred_start": DATE,
             "preferred_end": DATE,
@@ -88,15 +110,13 @@ class ApplicationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.offer = offer
         self.instance.offer = offer
-        self.fields["organisation"].queryset = organisations_for(user).exclude(
-            pk=offer.organisation_id
-        ).filter(is_suspended=False)
+        self.fields["organisation"].queryset = (
+            organisations_for(user).exclude(pk=offer.organisation_id).filter(is_suspended=False)
+        )
         if active_organisation is not None:
             self.initial.setdefault("organisation", active_organisation.pk)
         self.fields["languages"].queryset = Language.objects.all()
-        self.initial.setdefault(
-            "languages", list(offer.languages.values_list("pk", flat=True))
-        )
+        self.initial.setdefault("languages", list(offer.languages.values_list("pk", flat=True)))
         self.initial.setdefault("preferred_start", offer.available_from)
         self.initial.setdefault("preferred_end", offer.available_until)
         self.fields["participants"].widget.attrs.update(min=1, max=offer.capacity)
@@ -140,10 +160,19 @@ class InterestProfileForm(forms.ModelForm):
     class Meta:
         model = InterestProfile
         fields = [
-            "name", "exchange_types", "themes", "fields_of_education", "countries_wanted",
-            "languages", "available_from", "available_until", "participants",
-            "fewer_opportunity_participants", "description", "alert",
-        ]  # fmt: skip
+            "name",
+            "exchange_types",
+            "themes",
+            "fields_of_education",
+            "countries_wanted",
+            "languages",
+            "available_from",
+            "available_until",
+            "participants",
+            "fewer_opportunity_participants",
+            "description",
+            "alert",
+        ]
         widgets = {
             "exchange_types": forms.CheckboxSelectMultiple,
             "themes": forms.CheckboxSelectMultiple,
@@ -215,9 +244,14 @@ class ExchangeForm(forms.ModelForm):
     class Meta:
         model = Exchange
         fields = [
-            "start_date", "end_date", "duration_days", "participants",
-            "fewer_opportunity_participants", "programme", "practical_notes",
-        ]  # fmt: skip
+            "start_date",
+            "end_date",
+            "duration_days",
+            "participants",
+            "fewer_opportunity_participants",
+            "programme",
+            "practical_notes",
+        ]
         widgets = {
             "start_date": DATE,
             "end_date": DATE,

@@ -119,10 +119,9 @@ def offers_of(organisation):
 
 def applications_of(organisation):
     """The applications an organisation has sent, with their offers."""
-    return (
-        organisation.applications.select_related("offer__organisation", "offer__exchange_type")
-        .order_by("-created_at")
-    )
+    return organisation.applications.select_related(
+        "offer__organisation", "offer__exchange_type"
+    ).order_by("-created_at")
 
 
 def application_for_user(user, pk):
@@ -216,9 +215,7 @@ def _best_per(matches, group, *, limit):
 
     Two queries whatever the number of matches: the groups' best scores, then their matches.
     """
-    top = list(
-        matches.values(group).annotate(best=Max("score")).order_by("-best", group)[:limit]
-    )
+    top = list(matches.values(group).annotate(best=Max("score")).order_by("-best", group)[:limit])
     keys = [row[group] for row in top]
     best = {}
     for match in matches.filter(**{f"{group}__in": keys}).order_by("-score", "pk"):
@@ -303,8 +300,11 @@ def invitable_organisations(offer):
 # Exchanges after acceptance, follow-ups and case studies
 
 _EXCHANGE_RELATIONS = (
-    "application__offer__exchange_type", "application__offer__organisation", "host", "sender",
-)  # fmt: skip
+    "application__offer__exchange_type",
+    "application__offer__organisation",
+    "host",
+    "sender",
+)
 
 
 def exchange_for_user(user, pk):
@@ -358,8 +358,10 @@ def exchanges_of(organisation):
 
 def completed_exchanges_of(organisation):
     """What an organisation's public profile shows of its exchanges: the completed ones."""
-    return exchanges_of(organisation).filter(status=Exchange.Status.COMPLETED).select_related(
-        "application__offer__exchange_type"
+    return (
+        exchanges_of(organisation)
+        .filter(status=Exchange.Status.COMPLETED)
+        .select_related("application__offer__exchange_type")
     )
 
 

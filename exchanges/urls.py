@@ -10,7 +10,12 @@ urlpatterns = [
     path("offers/<int:pk>/", views.offer_detail, name="offer_detail"),
     path("offers/<int:pk>/edit/", views.offer_edit, name="offer_edit"),
     *(
-        path(f"offers/<int:pk>/{action}/", views.offer_action, {"action": action}, name=f"offer_{action}")
+        path(
+            f"offers/<int:pk>/{action}/",
+            views.offer_action,
+            {"action": action},
+            name=f"offer_{action}",
+        )
         for action in ("publish", "close", "archive", "duplicate")
     ),
     path("offers/<int:pk>/apply/", views.application_create, name="application_create"),
@@ -36,9 +41,7 @@ urlpatterns = [
     path("exchanges/<int:pk>/cancel/", views.exchange_cancel, name="exchange_cancel"),
     path("exchanges/<int:pk>/calendar.ics", views.exchange_calendar, name="exchange_calendar"),
     path("exchanges/<int:pk>/follow-up/", views.follow_up, name="follow_up"),
-    path(
-        "exchanges/<int:pk>/reciprocal-offer/", views.reciprocal_offer, name="reciprocal_offer"
-    ),
+    path("exchanges/<int:pk>/reciprocal-offer/", views.reciprocal_offer, name="reciprocal_offer"),
     path("case-studies/", views.case_study_list, name="case_study_list"),
     path("case-studies/<slug:slug>/", views.case_study_detail, name="case_study_detail"),
 ]

@@ -48,7 +48,9 @@ class AccountAdapter(DefaultAccountAdapter):
         """Account emails without a secret (notices) go through the outbox already rendered."""
         message = self.render_mail(template_prefix, email, context)
         mail.queue_rendered(
-            message, key=f"account:{template_prefix}:{uuid.uuid4()}", language=translation.get_language()
+            message,
+            key=f"account:{template_prefix}:{uuid.uuid4()}",
+            language=translation.get_language(),
         )
 
     def send_password_reset_mail(self, user, email, context):
@@ -56,7 +58,7 @@ class AccountAdapter(DefaultAccountAdapter):
         self._queue_secret(PASSWORD_RESET, email, {"user": user, "email": email})
 
     def send_confirmation_mail(self, request, emailconfirmation, signup):
-        """Queue the confirmation email with a reference to the address; the link is made at send time."""
+        """Queue the confirmation with a reference to the address; the link is made at send time."""
         kind = CONFIRMATION_SIGNUP if signup else CONFIRMATION
         address = emailconfirmation.email_address
         self._queue_secret(kind, address.email, {"email_address": address})
@@ -93,7 +95,11 @@ class AccountAdapter(DefaultAccountAdapter):
             template_prefix, email, {"email": email, "current_site": _site(), **values}
         )
         html = next(
-            (body for body, mimetype in getattr(message, "alternatives", []) if mimetype == "text/html"),
+            (
+                body
+                for body, mimetype in getattr(message, "alternatives", [])
+                if mimetype == "text/html"
+            ),
             "",
         )
         return message.subject, message.body, html

@@ -22,7 +22,14 @@ from .models import (
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     ordering = ["email"]
-    list_display = ["email", "first_name", "last_name", "preferred_language", "is_staff", "is_active"]
+    list_display = [
+        "email",
+        "first_name",
+        "last_name",
+        "preferred_language",
+        "is_staff",
+        "is_active",
+    ]
     list_filter = ["is_staff", "is_active", "preferred_language", "groups"]
     search_fields = ["email", "first_name", "last_name"]
     readonly_fields = ["last_login", "date_joined"]
@@ -73,9 +80,13 @@ class OrganisationAdmin(admin.ModelAdmin):
     # Suspension and partnership membership change only through their actions, which keep
     # their history and tell the organisation.
     readonly_fields = [
-        "is_suspended", "suspension_reason", "suspended_at", "suspended_by", "rsp_member_since",
+        "is_suspended",
+        "suspension_reason",
+        "suspended_at",
+        "suspended_by",
+        "rsp_member_since",
         "created_at",
-    ]  # fmt: skip
+    ]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["languages"]
     inlines = [MembershipInline]
@@ -115,7 +126,9 @@ class OrganisationAdmin(admin.ModelAdmin):
             },
         )
 
-    @admin.action(description=_("Lift the suspension of the selected organisations"), permissions=["change"])
+    @admin.action(
+        description=_("Lift the suspension of the selected organisations"), permissions=["change"]
+    )
     def unsuspend(self, request, queryset):
         for organisation in queryset.filter(is_suspended=True):
             services.organisation_unsuspend(organisation=organisation, acting_user=request.user)
@@ -146,7 +159,16 @@ class InvitationAdmin(admin.ModelAdmin):
 class OutboxEmailAdmin(admin.ModelAdmin):
     """The outbox: every email, its state, and a resend for the ones that failed."""
 
-    list_display = ["template", "recipient", "language", "status", "attempts", "next_attempt_at", "sent_at", "created_at"]
+    list_display = [
+        "template",
+        "recipient",
+        "language",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+        "created_at",
+    ]
     list_filter = ["status", "template", "language"]
     search_fields = ["recipient", "idempotency_key", "last_error"]
     date_hierarchy = "created_at"

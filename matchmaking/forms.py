@@ -20,9 +20,18 @@ class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation
         fields = [
-            "name", "kind", "country", "region_name", "nuts_code", "city", "website",
-            "contact_email", "languages", "description", "logo",
-        ]  # fmt: skip
+            "name",
+            "kind",
+            "country",
+            "region_name",
+            "nuts_code",
+            "city",
+            "website",
+            "contact_email",
+            "languages",
+            "description",
+            "logo",
+        ]
         widgets = {
             "languages": forms.SelectMultiple(attrs={"size": 8}),
             "description": forms.Textarea(attrs={"rows": 5}),

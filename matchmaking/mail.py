@@ -114,7 +114,11 @@ def queue(name, recipients, context, *, key, headers=None):
 def queue_rendered(message, *, key, language):
     """Put an already rendered EmailMessage (allauth's) through the outbox."""
     html = next(
-        (content for content, mimetype in getattr(message, "alternatives", []) if mimetype == "text/html"),
+        (
+            content
+            for content, mimetype in getattr(message, "alternatives", [])
+            if mimetype == "text/html"
+        ),
         "",
     )
     context = {"subject": message.subject, "text": message.body, "html": html}

@@ -177,9 +177,7 @@ class Organisation(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     # Set and cleared by the partnership app when the secretariat approves or ends a membership.
-    rsp_member_since = models.DateField(
-        _("member of the partnership since"), null=True, blank=True
-    )
+    rsp_member_since = models.DateField(_("member of the partnership since"), null=True, blank=True)
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="organisations"
     )

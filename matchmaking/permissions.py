@@ -31,9 +31,12 @@ def membership_for(user, organisation):
 def organisation_for_user(user, slug, *, admin=False):
     """Load an organisation the user belongs to; 404 for outsiders, 403 for non-admins."""
     organisation = get_object_or_404(organisations_for(user), slug=slug)
-    if admin and not Membership.objects.filter(
-        user=user, organisation=organisation, role=Membership.Role.ADMIN
-    ).exists():
+    if (
+        admin
+        and not Membership.objects.filter(
+            user=user, organisation=organisation, role=Membership.Role.ADMIN
+        ).exists()
+    ):
         raise PermissionDenied
     return organisation
 

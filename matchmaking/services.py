@@ -13,9 +13,17 @@ from .models import Invitation, Membership, Organisation, User
 RESERVED_SLUGS = {"new"}
 
 ORGANISATION_FIELDS = (
-    "name", "kind", "country", "region_name", "nuts_code", "city", "website",
-    "description", "logo", "contact_email",
-)  # fmt: skip
+    "name",
+    "kind",
+    "country",
+    "region_name",
+    "nuts_code",
+    "city",
+    "website",
+    "description",
+    "logo",
+    "contact_email",
+)
 
 
 def _unique_slug(name, *, exclude_pk=None):
@@ -88,9 +96,12 @@ def membership_add(*, organisation, email, role, acting_user):
 def membership_remove(*, membership, acting_user):
     """Remove a person; an organisation always keeps at least one admin."""
     organisation = Organisation.objects.select_for_update().get(pk=membership.organisation_id)
-    if membership.is_admin and not organisation.memberships.filter(
-        role=Membership.Role.ADMIN
-    ).exclude(pk=membership.pk).exists():
+    if (
+        membership.is_admin
+        and not organisation.memberships.filter(role=Membership.Role.ADMIN)
+        .exclude(pk=membership.pk)
+        .exists()
+    ):
         raise ValidationError(
             _("An organisation needs at least one admin; make someone else admin first."),
             code="last_admin",

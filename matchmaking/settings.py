@@ -9,8 +9,8 @@ import warnings
 from pathlib import Path
 
 import environ
-from celery.schedules import crontab
 import xstatic.pkg.bootstrap
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -172,7 +172,9 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Email: console by default; smtp://user:password@host:port in production.
 globals().update(env.email_url("EMAIL_URL", default="consolemail://"))
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Mobility Matchmaking <noreply@earlall.eu>")
+DEFAULT_FROM_EMAIL = env.str(
+    "DEFAULT_FROM_EMAIL", default="Mobility Matchmaking <noreply@earlall.eu>"
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Celery: without a broker, tasks run in-process (eager) so the demo needs no Redis.

@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import permissions, services
-from .models import Membership
 from .forms import (
     MembershipAddForm,
     OrganisationForm,
@@ -16,6 +15,7 @@ from .forms import (
     ProfileForm,
     apply_validation_error,
 )
+from .models import Membership
 
 
 def _organisation_fields(form):
@@ -91,9 +91,7 @@ def organisation_people(request, slug):
         {
             "organisation": organisation,
             "form": form,
-            "memberships": organisation.memberships.select_related("user").order_by(
-                "user__email"
-            ),
+            "memberships": organisation.memberships.select_related("user").order_by("user__email"),
             "invitations": organisation.invitations.all(),
         },
         status=400 if form.errors else 200,

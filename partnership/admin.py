@@ -180,9 +180,7 @@ APPROVE_PROMOTERS = Decision(
         "receive an email with your note."
     ),
     button=_("Approve"),
-    done=ngettext_lazy(
-        "%(count)d promoter approved.", "%(count)d promoters approved.", "count"
-    ),
+    done=ngettext_lazy("%(count)d promoter approved.", "%(count)d promoters approved.", "count"),
     nothing=_("None of the selected nominations is pending."),
 )
 REJECT_PROMOTERS = Decision(
@@ -226,17 +224,33 @@ class ApplicationHistoryInline(admin.TabularInline):
 @admin.register(MembershipApplication)
 class MembershipApplicationAdmin(DecisionActionsMixin, ReadOnlyAdmin):
     list_display = [
-        "organisation", "status", "country", "kind", "contact_name", "created_at", "decided_at",
-    ]  # fmt: skip
+        "organisation",
+        "status",
+        "country",
+        "kind",
+        "contact_name",
+        "created_at",
+        "decided_at",
+    ]
     list_filter = ["status", country_filter("organisation__country"), "organisation__kind"]
     search_fields = ["organisation__name", "contact_name", "contact_email"]
     list_select_related = ["organisation"]
     date_hierarchy = "created_at"
     fields = [
-        "organisation", "status", "contact_name", "contact_role", "contact_email",
-        "motivation", "commitments_agreed", "logo_consent", "submitted_by", "created_at",
-        "decided_by", "decided_at", "decision_note",
-    ]  # fmt: skip
+        "organisation",
+        "status",
+        "contact_name",
+        "contact_role",
+        "contact_email",
+        "motivation",
+        "commitments_agreed",
+        "logo_consent",
+        "submitted_by",
+        "created_at",
+        "decided_by",
+        "decided_at",
+        "decision_note",
+    ]
     readonly_fields = fields
     inlines = [ApplicationHistoryInline]
     actions = ["approve", "reject"]
@@ -329,10 +343,21 @@ class PromoterAdmin(DecisionActionsMixin, ReadOnlyAdmin):
     search_fields = ["name", "role", "organisation__name"]
     list_select_related = ["organisation"]
     fields = [
-        "name", "role", "organisation", "status", "spoken_languages", "bio", "photo",
-        "photo_consent", "contact_email", "nominated_by", "created_at", "decided_by",
-        "decided_at", "decision_note",
-    ]  # fmt: skip
+        "name",
+        "role",
+        "organisation",
+        "status",
+        "spoken_languages",
+        "bio",
+        "photo",
+        "photo_consent",
+        "contact_email",
+        "nominated_by",
+        "created_at",
+        "decided_by",
+        "decided_at",
+        "decision_note",
+    ]
     readonly_fields = fields
     actions = ["approve", "reject"]
 

@@ -101,8 +101,13 @@ def promoter_contact(promoter, *, sender_name, sender_email, message):
     """A visitor's message to a promoter; the promoter answers by replying to the sender."""
     return mail.queue(
         "promoter_contact",
-        [Recipient(email=promoter.contact_email, language=_promoter_language(promoter),
-                   name=promoter.name)],  # fmt: skip
+        [
+            Recipient(
+                email=promoter.contact_email,
+                language=_promoter_language(promoter),
+                name=promoter.name,
+            )
+        ],
         {
             "promoter": promoter,
             "sender_name": sender_name,

@@ -40,7 +40,7 @@ class EventAdminForm(forms.ModelForm):
 
     class Meta:
         model = Event
-        fields = "__all__"
+        fields = "__all__"  # noqa: DJ007 (the admin edits every field of an event)
         formfield_callback = _formfield
         widgets = {"time_zone": forms.TextInput(attrs={"list": "time-zones"})}
 
@@ -78,14 +78,30 @@ class EventAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     fieldsets = [
         (None, {"fields": ["title", "slug", "description"]}),
-        (_("When and where"), {"fields": [
-            "time_zone", "starts_at", "ends_at", "place", "online_url",
-        ]}),
-        (_("Registrations"), {"fields": [
-            "registration_deadline", "capacity", "registrations_need_approval",
-        ]}),
+        (
+            _("When and where"),
+            {
+                "fields": [
+                    "time_zone",
+                    "starts_at",
+                    "ends_at",
+                    "place",
+                    "online_url",
+                ]
+            },
+        ),
+        (
+            _("Registrations"),
+            {
+                "fields": [
+                    "registration_deadline",
+                    "capacity",
+                    "registrations_need_approval",
+                ]
+            },
+        ),
         (_("Meetings"), {"fields": ["slot_minutes", "meeting_cap"]}),
-    ]  # fmt: skip
+    ]
 
     def get_queryset(self, request):
         return (
@@ -126,9 +142,15 @@ class EventRegistrationAdmin(ReadOnlyAdmin):
     search_fields = ["organisation__name", "event__title"]
     list_select_related = ["organisation", "event"]
     fields = [
-        "event", "organisation", "status", "people", "registered_by", "created_at",
-        "confirmed_by", "confirmed_at",
-    ]  # fmt: skip
+        "event",
+        "organisation",
+        "status",
+        "people",
+        "registered_by",
+        "created_at",
+        "confirmed_by",
+        "confirmed_at",
+    ]
     readonly_fields = fields
     actions = ["confirm"]
 
@@ -166,7 +188,8 @@ class EventRegistrationAdmin(ReadOnlyAdmin):
                     "%(count)d registration confirmed; the organisation is told.",
                     "%(count)d registrations confirmed; the organisations are told.",
                     confirmed,
-                ) % {"count": confirmed},
+                )
+                % {"count": confirmed},
                 messages.SUCCESS,
             )
         elif not pending:
@@ -182,7 +205,15 @@ class MeetingAdmin(ReadOnlyAdmin):
     search_fields = ["requester__organisation__name", "recipient__organisation__name"]
     list_select_related = ["event", "requester__organisation", "recipient__organisation"]
     fields = [
-        "event", "slot_start", "requester", "recipient", "status", "message", "requested_by",
-        "created_at", "decided_by", "decided_at",
-    ]  # fmt: skip
+        "event",
+        "slot_start",
+        "requester",
+        "recipient",
+        "status",
+        "message",
+        "requested_by",
+        "created_at",
+        "decided_by",
+        "decided_at",
+    ]
     readonly_fields = fields

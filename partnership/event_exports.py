@@ -24,18 +24,26 @@ def schedule_calendar(event, registration, meetings) -> bytes:
     calendar.add("x-wr-calname", f"{event.title} – {registration.organisation.name}")
     domain = urlsplit(settings.SITE_URL).hostname or "localhost"
     stamp = timezone.now()
-    entries = [(
-        f"event-{event.pk}-{registration.pk}@{domain}", event.title, event.starts_at,
-        event.ends_at, event.description,
-    )]  # fmt: skip
+    entries = [
+        (
+            f"event-{event.pk}-{registration.pk}@{domain}",
+            event.title,
+            event.starts_at,
+            event.ends_at,
+            event.description,
+        )
+    ]
     for meeting in meetings:
         other = meeting.other_side(registration).organisation
-        entries.append((
-            f"meeting-{meeting.pk}@{domain}",
-            _("Meeting with %(name)s") % {"name": other.name},
-            meeting.slot_start, meeting.slot_start + event.slot_length,
-            f"{event.title}\n\n{meeting.message}",
-        ))  # fmt: skip
+        entries.append(
+            (
+                f"meeting-{meeting.pk}@{domain}",
+                _("Meeting with %(name)s") % {"name": other.name},
+                meeting.slot_start,
+                meeting.slot_start + event.slot_length,
+                f"{event.title}\n\n{meeting.message}",
+            )
+        )
     for uid, summary, start, end, description in entries:
         entry = icalendar.Event()
         entry.add("uid", uid)
@@ -58,10 +66,12 @@ def write_grid(event, meetings, stream):
     writer = csv.writer(stream)
     writer.writerow(GRID_COLUMNS)
     for meeting in meetings:
-        writer.writerow([
-            event.local(meeting.slot_start).isoformat(),
-            event.local(meeting.slot_start + event.slot_length).isoformat(),
-            meeting.requester.organisation.name,
-            meeting.recipient.organisation.name,
-            meeting.status,
-        ])  # fmt: skip
+        writer.writerow(
+            [
+                event.local(meeting.slot_start).isoformat(),
+                event.local(meeting.slot_start + event.slot_length).isoformat(),
+                meeting.requester.organisation.name,
+                meeting.recipient.organisation.name,
+                meeting.status,
+            ]
+        )

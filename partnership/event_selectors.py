@@ -140,13 +140,17 @@ def _explain(best, offers, profiles, result, past_partners, vocabularies, viewer
     rows = np.array([best[o][0] for o in others], dtype=np.int64)
     columns = np.array([best[o][1] for o in others], dtype=np.int64)
     explained = breakdowns(
-        offers, profiles, rows, columns, totals=result.total[rows, columns],
-        exclusions=result.exclusion[rows, columns], components=result.components[rows, columns],
-        past_partners=past_partners, vocabularies=vocabularies,
-    )  # fmt: skip
-    titles = dict(
-        Offer.objects.filter(pk__in=offers.ids[rows].tolist()).values_list("pk", "title")
+        offers,
+        profiles,
+        rows,
+        columns,
+        totals=result.total[rows, columns],
+        exclusions=result.exclusion[rows, columns],
+        components=result.components[rows, columns],
+        past_partners=past_partners,
+        vocabularies=vocabularies,
     )
+    titles = dict(Offer.objects.filter(pk__in=offers.ids[rows].tolist()).values_list("pk", "title"))
     names = dict(
         InterestProfile.objects.filter(pk__in=profiles.ids[columns].tolist()).values_list(
             "pk", "name"
@@ -199,17 +203,19 @@ class GridRow:
 def meeting_grid(event):
     """The whole event as slots × participants: (organisations, rows). Two queries."""
     registrations = list(
-        event.registrations.confirmed().select_related("organisation").order_by(
-            "organisation__name", "pk"
-        )
+        event.registrations.confirmed()
+        .select_related("organisation")
+        .order_by("organisation__name", "pk")
     )
     column = {registration.pk: i for i, registration in enumerate(registrations)}
     meetings = grid_meetings(event).exclude(status=Meeting.Status.DECLINED)
     by_slot = {}
     for meeting in meetings:
         cells = by_slot.setdefault(meeting.slot_start, [[] for _ in registrations])
-        for side, other in [(meeting.requester, meeting.recipient),
-                            (meeting.recipient, meeting.requester)]:  # fmt: skip
+        for side, other in [
+            (meeting.requester, meeting.recipient),
+            (meeting.recipient, meeting.requester),
+        ]:
             if side.pk in column:
                 cells[column[side.pk]].append((other.organisation, meeting))
     rows = [

@@ -51,10 +51,12 @@ def _refuse_if_suspended(organisation):
 
 def _clean_attendees(attendees):
     return [
-        {"name": " ".join(str(person.get("name", "")).split()),
-         "role": " ".join(str(person.get("role", "")).split())}
+        {
+            "name": " ".join(str(person.get("name", "")).split()),
+            "role": " ".join(str(person.get("role", "")).split()),
+        }
         for person in attendees
-    ]  # fmt: skip
+    ]
 
 
 @transaction.atomic
@@ -237,9 +239,14 @@ def meeting_request(
     event = requester.event
     _refuse_unless_bookable(event, slot_start, [requester, recipient])
     open_statuses = [Meeting.Status.REQUESTED, Meeting.Status.ACCEPTED]
-    if Meeting.objects.filter(status__in=open_statuses).filter(
-        Q(requester=requester, recipient=recipient) | Q(requester=recipient, recipient=requester)
-    ).exists():
+    if (
+        Meeting.objects.filter(status__in=open_statuses)
+        .filter(
+            Q(requester=requester, recipient=recipient)
+            | Q(requester=recipient, recipient=requester)
+        )
+        .exists()
+    ):
         raise ValidationError(
             _("%(name)s and you already have a meeting or a request waiting for an answer.")
             % {"name": with_organisation.name},
@@ -286,9 +293,9 @@ def _decide(meeting, status, acting_user):
 @transaction.atomic
 def meeting_accept(*, meeting: Meeting, acting_user) -> Meeting:
     """The organisation asked accepts: the slot is booked for both, if it is still free."""
-    requester_id, recipient_id = Meeting.objects.values_list(
-        "requester_id", "recipient_id"
-    ).get(pk=meeting.pk)
+    requester_id, recipient_id = Meeting.objects.values_list("requester_id", "recipient_id").get(
+        pk=meeting.pk
+    )
     # Both registrations first (in id order), then the meeting: every accept takes its locks
     # in this order, and a decline takes only the meeting's.
     requester, recipient = _lock_registrations(

@@ -150,8 +150,10 @@ def meeting_request(request, slug, organisation):
     other = get_object_or_404(Organisation, slug=organisation)
     other_registration = event.registrations.filter(organisation=other).first()
     back = _acting_url("events:meetings", registration)
-    for who, their_registration in [(registration.organisation, registration),
-                                    (other, other_registration)]:  # fmt: skip
+    for who, their_registration in [
+        (registration.organisation, registration),
+        (other, other_registration),
+    ]:
         if their_registration is None or not their_registration.is_confirmed:
             messages.error(
                 request,
@@ -185,8 +187,7 @@ def meeting_request(request, slug, organisation):
     return render(
         request,
         "partnership/events/meeting_request.html",
-        {"event": event, "registration": registration, "other": other, "form": form,
-         "back": back},  # fmt: skip
+        {"event": event, "registration": registration, "other": other, "form": form, "back": back},
         status=400 if form.errors else 200,
     )
 
@@ -207,18 +208,24 @@ def _decide(request, slug, pk, service, done):
 @require_POST
 def meeting_accept(request, slug, pk):
     return _decide(
-        request, slug, pk, services.meeting_accept,
+        request,
+        slug,
+        pk,
+        services.meeting_accept,
         _("The meeting with %(name)s is in your schedule; they are told."),
-    )  # fmt: skip
+    )
 
 
 @login_required
 @require_POST
 def meeting_decline(request, slug, pk):
     return _decide(
-        request, slug, pk, services.meeting_decline,
+        request,
+        slug,
+        pk,
+        services.meeting_decline,
         _("You declined the meeting with %(name)s; they are told."),
-    )  # fmt: skip
+    )
 
 
 @login_required
@@ -280,4 +287,3 @@ def event_grid_csv(request, slug):
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="{event.slug}-meetings-{stamp}.csv"'
     return response
-

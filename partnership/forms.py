@@ -1,6 +1,6 @@
 from django import forms
-from django_countries import countries
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
 from matchmaking.models import Language
 
@@ -13,9 +13,10 @@ class _OrganisationChoiceMixin:
 
     def _limit_organisations(self, organisations, active_organisation):
         self.fields["organisation"].queryset = organisations
-        if active_organisation is not None and organisations.filter(
-            pk=active_organisation.pk
-        ).exists():
+        if (
+            active_organisation is not None
+            and organisations.filter(pk=active_organisation.pk).exists()
+        ):
             self.initial.setdefault("organisation", active_organisation.pk)
 
 
@@ -81,9 +82,7 @@ class LeaveForm(_OrganisationChoiceMixin, forms.Form):
 
 
 class NominationForm(_OrganisationChoiceMixin, forms.Form):
-    organisation = forms.ModelChoiceField(
-        queryset=None, label=_("Nominated by"), empty_label=None
-    )
+    organisation = forms.ModelChoiceField(queryset=None, label=_("Nominated by"), empty_label=None)
     name = forms.CharField(label=_("Name"), max_length=200)
     role = forms.CharField(
         label=_("Role"), max_length=200, help_text=_("e.g. Advisor, international coordinator")
@@ -123,9 +122,7 @@ class NominationForm(_OrganisationChoiceMixin, forms.Form):
     def clean(self):
         cleaned_data = super().clean()
         if cleaned_data.get("photo") and not cleaned_data.get("photo_consent"):
-            self.add_error(
-                "photo", _("Add a photo only when the person agrees that it is shown.")
-            )
+            self.add_error("photo", _("Add a photo only when the person agrees that it is shown."))
         return cleaned_data
 
 

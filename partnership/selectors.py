@@ -49,8 +49,10 @@ def member_logos(limit=8):
 
 
 def public_promoters():
-    return Promoter.objects.public().select_related("organisation").prefetch_related(
-        Prefetch("languages", queryset=Language.objects.order_by("name"))
+    return (
+        Promoter.objects.public()
+        .select_related("organisation")
+        .prefetch_related(Prefetch("languages", queryset=Language.objects.order_by("name")))
     )
 
 

@@ -48,9 +48,7 @@ def _refuse_if_suspended(organisation):
 
 def _latest_approved_application(organisation):
     return (
-        organisation.partnership_applications.filter(
-            status=MembershipApplication.Status.APPROVED
-        )
+        organisation.partnership_applications.filter(status=MembershipApplication.Status.APPROVED)
         .order_by("-decided_at", "-pk")
         .first()
     )
@@ -261,9 +259,7 @@ def partnership_end(*, organisation: Organisation, acting_user, reason: str) -> 
     """The secretariat ends an organisation's membership, with a reason it is told."""
     require_membership_decider(acting_user)
     if not reason.strip():
-        raise ValidationError(
-            {"reason": _("Say why the membership ends.")}, code="reason_required"
-        )
+        raise ValidationError({"reason": _("Say why the membership ends.")}, code="reason_required")
     organisation = _lock(organisation)
     _refuse_unless_member(organisation)
     return _end(
@@ -348,9 +344,7 @@ def promoter_approve(*, promoter: Promoter, acting_user, note: str = "") -> Prom
     """The secretariat approves: the promoter appears on the public page."""
     require_promoter_decider(acting_user)
     promoter = _lock_pending_promoter(promoter)
-    _decide_promoter(
-        promoter, status=Promoter.Status.APPROVED, acting_user=acting_user, note=note
-    )
+    _decide_promoter(promoter, status=Promoter.Status.APPROVED, acting_user=acting_user, note=note)
     emails.promoter_approved(promoter)
     return promoter
 
@@ -365,9 +359,7 @@ def promoter_reject(*, promoter: Promoter, acting_user, note: str) -> Promoter:
             code="note_required",
         )
     promoter = _lock_pending_promoter(promoter)
-    _decide_promoter(
-        promoter, status=Promoter.Status.REJECTED, acting_user=acting_user, note=note
-    )
+    _decide_promoter(promoter, status=Promoter.Status.REJECTED, acting_user=acting_user, note=note)
     emails.promoter_rejected(promoter)
     return promoter
 

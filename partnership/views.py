@@ -49,9 +49,7 @@ def home(request):
 def organisation_detail(request, slug):
     """An organisation's public profile: its published offers, its completed exchanges and
     the published case studies of its exchanges."""
-    organisation = get_object_or_404(
-        Organisation.objects.prefetch_related("languages"), slug=slug
-    )
+    organisation = get_object_or_404(Organisation.objects.prefetch_related("languages"), slug=slug)
     offers = exchange_selectors.catalogue_offers().filter(organisation=organisation)
     return render(
         request,
@@ -91,9 +89,7 @@ def _admins_only(request):
 
 def _can_apply(organisation):
     return not (
-        organisation.is_rsp_member
-        or organisation.is_suspended
-        or organisation.pending_application
+        organisation.is_rsp_member or organisation.is_suspended or organisation.pending_application
     )
 
 
@@ -130,8 +126,10 @@ def join(request):
         else:
             messages.success(
                 request,
-                _("The application of %(name)s is sent. The EARLALL secretariat will tell "
-                  "your organisation's admins its decision by email.")
+                _(
+                    "The application of %(name)s is sent. The EARLALL secretariat will tell "
+                    "your organisation's admins its decision by email."
+                )
                 % {"name": application.organisation.name},
             )
             return redirect("partnership:join")
@@ -219,8 +217,10 @@ def promoter_nominate(request):
     if not organisations.exists():
         messages.info(
             request,
-            _("Only organisations in the partnership nominate promoters; "
-              "yours is not a member yet."),
+            _(
+                "Only organisations in the partnership nominate promoters; "
+                "yours is not a member yet."
+            ),
         )
         return redirect("partnership:about")
     form = NominationForm(
@@ -237,8 +237,11 @@ def promoter_nominate(request):
         else:
             messages.success(
                 request,
-                _("Thank you. The secretariat will review the nomination of %(name)s and tell "
-                  "your organisation's admins.") % {"name": promoter.name},
+                _(
+                    "Thank you. The secretariat will review the nomination of %(name)s and tell "
+                    "your organisation's admins."
+                )
+                % {"name": promoter.name},
             )
             return redirect("partnership:promoters")
     return render(

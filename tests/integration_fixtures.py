@@ -68,12 +68,21 @@ class RedisServer:
         if executable is None:
             pytest.fail("redis-server is not installed (.ci/run installs it).", pytrace=False)
         self._process = subprocess.Popen(
-            [executable, "--port", str(self.port), "--bind", "127.0.0.1",
-             "--save", "", "--appendonly", "no"],
+            [
+                executable,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             preexec_fn=_die_with_the_tests,
-        )  # fmt: skip
+        )
         client = redis.Redis(host="127.0.0.1", port=self.port)
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline and self._process.poll() is None:
@@ -122,9 +131,12 @@ def _celery_test_broker(redis_broker):
         # for longer (tests/integration/test_outbox_reliability.py stops it on purpose).
         broker_connection_timeout=1,
         task_publish_retry_policy={
-            "max_retries": 2, "interval_start": 0, "interval_step": 0.1, "interval_max": 0.2,
+            "max_retries": 2,
+            "interval_start": 0,
+            "interval_step": 0.1,
+            "interval_max": 0.2,
         },
-    )  # fmt: skip
+    )
 
 
 # --- SMTP
@@ -309,14 +321,28 @@ class WorkerProcess:
 
     def start(self):
         process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "matchmaking", "worker",
-             "--pool=solo", "--concurrency=1", "-Q", TEST_QUEUE, "--without-heartbeat",
-             "--without-gossip", "--without-mingle", "-l", "WARNING"],
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "matchmaking",
+                "worker",
+                "--pool=solo",
+                "--concurrency=1",
+                "-Q",
+                TEST_QUEUE,
+                "--without-heartbeat",
+                "--without-gossip",
+                "--without-mingle",
+                "-l",
+                "WARNING",
+            ],
             cwd=REPOSITORY,
             env=self.environment,
             stdout=subprocess.DEVNULL,  # the banner; warnings and errors still show
             preexec_fn=_die_with_the_tests,
-        )  # fmt: skip
+        )
         self._processes.append(process)
         return process
 
@@ -342,4 +368,3 @@ def worker_processes(transactional_db, celery_on_redis, smtp_server):
         yield workers
     finally:
         workers.stop_all()
-

@@ -13,6 +13,10 @@ from .alerts import send_weekly_digests
 from .scoring import rescore_all, score_application, score_offer, score_profile, weights
 
 __all__ = [
-    "rescore_all", "score_application", "score_offer", "score_profile", "send_weekly_digests",
+    "rescore_all",
+    "score_application",
+    "score_offer",
+    "score_profile",
+    "send_weekly_digests",
     "weights",
-]  # fmt: skip
+]

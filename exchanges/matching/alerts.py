@@ -90,7 +90,9 @@ def send_weekly_digests(*, now=None):
             offer__in=Offer.objects.open_for_applications(),
         )
         .select_related("offer__organisation", "profile__organisation")
-        .prefetch_related(*(f"{side}__{shown}" for side in ("offer", "profile") for shown in _SHOWN))
+        .prefetch_related(
+            *(f"{side}__{shown}" for side in ("offer", "profile") for shown in _SHOWN)
+        )
         .order_by("profile__organisation_id", "profile__name", "profile_id", "-score", "pk")
     )
     matches = list(matches)

@@ -34,15 +34,35 @@ from matchmaking.scoring import COMPONENTS, Breakdown, Exclusion
 _EXCLUSION_NAMES = {reason.value: reason.name for reason in Exclusion}
 # The engine's format version, read once from the engine itself.
 _VERSION = Breakdown(
-    total=0.0, components={}, exclusion=Exclusion.NONE, shared_theme_indices=(),
-    shared_language_indices=(), date_overlap_days=0, seeker_window_days=None,
-    cross_border=False, past_partners=False, host_seeks_what_seeker_hosts=False,
-    fewer_opportunities=(False, 0), capacity=(0, 0),
-).as_dict()["version"]  # fmt: skip
+    total=0.0,
+    components={},
+    exclusion=Exclusion.NONE,
+    shared_theme_indices=(),
+    shared_language_indices=(),
+    date_overlap_days=0,
+    seeker_window_days=None,
+    cross_border=False,
+    past_partners=False,
+    host_seeks_what_seeker_hosts=False,
+    fewer_opportunities=(False, 0),
+    capacity=(0, 0),
+).as_dict()["version"]
 
 
-def breakdowns(offers, seekers, rows, columns, *, totals, exclusions, components,
-               past_partners, vocabularies, partners=None, places_left=None) -> list[dict]:  # fmt: skip
+def breakdowns(
+    offers,
+    seekers,
+    rows,
+    columns,
+    *,
+    totals,
+    exclusions,
+    components,
+    past_partners,
+    vocabularies,
+    partners=None,
+    places_left=None,
+) -> list[dict]:
     """The breakdowns of the pairs (offers row ``rows[p]``, seekers row ``columns[p]``).
 
     ``totals``, ``exclusions`` and ``components`` (p × len(COMPONENTS)) are the engine's
@@ -83,23 +103,25 @@ def breakdowns(offers, seekers, rows, columns, *, totals, exclusions, components
     result = []
     for p in range(len(rows)):
         shared_themes, shared_languages = themes[p], languages[p]
-        result.append({
-            "total": totals[p],
-            "components": dict(zip(COMPONENTS, components[p])),
-            "exclusion": exclusions[p],
-            "shared_theme_indices": shared_themes,
-            "shared_language_indices": shared_languages,
-            "date_overlap_days": overlap[p],
-            "seeker_window_days": window[p] if has_window[p] else None,
-            "cross_border": cross_border[p],
-            "past_partners": were_partners[p],
-            "host_seeks_what_seeker_hosts": seeks[p],
-            "fewer_opportunities": [supports[p], brings[p]],
-            "capacity": [participants[p], places_left[p]],
-            "version": _VERSION,
-            "shared_themes": [theme_names[k] for k in shared_themes],
-            "shared_languages": [language_names[k] for k in shared_languages],
-        })  # fmt: skip
+        result.append(
+            {
+                "total": totals[p],
+                "components": dict(zip(COMPONENTS, components[p])),
+                "exclusion": exclusions[p],
+                "shared_theme_indices": shared_themes,
+                "shared_language_indices": shared_languages,
+                "date_overlap_days": overlap[p],
+                "seeker_window_days": window[p] if has_window[p] else None,
+                "cross_border": cross_border[p],
+                "past_partners": were_partners[p],
+                "host_seeks_what_seeker_hosts": seeks[p],
+                "fewer_opportunities": [supports[p], brings[p]],
+                "capacity": [participants[p], places_left[p]],
+                "version": _VERSION,
+                "shared_themes": [theme_names[k] for k in shared_themes],
+                "shared_languages": [language_names[k] for k in shared_languages],
+            }
+        )
     return result
 
 
@@ -117,7 +139,9 @@ def reciprocity(offers, seekers, rows, columns, *, past_partners=None, partners=
     if past_partners is not None:
         known = np.asarray(past_partners, dtype=np.int64).reshape(-1, 2)
     # Pairs of organisations as one number each, in both orders.
-    keys = np.concatenate([_pair_keys(known[:, 0], known[:, 1]), _pair_keys(known[:, 1], known[:, 0])])
+    keys = np.concatenate(
+        [_pair_keys(known[:, 0], known[:, 1]), _pair_keys(known[:, 1], known[:, 0])]
+    )
     pairs = _pair_keys(offers.organisation_ids[rows], seekers.organisation_ids[columns])
     return np.isin(pairs, keys), seeks
 
@@ -145,12 +169,16 @@ def slim_breakdowns(thousandths, past_partners, host_seeks) -> list[dict]:
     """The slim breakdowns as dicts (one per pair)."""
     values = (np.asarray(thousandths) / _DECIMALS).tolist()
     return [
-        {"version": SLIM_VERSION, "components": components, "past_partners": partners,
-         "host_seeks_what_seeker_hosts": seeks}
+        {
+            "version": SLIM_VERSION,
+            "components": components,
+            "past_partners": partners,
+            "host_seeks_what_seeker_hosts": seeks,
+        }
         for components, partners, seeks in zip(
             values, np.asarray(past_partners).tolist(), np.asarray(host_seeks).tolist()
         )
-    ]  # fmt: skip
+    ]
 
 
 def slim_json(thousandths, past_partners, host_seeks) -> np.ndarray:
@@ -163,7 +191,10 @@ def slim_json(thousandths, past_partners, host_seeks) -> np.ndarray:
     for k in range(len(COMPONENTS)):
         pieces += [_NUMBERS[thousandths[:, k]], b", " if k < len(COMPONENTS) - 1 else b"], "]
     pieces += [b'"past_partners": ', _BOOLEANS[np.asarray(past_partners, dtype=np.intp)]]
-    pieces += [b', "host_seeks_what_seeker_hosts": ', _BOOLEANS[np.asarray(host_seeks, dtype=np.intp)]]
+    pieces += [
+        b', "host_seeks_what_seeker_hosts": ',
+        _BOOLEANS[np.asarray(host_seeks, dtype=np.intp)],
+    ]
     pieces += [b"}"]
     columns = [
         np.broadcast_to(np.frombuffer(piece, dtype=np.uint8), (len(thousandths), len(piece)))
@@ -180,4 +211,4 @@ def _shared(offer_rows, seeker_rows):
     both.eliminate_zeros()
     both.sort_indices()
     indices, bounds = both.indices.tolist(), both.indptr.tolist()
-    return [indices[bounds[p]:bounds[p + 1]] for p in range(both.shape[0])]
+    return [indices[bounds[p] : bounds[p + 1]] for p in range(both.shape[0])]

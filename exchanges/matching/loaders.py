@@ -213,9 +213,7 @@ def _through(relation, owner_field, owner_ids, value_field, loaded=None):
     if loaded is not None and len(loaded) and 2 * len(loaded) >= loaded[-1] - loaded[0] + 1:
         bounds = {f"{owner_field}__gte": int(loaded[0]), f"{owner_field}__lte": int(loaded[-1])}
         return through.filter(**bounds).values_list(owner_field, value_field)
-    return through.filter(**{f"{owner_field}__in": owner_ids}).values_list(
-        owner_field, value_field
-    )
+    return through.filter(**{f"{owner_field}__in": owner_ids}).values_list(owner_field, value_field)
 
 
 def _hosted_types(organisation_ids):
@@ -243,9 +241,7 @@ def _text(*parts):
 
 def _texts(first, second):
     """``_text(a, b)`` of each pair of columns, without a generator per row."""
-    return [
-        (a + "\n" + b) if a and b else (a or b or "") for a, b in zip(first, second)
-    ]
+    return [(a + "\n" + b) if a and b else (a or b or "") for a, b in zip(first, second)]
 
 
 def _countries(raw):
@@ -265,13 +261,32 @@ def load_offers(queryset, vocabularies):
     ids = queryset.values("pk")
     rows = _fetch(
         queryset.values_list(
-            "pk", "organisation_id", "exchange_type_id", "organisation__country",
-            "available_from", "available_until", "capacity", "supports_fewer_opportunities",
-            "title", "description", "programme",
+            "pk",
+            "organisation_id",
+            "exchange_type_id",
+            "organisation__country",
+            "available_from",
+            "available_until",
+            "capacity",
+            "supports_fewer_opportunities",
+            "title",
+            "description",
+            "programme",
         )
-    )  # fmt: skip
-    (pks, hosts, exchange_types, countries_, starts, ends, capacities, supports, titles,
-     descriptions, programmes) = _columns(rows, 11)  # fmt: skip
+    )
+    (
+        pks,
+        hosts,
+        exchange_types,
+        countries_,
+        starts,
+        ends,
+        capacities,
+        supports,
+        titles,
+        descriptions,
+        programmes,
+    ) = _columns(rows, 11)
     taken = dict(
         Application.objects.filter(offer__in=ids, status=Application.Status.ACCEPTED)
         .order_by()
@@ -324,16 +339,37 @@ def load_profiles_and_alerts(queryset, vocabularies):
     ids = queryset.values("pk")
     # Ordered here rather than by the database, whose sort of every row with its texts
     # spills to disk; they mostly come in order anyway.
-    rows = _in_order(_fetch(
-        queryset.order_by().values_list(
-            "pk", "organisation_id", "organisation__country", "countries_wanted",
-            "available_from", "available_until", "participants",
-            "fewer_opportunity_participants", "name", "description", "alert",
+    rows = _in_order(
+        _fetch(
+            queryset.order_by().values_list(
+                "pk",
+                "organisation_id",
+                "organisation__country",
+                "countries_wanted",
+                "available_from",
+                "available_until",
+                "participants",
+                "fewer_opportunity_participants",
+                "name",
+                "description",
+                "alert",
+            )
         )
-    ))  # fmt: skip
+    )
     n = len(rows)
-    (pks, organisations, countries_, wanted, starts, ends, participants, fewer, names,
-     descriptions, alerts) = _columns(rows, 11)  # fmt: skip
+    (
+        pks,
+        organisations,
+        countries_,
+        wanted,
+        starts,
+        ends,
+        participants,
+        fewer,
+        names,
+        descriptions,
+        alerts,
+    ) = _columns(rows, 11)
     profile_ids = _integers(pks)
     organisation_ids = _integers(organisations)
 
@@ -380,11 +416,19 @@ def load_applications(queryset, vocabularies):
     queryset = queryset.order_by("pk")
     rows = list(
         queryset.values_list(
-            "pk", "organisation_id", "organisation__country", "offer__exchange_type_id",
-            "preferred_start", "preferred_end", "participants",
-            "fewer_opportunity_participants", "motivation", "participant_roles", "offer_id",
+            "pk",
+            "organisation_id",
+            "organisation__country",
+            "offer__exchange_type_id",
+            "preferred_start",
+            "preferred_end",
+            "participants",
+            "fewer_opportunity_participants",
+            "motivation",
+            "participant_roles",
+            "offer_id",
         )
-    )  # fmt: skip
+    )
     n = len(rows)
     application_ids = np.array([row[0] for row in rows], dtype=np.int64)
     rows_of_organisation = _rows_of(row[1] for row in rows)

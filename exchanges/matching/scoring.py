@@ -108,16 +108,22 @@ def score_offer(offer_id, *, alert=True):
             keep |= run.entering(InterestProfile, "profile", "offer_id", offer_id, ~keep)
             alerted = np.zeros(len(profiles), dtype=bool)
             if alert:
-                sent, told_now = _alert(offer, run, run.due & ~told, offers, profiles,
-                                        past_partners)  # fmt: skip
+                sent, told_now = _alert(
+                    offer, run, run.due & ~told, offers, profiles, past_partners
+                )
                 alerted = np.isin(profiles.ids, told_now)
                 keep |= alerted
             columns = np.flatnonzero(keep)
             rows = _match_rows(
-                offers, profiles, np.zeros(len(columns), dtype=np.int64), columns,
-                run.total[columns], run.components[columns], past_partners,
+                offers,
+                profiles,
+                np.zeros(len(columns), dtype=np.int64),
+                columns,
+                run.total[columns],
+                run.components[columns],
+                past_partners,
                 alerted=alerted[columns],
-            )  # fmt: skip
+            )
         store_matches(rows, replacing=existing)
     return {"matches": len(rows), "applications": applications, "alerted": sent}
 
@@ -129,9 +135,12 @@ def _alert(offer, run, due, offers, profiles, past_partners):
     if not len(columns):
         return 0, []
     partners, seeks = reciprocity(
-        offers, profiles, np.zeros(len(columns), dtype=np.int64), columns,
+        offers,
+        profiles,
+        np.zeros(len(columns), dtype=np.int64),
+        columns,
         past_partners=past_partners,
-    )  # fmt: skip
+    )
     explained = slim_breakdowns(thousandths(run.components[columns]), partners, seeks)
     candidates = [
         alerts.Candidate(profile_id, total, breakdown)
@@ -148,9 +157,7 @@ def _alert(offer, run, due, offers, profiles, past_partners):
 def score_profile(profile_id):
     """Score a profile against every open offer and store its matches. Never alerts: the
     organisation sees them on its recommendations page as soon as it saves the profile."""
-    profile = (
-        InterestProfile.objects.select_related("organisation").filter(pk=profile_id).first()
-    )
+    profile = InterestProfile.objects.select_related("organisation").filter(pk=profile_id).first()
     if profile is None:
         return None
     run = None
@@ -160,9 +167,7 @@ def score_profile(profile_id):
         offers = load_offers(matchable_offers(), vocabularies)
         past_partners = load_past_partners()
         result = score(offers, profiles, weights(), past_partners=past_partners)
-        run = _Run(
-            result.total[:, 0], result.exclusion[:, 0], result.components[:, 0], offers.ids
-        )
+        run = _Run(result.total[:, 0], result.exclusion[:, 0], result.components[:, 0], offers.ids)
     with transaction.atomic():
         _lock(InterestProfile.objects.filter(pk=profile_id))
         existing = OfferProfileMatch.objects.filter(profile_id=profile_id)
@@ -175,9 +180,14 @@ def score_profile(profile_id):
             keep |= run.entering(Offer, "offer", "profile_id", profile_id, ~keep)
             found = np.flatnonzero(keep)
             rows = _match_rows(
-                offers, profiles, found, np.zeros(len(found), dtype=np.int64),
-                run.total[found], run.components[found], past_partners,
-            )  # fmt: skip
+                offers,
+                profiles,
+                found,
+                np.zeros(len(found), dtype=np.int64),
+                run.total[found],
+                run.components[found],
+                past_partners,
+            )
         store_matches(rows, replacing=existing)
     return {"matches": len(rows)}
 
@@ -193,9 +203,7 @@ def score_application(application_id):
     )
     if offer_id is None:
         return None
-    return _score_applications(
-        Application.objects.filter(offer_id=offer_id), Vocabularies.load()
-    )
+    return _score_applications(Application.objects.filter(offer_id=offer_id), Vocabularies.load())
 
 
 def _score_applications(applications, vocabularies, *, offers=None):
@@ -228,22 +236,40 @@ def _score_applications(applications, vocabularies, *, offers=None):
     is_accepted = np.array([pk in accepted for pk in ids], dtype=bool)
     places = offers.places_left[rows] + np.where(is_accepted, seekers.participants, 0)
     places = places.astype(np.int32)
-    were_partners = np.array([
-        partners.were(sender, host, offer_id)
-        for sender, host, offer_id in zip(
-            seekers.organisation_ids.tolist(), offers.organisation_ids[rows].tolist(),
-            offers.ids[rows].tolist(),
-        )
-    ], dtype=bool)  # fmt: skip
+    were_partners = np.array(
+        [
+            partners.were(sender, host, offer_id)
+            for sender, host, offer_id in zip(
+                seekers.organisation_ids.tolist(),
+                offers.organisation_ids[rows].tolist(),
+                offers.ids[rows].tolist(),
+            )
+        ],
+        dtype=bool,
+    )
     result = score_pairs(
-        offers, seekers, rows, columns, weights(), partners=were_partners,
-        places_left=places, corpora=rows,
-    )  # fmt: skip
+        offers,
+        seekers,
+        rows,
+        columns,
+        weights(),
+        partners=were_partners,
+        places_left=places,
+        corpora=rows,
+    )
     explained = breakdowns(
-        offers, seekers, rows, columns, totals=result.total, exclusions=result.exclusion,
-        components=result.components, past_partners=None, partners=were_partners,
-        places_left=places, vocabularies=vocabularies,
-    )  # fmt: skip
+        offers,
+        seekers,
+        rows,
+        columns,
+        totals=result.total,
+        exclusions=result.exclusion,
+        components=result.components,
+        past_partners=None,
+        partners=were_partners,
+        places_left=places,
+        vocabularies=vocabularies,
+    )
     store_application_scores(
         [(pk, breakdown["total"], breakdown) for pk, breakdown in zip(ids, explained)],
         now=timezone.now(),
@@ -292,18 +318,29 @@ def rescore_all():
     weekly = alerts_wanted == InterestProfile.Alert.WEEKLY
     past_partners = load_past_partners()
     best = top_matches(
-        offers, profiles, weights(), k=settings.MATCHING_TOP_K, past_partners=past_partners,
-        also_above=settings.MATCHING_ALERT_THRESHOLD, also_seekers=weekly,
-    )  # fmt: skip
+        offers,
+        profiles,
+        weights(),
+        k=settings.MATCHING_TOP_K,
+        past_partners=past_partners,
+        also_above=settings.MATCHING_ALERT_THRESHOLD,
+        also_seekers=weekly,
+    )
     told = _told_pairs(offers, profiles, past_partners)
-    rows, columns, totals, components = _union([
-        *((np.full(len(r), i), r.indices, r.totals, r.components)
-          for i, r in enumerate(best.per_offer)),
-        *((r.indices, np.full(len(r), j), r.totals, r.components)
-          for j, r in enumerate(best.per_seeker)),
-        (best.also.rows, best.also.columns, best.also.total, best.also.components),
-        told,
-    ])  # fmt: skip
+    rows, columns, totals, components = _union(
+        [
+            *(
+                (np.full(len(r), i), r.indices, r.totals, r.components)
+                for i, r in enumerate(best.per_offer)
+            ),
+            *(
+                (r.indices, np.full(len(r), j), r.totals, r.components)
+                for j, r in enumerate(best.per_seeker)
+            ),
+            (best.also.rows, best.also.columns, best.also.total, best.also.components),
+            told,
+        ]
+    )
     matches = _match_rows(offers, profiles, rows, columns, totals, components, past_partners)
     with transaction.atomic():
         store_matches(matches, replacing=OfferProfileMatch.objects.all())
@@ -346,8 +383,12 @@ def _union(parts):
     (a pair found twice has the same scores either way), ordered by (offer, profile)."""
     parts = [p for p in parts if len(p[0])]
     if not parts:
-        return (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32),
-                np.zeros((0, len(COMPONENTS)), np.float32))  # fmt: skip
+        return (
+            np.zeros(0, np.int64),
+            np.zeros(0, np.int64),
+            np.zeros(0, np.float32),
+            np.zeros((0, len(COMPONENTS)), np.float32),
+        )
     rows, columns, totals, components = (np.concatenate(p) for p in zip(*parts))
     rows, columns = rows.astype(np.int64), columns.astype(np.int64)
     keys = rows * (int(columns.max()) + 1) + columns
@@ -425,8 +466,9 @@ def _told(existing, field, ids):
     return np.isin(ids, np.fromiter(told, dtype=np.int64))
 
 
-def _match_rows(offers, profiles, rows, columns, totals, components, past_partners, *,
-                alerted=None):  # fmt: skip
+def _match_rows(
+    offers, profiles, rows, columns, totals, components, past_partners, *, alerted=None
+):
     """``MatchRows`` for the pairs (offer rows[p], profile columns[p]) the engine scored."""
     rows = np.asarray(rows, dtype=np.int64)
     columns = np.asarray(columns, dtype=np.int64)

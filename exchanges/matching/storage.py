@@ -47,12 +47,14 @@ class MatchRows:
     @classmethod
     def empty(cls):
         return cls(
-            offer_ids=np.zeros(0, np.int64), profile_ids=np.zeros(0, np.int64),
+            offer_ids=np.zeros(0, np.int64),
+            profile_ids=np.zeros(0, np.int64),
             scores=np.zeros(0, np.float32),
             thousandths=np.zeros((0, len(COMPONENTS)), np.int64),
-            past_partners=np.zeros(0, bool), host_seeks=np.zeros(0, bool),
+            past_partners=np.zeros(0, bool),
+            host_seeks=np.zeros(0, bool),
             alerted=np.zeros(0, bool),
-        )  # fmt: skip
+        )
 
     def breakdowns(self):
         return slim_breakdowns(self.thousandths, self.past_partners, self.host_seeks)
@@ -89,8 +91,10 @@ def _store_with_copy(rows, replacing, now):
             "score double precision, breakdown text, alerted boolean, "
             "stored boolean NOT NULL DEFAULT false) ON COMMIT DROP"
         )
-        with cursor.copy(f"COPY {_TABLE} (offer_id, profile_id, score, breakdown, alerted) "
-                         "FROM STDIN (FORMAT binary)") as copy:  # fmt: skip
+        with cursor.copy(
+            f"COPY {_TABLE} (offer_id, profile_id, score, breakdown, alerted) "
+            "FROM STDIN (FORMAT binary)"
+        ) as copy:
             copy.write(_binary(rows))
         # Which pairs are stored already. (The insert below must not look the table it
         # writes up itself: a nested loop over it would read its own new rows again and
@@ -127,12 +131,22 @@ def _binary(rows):
     the whole is one structured array."""
     text = slim_json(rows.thousandths, rows.past_partners, rows.host_seeks)
     n, width = len(rows), text.shape[1] if len(rows) else 0
-    record = np.empty(n, dtype=[
-        ("fields", ">i2"), ("offer_length", ">i4"), ("offer_id", ">i8"),
-        ("profile_length", ">i4"), ("profile_id", ">i8"), ("score_length", ">i4"),
-        ("score", ">f8"), ("json_length", ">i4"), ("json", np.uint8, (width,)),
-        ("alerted_length", ">i4"), ("alerted", "u1"),
-    ])  # fmt: skip
+    record = np.empty(
+        n,
+        dtype=[
+            ("fields", ">i2"),
+            ("offer_length", ">i4"),
+            ("offer_id", ">i8"),
+            ("profile_length", ">i4"),
+            ("profile_id", ">i8"),
+            ("score_length", ">i4"),
+            ("score", ">f8"),
+            ("json_length", ">i4"),
+            ("json", np.uint8, (width,)),
+            ("alerted_length", ">i4"),
+            ("alerted", "u1"),
+        ],
+    )
     record["fields"] = 5
     record["offer_length"], record["offer_id"] = 8, rows.offer_ids
     record["profile_length"], record["profile_id"] = 8, rows.profile_ids
@@ -152,24 +166,39 @@ def _store_with_orm(rows, replacing, now):
     }
     new, changed, kept = [], [], set()
     pairs = zip(
-        rows.offer_ids.tolist(), rows.profile_ids.tolist(), rows.scores.tolist(),
-        rows.breakdowns(), rows.alerted.tolist(),
-    )  # fmt: skip
+        rows.offer_ids.tolist(),
+        rows.profile_ids.tolist(),
+        rows.scores.tolist(),
+        rows.breakdowns(),
+        rows.alerted.tolist(),
+    )
     for offer_id, profile_id, score, breakdown, alerted in pairs:
         old = existing.get((offer_id, profile_id))
         if old is None:
-            new.append(OfferProfileMatch(
-                offer_id=offer_id, profile_id=profile_id, score=score, breakdown=breakdown,
-                created_at=now, scored_at=now, alerted_at=now if alerted else None,
-            ))  # fmt: skip
+            new.append(
+                OfferProfileMatch(
+                    offer_id=offer_id,
+                    profile_id=profile_id,
+                    score=score,
+                    breakdown=breakdown,
+                    created_at=now,
+                    scored_at=now,
+                    alerted_at=now if alerted else None,
+                )
+            )
             continue
         pk, old_score, old_breakdown, alerted_at = old
         kept.add(pk)
         if old_score != score or old_breakdown != breakdown or (alerted and not alerted_at):
-            changed.append(OfferProfileMatch(
-                pk=pk, score=score, breakdown=breakdown, scored_at=now,
-                alerted_at=alerted_at or (now if alerted else None),
-            ))  # fmt: skip
+            changed.append(
+                OfferProfileMatch(
+                    pk=pk,
+                    score=score,
+                    breakdown=breakdown,
+                    scored_at=now,
+                    alerted_at=alerted_at or (now if alerted else None),
+                )
+            )
     OfferProfileMatch.objects.bulk_update(
         changed, ["score", "breakdown", "scored_at", "alerted_at"], batch_size=500
     )
@@ -183,10 +212,13 @@ def store_application_scores(scored, *, now):
     """Write ``scored`` (pk, score, breakdown) into the applications."""
     if not _can_copy() or len(scored) <= BULK_UPDATE_ROWS:
         Application.objects.bulk_update(
-            [Application(pk=pk, score=score, score_breakdown=breakdown, scored_at=now)
-             for pk, score, breakdown in scored],
-            ["score", "score_breakdown", "scored_at"], batch_size=500,
-        )  # fmt: skip
+            [
+                Application(pk=pk, score=score, score_breakdown=breakdown, scored_at=now)
+                for pk, score, breakdown in scored
+            ],
+            ["score", "score_breakdown", "scored_at"],
+            batch_size=500,
+        )
         return
     table = Application._meta.db_table
     with transaction.atomic(), connection.cursor() as cursor:

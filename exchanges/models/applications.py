@@ -1,6 +1,5 @@
 """Applications to offers and their status history."""
 
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -18,9 +17,7 @@ from .offers import Offer
 class ApplicationQuerySet(models.QuerySet):
     def holding_places(self):
         """Accepted applications whose exchange still takes place: they use an offer's places."""
-        return self.filter(status=Application.Status.ACCEPTED).exclude(
-            exchange__status="cancelled"
-        )
+        return self.filter(status=Application.Status.ACCEPTED).exclude(exchange__status="cancelled")
 
 
 class Application(models.Model):

@@ -37,7 +37,9 @@ class FollowUp(models.Model):
     next_steps = models.TextField(
         _("what we will do next"), blank=True, validators=[MaxLengthValidator(3000)]
     )
-    wants_reciprocal_visit = models.BooleanField(_("we would like a reciprocal visit"), default=False)
+    wants_reciprocal_visit = models.BooleanField(
+        _("we would like a reciprocal visit"), default=False
+    )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -118,7 +120,9 @@ class CaseStudy(models.Model):
     participant_lessons = models.TextField(
         _("lessons learnt by the participants"), validators=[MaxLengthValidator(5000)]
     )
-    next_steps = models.TextField(_("next steps"), blank=True, validators=[MaxLengthValidator(5000)])
+    next_steps = models.TextField(
+        _("next steps"), blank=True, validators=[MaxLengthValidator(5000)]
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
     )

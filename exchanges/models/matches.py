@@ -1,6 +1,5 @@
 """What the scoring task stored, and invitations to apply."""
 
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q

@@ -39,7 +39,10 @@ class Offer(models.Model):
     )
     title = models.CharField(_("title"), max_length=200)
     exchange_type = models.ForeignKey(
-        ExchangeType, on_delete=models.PROTECT, related_name="offers", verbose_name=_("exchange type")
+        ExchangeType,
+        on_delete=models.PROTECT,
+        related_name="offers",
+        verbose_name=_("exchange type"),
     )
     themes = models.ManyToManyField(Theme, related_name="offers", verbose_name=_("themes"))
     target_group = models.CharField(_("target group"), max_length=16, choices=TargetGroup.choices)
@@ -65,7 +68,9 @@ class Offer(models.Model):
         help_text=_('Decimals are allowed, e.g. "1.5".'),
     )
     capacity = models.PositiveSmallIntegerField(
-        _("places"), validators=[MinValueValidator(1)], help_text=_("How many participants you can host.")
+        _("places"),
+        validators=[MinValueValidator(1)],
+        help_text=_("How many participants you can host."),
     )
     application_deadline = models.DateField(_("application deadline"))
     supports_fewer_opportunities = models.BooleanField(
@@ -78,7 +83,9 @@ class Offer(models.Model):
         help_text=_("For example an accessible venue, a mentor, adapted materials."),
     )
     practical_information = models.TextField(
-        _("practical information"), max_length=5000, blank=True,
+        _("practical information"),
+        max_length=5000,
+        blank=True,
         help_text=_("Arrival, meeting point, accommodation."),
     )
     costs_note = models.TextField(_("costs and funding"), max_length=2000, blank=True)

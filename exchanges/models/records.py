@@ -22,16 +22,23 @@ class Exchange(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
 
     application = models.OneToOneField(
-        Application, on_delete=models.PROTECT, related_name="exchange", verbose_name=_("application")
+        Application,
+        on_delete=models.PROTECT,
+        related_name="exchange",
+        verbose_name=_("application"),
     )
     host = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="hosted_exchanges",
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="hosted_exchanges",
         verbose_name=_("host organisation"),
-    )  # fmt: skip
+    )
     sender = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="sent_exchanges",
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="sent_exchanges",
         verbose_name=_("sending organisation"),
-    )  # fmt: skip
+    )
     start_date = models.DateField(_("start"))
     end_date = models.DateField(_("end"))
     duration_days = models.DecimalField(
@@ -113,7 +120,7 @@ class Exchange(models.Model):
             raise ValidationError(errors)
 
     def side_of(self, organisation):
-        """"host" or "sending" for one of the two organisations, None for any other."""
+        """ "host" or "sending" for one of the two organisations, None for any other."""
         if organisation.pk == self.host_id:
             return FollowUpSide.HOST
         if organisation.pk == self.sender_id:
@@ -145,7 +152,9 @@ class FewerOpportunityCount(models.Model):
             models.UniqueConstraint(
                 fields=["exchange", "category"], name="fewer_opportunity_count_unique_category"
             ),
-            models.CheckConstraint(condition=Q(count__gte=1), name="fewer_opportunity_count_positive"),
+            models.CheckConstraint(
+                condition=Q(count__gte=1), name="fewer_opportunity_count_positive"
+            ),
         ]
 
     def __str__(self):
@@ -166,9 +175,13 @@ class ExchangeEvent(models.Model):
     exchange = models.ForeignKey(Exchange, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("what"), max_length=16, choices=Kind.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("by"),
-    )  # fmt: skip
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(_("at"), auto_now_add=True)
 

@@ -20,9 +20,7 @@ def _record(application, *, acting_user, message=""):
 
 
 @transaction.atomic
-def application_submit(
-    *, offer, organisation, acting_user, languages, **fields
-) -> Application:
+def application_submit(*, offer, organisation, acting_user, languages, **fields) -> Application:
     _refuse_if_suspended(organisation)
     if offer.organisation_id == organisation.pk:
         raise ValidationError(
@@ -108,9 +106,7 @@ def application_decline(*, application, acting_user, message="") -> Application:
 def application_withdraw(*, application, acting_user, message="") -> Application:
     application = _lock(application)
     if not application.is_undecided:
-        raise ValidationError(
-            _("A decided application can no longer be withdrawn."), code="state"
-        )
+        raise ValidationError(_("A decided application can no longer be withdrawn."), code="state")
     application.status = Application.Status.WITHDRAWN
     application.save(update_fields=["status", "updated_at"])
     _record(application, acting_user=acting_user, message=message)

@@ -9,11 +9,24 @@ from .. import emails, tasks
 from ..models import Offer, OfferInvitation
 
 OFFER_FIELDS = (
-    "title", "exchange_type", "target_group", "description", "programme", "city",
-    "region_name", "available_from", "available_until", "fixed_dates", "duration_days",
-    "capacity", "application_deadline", "supports_fewer_opportunities",
-    "fewer_opportunities_support", "practical_information", "costs_note",
-)  # fmt: skip
+    "title",
+    "exchange_type",
+    "target_group",
+    "description",
+    "programme",
+    "city",
+    "region_name",
+    "available_from",
+    "available_until",
+    "fixed_dates",
+    "duration_days",
+    "capacity",
+    "application_deadline",
+    "supports_fewer_opportunities",
+    "fewer_opportunities_support",
+    "practical_information",
+    "costs_note",
+)
 
 
 def _refuse_if_suspended(organisation):

@@ -7,9 +7,15 @@ from matchmaking.models import InterestProfile
 from .. import tasks
 
 PROFILE_FIELDS = (
-    "name", "countries_wanted", "available_from", "available_until", "participants",
-    "fewer_opportunity_participants", "description", "alert",
-)  # fmt: skip
+    "name",
+    "countries_wanted",
+    "available_from",
+    "available_until",
+    "participants",
+    "fewer_opportunity_participants",
+    "description",
+    "alert",
+)
 
 
 def _save_profile(profile, *, exchange_types, themes, languages, fields_of_education, fields):
@@ -28,15 +34,24 @@ def _save_profile(profile, *, exchange_types, themes, languages, fields_of_educa
 
 @transaction.atomic
 def interest_profile_create(
-    *, organisation, acting_user, exchange_types, themes, languages, fields_of_education=(),
+    *,
+    organisation,
+    acting_user,
+    exchange_types,
+    themes,
+    languages,
+    fields_of_education=(),
     **fields,
-) -> InterestProfile:  # fmt: skip
+) -> InterestProfile:
     """A new interest profile; the offers that fit it are scored once it is saved."""
     return _save_profile(
         InterestProfile(organisation=organisation),
-        exchange_types=exchange_types, themes=themes, languages=languages,
-        fields_of_education=fields_of_education, fields=fields,
-    )  # fmt: skip
+        exchange_types=exchange_types,
+        themes=themes,
+        languages=languages,
+        fields_of_education=fields_of_education,
+        fields=fields,
+    )
 
 
 @transaction.atomic
@@ -44,9 +59,13 @@ def interest_profile_update(
     *, profile, acting_user, exchange_types, themes, languages, fields_of_education=(), **fields
 ) -> InterestProfile:
     return _save_profile(
-        profile, exchange_types=exchange_types, themes=themes, languages=languages,
-        fields_of_education=fields_of_education, fields=fields,
-    )  # fmt: skip
+        profile,
+        exchange_types=exchange_types,
+        themes=themes,
+        languages=languages,
+        fields_of_education=fields_of_education,
+        fields=fields,
+    )
 
 
 @transaction.atomic

@@ -22,9 +22,14 @@ from ..models import (
 )
 
 EXCHANGE_FIELDS = (
-    "start_date", "end_date", "duration_days", "participants",
-    "fewer_opportunity_participants", "programme", "practical_notes",
-)  # fmt: skip
+    "start_date",
+    "end_date",
+    "duration_days",
+    "participants",
+    "fewer_opportunity_participants",
+    "programme",
+    "practical_notes",
+)
 FOLLOW_UP_FIELDS = ("account", "lessons", "next_steps", "wants_reciprocal_visit")
 QUOTE_FIELDS = ("person_name", "role", "organisation_name", "text", "consent", "public")
 
@@ -60,7 +65,9 @@ def _lock(exchange):
 
 def _check_counts(exchange, counts):
     errors = [
-        _("%(category)s: %(count)s is more than the %(total)s participants with fewer opportunities.")
+        _(
+            "%(category)s: %(count)s is more than the %(total)s participants with fewer opportunities."  # noqa: E501 (one translatable string)
+        )
         % {"category": category, "count": count, "total": exchange.fewer_opportunity_participants}
         for category, count in counts.items()
         if count > exchange.fewer_opportunity_participants
@@ -157,8 +164,12 @@ def follow_up_submit(*, exchange, organisation, acting_user, quotes, **fields) -
         quote = Quote(follow_up=follow_up, **{name: values[name] for name in QUOTE_FIELDS})
         quote.full_clean()
         quote.save()
-    _record(exchange, ExchangeEvent.Kind.FOLLOW_UP, acting_user=acting_user,
-            note=follow_up.get_side_display())  # fmt: skip
+    _record(
+        exchange,
+        ExchangeEvent.Kind.FOLLOW_UP,
+        acting_user=acting_user,
+        note=follow_up.get_side_display(),
+    )
     if exchange.follow_ups.count() == 2:
         case_study_prepare(exchange=exchange)
     return follow_up
@@ -182,11 +193,13 @@ def case_study_prepare(*, exchange) -> CaseStudy:
         return case_study  # the secretariat's published text is not overwritten
     if case_study is None:
         kind = str(offer.exchange_type)
-        title = offer.title if offer.title.lower().startswith(kind.lower()) else f"{kind}: {offer.title}"
-        title = title[:200]
-        case_study = CaseStudy(
-            exchange=exchange, title=title, slug=_unique_case_study_slug(title)
+        title = (
+            offer.title
+            if offer.title.lower().startswith(kind.lower())
+            else f"{kind}: {offer.title}"
         )
+        title = title[:200]
+        case_study = CaseStudy(exchange=exchange, title=title, slug=_unique_case_study_slug(title))
     case_study.theme = offer.themes.order_by("position").first()
     case_study.summary = "\n\n".join(filter(None, [host.account, sending.account]))
     case_study.host_lessons = host.lessons
@@ -235,7 +248,8 @@ def reciprocal_offer_draft(*, exchange, acting_user) -> Offer:
         description=_(
             "A reciprocal visit after %(host)s hosted us. We would like to show %(host)s how "
             "we work on the same themes. Edit this draft before publishing it."
-        ) % {"host": exchange.host.name},
+        )
+        % {"host": exchange.host.name},
         city=sender.city,
         region_name=sender.region_name,
         available_from=start,

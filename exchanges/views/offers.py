@@ -16,7 +16,6 @@ from matchmaking.permissions import active_organisation, membership_for, organis
 from .. import selectors, services
 from ..filters import OfferFilter
 from ..forms import ApplicationForm, DecisionForm, OfferForm, WithdrawForm
-from ..models import Offer
 
 
 @require_GET
@@ -114,15 +113,26 @@ def offer_edit(request, pk):
     return render(
         request,
         "exchanges/offer_form.html",
-        {"form": form, "offer": offer, "saved_title": saved_title, "organisation": offer.organisation},
+        {
+            "form": form,
+            "offer": offer,
+            "saved_title": saved_title,
+            "organisation": offer.organisation,
+        },
     )
 
 
 _OFFER_ACTIONS = {
     "publish": (services.offer_publish, gettext_lazy("The offer is published.")),
-    "close": (services.offer_close, gettext_lazy("The offer is closed; it no longer takes applications.")),
+    "close": (
+        services.offer_close,
+        gettext_lazy("The offer is closed; it no longer takes applications."),
+    ),
     "archive": (services.offer_archive, gettext_lazy("The offer is archived.")),
-    "duplicate": (services.offer_duplicate, gettext_lazy("This is a copy of the offer; edit and publish it.")),
+    "duplicate": (
+        services.offer_duplicate,
+        gettext_lazy("This is a copy of the offer; edit and publish it."),
+    ),
 }
 
 
@@ -160,9 +170,7 @@ def application_create(request, pk):
         if organisations_for(request.user).filter(is_suspended=True).exists():
             messages.error(request, _("Your organisation is suspended and cannot apply."))
             return redirect(offer)
-        messages.info(
-            request, _("To apply, create your organisation or ask its admin to add you.")
-        )
+        messages.info(request, _("To apply, create your organisation or ask its admin to add you."))
         return redirect("matchmaking:organisation_create")
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

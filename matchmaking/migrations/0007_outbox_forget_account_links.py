@@ -5,7 +5,10 @@ Their text is replaced; one still waiting is marked failed (the person asks agai
 
 from django.db import migrations
 
-SECRET_KEYS = ("account:account/email/password_reset_key:", "account:account/email/email_confirmation")
+SECRET_KEYS = (
+    "account:account/email/password_reset_key:",
+    "account:account/email/email_confirmation",
+)
 REMOVED = "(The content of this account email was removed: it held a sign-in link.)"
 
 
@@ -14,7 +17,12 @@ def forget_links(apps, schema_editor):
     for email in OutboxEmail.objects.filter(template="_pre_rendered").iterator():
         if not email.idempotency_key.startswith(SECRET_KEYS):
             continue
-        email.context = {"subject": email.context.get("subject", ""), "text": REMOVED, "html": "", "_headers": {}}
+        email.context = {
+            "subject": email.context.get("subject", ""),
+            "text": REMOVED,
+            "html": "",
+            "_headers": {},
+        }
         if email.status == "pending":
             email.status = "failed"
             email.last_error = REMOVED

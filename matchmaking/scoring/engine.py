@@ -154,7 +154,6 @@ class TopMatches:
     also: PairScores | None = None
 
 
-
 def _exclusions(same_organisation, country_ok, fits, language_ok, dates_ok, type_ok):
     """The Exclusion code of each pair; the first reason that applies wins, so they are
     applied from the last to the first."""
@@ -170,9 +169,8 @@ def _exclusions(same_organisation, country_ok, fits, language_ok, dates_ok, type
         exclusion += ~ok * np.int8(reason)
     return exclusion
 
-def score(
-    offers: Offers, seekers: Seekers, weights: Weights, *, past_partners=None
-) -> ScoreMatrix:
+
+def score(offers: Offers, seekers: Seekers, weights: Weights, *, past_partners=None) -> ScoreMatrix:
     """Every offer against every seeker.
 
     ``past_partners``: (k, 2) organisation ids of pairs that had an exchange together, in
@@ -270,17 +268,22 @@ class _AlsoPairs:
             return _no_pairs()
         rows, columns, totals, components = (np.concatenate(p) for p in zip(*self.parts))
         return PairScores(
-            rows=rows.astype(np.int64), columns=columns.astype(np.int64), total=totals,
-            exclusion=np.zeros(len(rows), dtype=np.int8), components=components,
-        )  # fmt: skip
+            rows=rows.astype(np.int64),
+            columns=columns.astype(np.int64),
+            total=totals,
+            exclusion=np.zeros(len(rows), dtype=np.int8),
+            components=components,
+        )
 
 
 def _no_pairs():
     return PairScores(
-        rows=np.zeros(0, dtype=np.int64), columns=np.zeros(0, dtype=np.int64),
-        total=np.zeros(0, dtype=np.float32), exclusion=np.zeros(0, dtype=np.int8),
+        rows=np.zeros(0, dtype=np.int64),
+        columns=np.zeros(0, dtype=np.int64),
+        total=np.zeros(0, dtype=np.float32),
+        exclusion=np.zeros(0, dtype=np.int8),
         components=np.zeros((0, len(COMPONENTS)), dtype=np.float32),
-    )  # fmt: skip
+    )
 
 
 def score_pairs(
@@ -318,8 +321,9 @@ def score_pairs(
     n = len(rows)
     if len(columns) != n:
         raise ValueError("rows and columns must have the same length")
-    if n and (rows.min() < 0 or rows.max() >= len(o) or columns.min() < 0
-              or columns.max() >= len(s)):  # fmt: skip
+    if n and (
+        rows.min() < 0 or rows.max() >= len(o) or columns.min() < 0 or columns.max() >= len(s)
+    ):
         raise ValueError("rows and columns must be rows of the offers and of the seekers")
     if o.term_counts.shape[1] != s.term_counts.shape[1]:
         raise ValueError("text_counts: offers and seekers differ in number of buckets")
@@ -388,9 +392,12 @@ def score_pairs(
     total = _weighted(planes, weights.normalised())
     total *= exclusion == Exclusion.NONE
     return PairScores(
-        rows=rows, columns=columns, total=total, exclusion=exclusion,
+        rows=rows,
+        columns=columns,
+        total=total,
+        exclusion=exclusion,
         components=np.ascontiguousarray(planes.T),
-    )  # fmt: skip
+    )
 
 
 def _per_pair(values, n, dtype):
@@ -707,7 +714,7 @@ class _Partners:
 
 def _position(known, values):
     """Index of each value in the sorted ``known``, or len(known) when absent."""
-    if len(values) and 0 <= values.min() and values.max() < 1 << 24 and known[-1] < 1 << 24:
+    if len(values) and values.min() >= 0 and values.max() < 1 << 24 and known[-1] < 1 << 24:
         # Database ids are small: a look-up table beats a binary search per value.
         table = np.full(int(max(values.max(), known[-1])) + 1, len(known), dtype=np.int64)
         table[known[known >= 0]] = np.flatnonzero(known >= 0)

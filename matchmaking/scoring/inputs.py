@@ -257,9 +257,7 @@ class Seekers(_Columns):
             end=[0 if row["end"] is None else _ordinal(row["end"]) for row in rows],
             has_window=[row["start"] is not None for row in rows],
             participants=[row["participants"] for row in rows],
-            fewer_opportunity_participants=[
-                row["fewer_opportunity_participants"] for row in rows
-            ],
+            fewer_opportunity_participants=[row["fewer_opportunity_participants"] for row in rows],
             texts=[row["text"] for row in rows],
             hosts_types=indicator_matrix((row["hosts_types"] for row in rows), n_types),
         )

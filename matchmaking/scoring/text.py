@@ -57,8 +57,7 @@ STOP_WORDS = frozenset(
     " els amb per una als"
     " che della delle degli dei nel nella per con una sono anche come più alla alle"
     # Dutch
-    " het een van dat niet zijn met voor aan ook als bij door naar"
-    .split()
+    " het een van dat niet zijn met voor aan ook als bij door naar".split()
 )
 
 
@@ -195,7 +194,9 @@ def text_pairs_by_corpus(offer_counts, rows, seeker_counts, columns, corpora) ->
     _labels, corpus = np.unique(corpora, return_inverse=True)
     n_corpora = int(corpus.max()) + 1
     # Each (corpus, offer) and (corpus, seeker) is one document.
-    offer_docs, offer_of_pair = np.unique(corpus * offer_counts.shape[0] + rows, return_inverse=True)
+    offer_docs, offer_of_pair = np.unique(
+        corpus * offer_counts.shape[0] + rows, return_inverse=True
+    )
     seeker_docs, seeker_of_pair = np.unique(
         corpus * seeker_counts.shape[0] + columns, return_inverse=True
     )

@@ -24,7 +24,17 @@ from .membership import (
 from .promoters import Promoter, PromoterQuerySet
 
 __all__ = [
-    "Commitment", "Event", "EventRegistration", "EventRegistrationQuerySet", "Meeting",
-    "MembershipApplication", "MembershipApplicationQuerySet", "MembershipEvent",
-    "PartnershipMember", "Promoter", "PromoterQuerySet", "Slot", "default_meeting_cap",
-]  # fmt: skip
+    "Commitment",
+    "Event",
+    "EventRegistration",
+    "EventRegistrationQuerySet",
+    "Meeting",
+    "MembershipApplication",
+    "MembershipApplicationQuerySet",
+    "MembershipEvent",
+    "PartnershipMember",
+    "Promoter",
+    "PromoterQuerySet",
+    "Slot",
+    "default_meeting_cap",
+]

@@ -241,10 +241,12 @@ class EventRegistration(models.Model):
         attendees = self.attendees
         if not isinstance(attendees, list) or not 1 <= len(attendees) <= self.MAX_ATTENDEES:
             raise ValidationError(
-                {"attendees": _("Name between one and %(max)d people who attend.")
-                 % {"max": self.MAX_ATTENDEES}},
+                {
+                    "attendees": _("Name between one and %(max)d people who attend.")
+                    % {"max": self.MAX_ATTENDEES}
+                },
                 code="attendees",
-            )  # fmt: skip
+            )
         for person in attendees:
             if (
                 not isinstance(person, dict)
@@ -294,9 +296,7 @@ class Meeting(models.Model):
         verbose_name=_("requested from"),
     )
     slot_start = models.DateTimeField(_("slot"))
-    message = models.TextField(
-        _("message"), max_length=1000, validators=[MaxLengthValidator(1000)]
-    )
+    message = models.TextField(_("message"), max_length=1000, validators=[MaxLengthValidator(1000)])
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED
     )

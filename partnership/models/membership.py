@@ -1,6 +1,5 @@
 """Joining the partnership: applications, the secretariat's decisions and their history."""
 
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
@@ -15,26 +14,38 @@ from matchmaking.models import Organisation
 class Commitment(models.TextChoices):
     """What an organisation agrees to when it joins; every one must be ticked."""
 
-    TARGETS = "targets", _(
-        # xgettext:no-python-format
-        "Work towards the partnership's targets: 20 % of VET learners on a mobility by 2030 "
-        "and 20 % of all mobilities for people with fewer opportunities."
+    TARGETS = (
+        "targets",
+        _(
+            # xgettext:no-python-format
+            "Work towards the partnership's targets: 20 % of VET learners on a mobility by 2030 "
+            "and 20 % of all mobilities for people with fewer opportunities."
+        ),
     )
-    FEWER_OPPORTUNITIES = "fewer_opportunities", _(
-        "Open our exchanges to people with fewer opportunities and support them."
+    FEWER_OPPORTUNITIES = (
+        "fewer_opportunities",
+        _("Open our exchanges to people with fewer opportunities and support them."),
     )
-    GOOD_PRACTICE = "good_practice", _(
-        "Share our good practices, and the lessons of our exchanges, with the other members."
+    GOOD_PRACTICE = (
+        "good_practice",
+        _("Share our good practices, and the lessons of our exchanges, with the other members."),
     )
-    MONITORING = "monitoring", _(
-        "Record our mobilities in the tool so that the partnership can monitor and evaluate them."
+    MONITORING = (
+        "monitoring",
+        _(
+            "Record our mobilities in the tool so that the partnership can monitor and evaluate them."  # noqa: E501 (one translatable string)
+        ),
     )
-    COOPERATION = "cooperation", _(
-        "Build lasting links with regional and local authorities, in particular for "
-        "apprenticeship mobility."
+    COOPERATION = (
+        "cooperation",
+        _(
+            "Build lasting links with regional and local authorities, in particular for "
+            "apprenticeship mobility."
+        ),
     )
-    EVENTS = "events", _(
-        "Take part in the partnership's working-group meetings and matchmaking events."
+    EVENTS = (
+        "events",
+        _("Take part in the partnership's working-group meetings and matchmaking events."),
     )
 
 

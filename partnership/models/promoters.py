@@ -1,6 +1,5 @@
 """Learning-mobility promoters nominated by members."""
 
-
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import models
@@ -42,9 +41,7 @@ class Promoter(models.Model):
     languages = models.ManyToManyField(
         Language, related_name="promoters", verbose_name=_("languages")
     )
-    bio = models.TextField(
-        _("short bio"), max_length=1000, validators=[MaxLengthValidator(1000)]
-    )
+    bio = models.TextField(_("short bio"), max_length=1000, validators=[MaxLengthValidator(1000)])
     photo = models.ImageField(
         _("photo"),
         upload_to="promoters/",

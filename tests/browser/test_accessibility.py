@@ -74,9 +74,7 @@ def catalogue(host_org, host_coordinator, applicant_org, applicant_coordinator):
         status=Offer.Status.DRAFT,
         published_at=None,
     )
-    OfferFactory(
-        organisation=host_org, title="Last year's study visit", status=Offer.Status.CLOSED
-    )
+    OfferFactory(organisation=host_org, title="Last year's study visit", status=Offer.Status.CLOSED)
     vestland_offer = OfferFactory(
         organisation=applicant_org,
         title="Study visit to Bergen",
@@ -142,9 +140,14 @@ def test_pages_of_a_signed_in_coordinator_have_no_serious_accessibility_violatio
 
 
 def test_matching_pages_have_no_serious_accessibility_violations(
-    live_server, page, new_context, catalogue, host_coordinator, applicant_org,
+    live_server,
+    page,
+    new_context,
+    catalogue,
+    host_coordinator,
+    applicant_org,
     applicant_coordinator,
-):  # fmt: skip
+):
     offer = catalogue["offer"]
     profile = InterestProfileFactory(organisation=applicant_org, name="NEET re-engagement")
     InterestProfileFactory(organisation=applicant_org, name="Study visits")

@@ -57,12 +57,21 @@ def _label(text):
 def past_exchange(host_org, host_coordinator, applicant_org):
     """Borås hosted Vestland 10 and 9 days ago; still planned, no follow-up yet."""
     offer = OfferFactory(
-        organisation=host_org, created_by=host_coordinator, title=TITLE,
-        available_from=_days(-10), available_until=_days(-5), application_deadline=_days(-20),
+        organisation=host_org,
+        created_by=host_coordinator,
+        title=TITLE,
+        available_from=_days(-10),
+        available_until=_days(-5),
+        application_deadline=_days(-20),
         themes=[theme("inclusion"), theme("neet-re-engagement")],
-    )  # fmt: skip
-    application = ApplicationFactory(offer=offer, organisation=applicant_org, participants=3,
-                                     preferred_start=_days(-10), preferred_end=_days(-9))
+    )
+    application = ApplicationFactory(
+        offer=offer,
+        organisation=applicant_org,
+        participants=3,
+        preferred_start=_days(-10),
+        preferred_end=_days(-9),
+    )
     services.application_accept(application=application, acting_user=host_coordinator)
     return Exchange.objects.get(application=application)
 
@@ -72,11 +81,13 @@ def another_case_study(db):
     """Published already, between two organisations of other countries."""
     host = OrganisationFactory(name="Barcelona Activa", country="ES", city="Barcelona")
     sender = OrganisationFactory(name="Regione Emilia-Romagna", country="IT", city="Bologna")
-    application = ApplicationFactory(offer=OfferFactory(organisation=host), organisation=sender,
-                                     status="accepted")
+    application = ApplicationFactory(
+        offer=OfferFactory(organisation=host), organisation=sender, status="accepted"
+    )
     return CaseStudyFactory(
         exchange=ExchangeFactory(application=application),
-        title="Study visit: green skills in Barcelona", status=CaseStudy.Status.PUBLISHED,
+        title="Study visit: green skills in Barcelona",
+        status=CaseStudy.Status.PUBLISHED,
         theme=theme("green-skills"),
     )
 
@@ -104,41 +115,70 @@ def _write_follow_up(page, base, user, *, account, lessons_label, lessons, next_
 
 
 def test_both_sides_follow_up_the_secretariat_publishes_and_a_visitor_finds_it_by_country(
-    live_server, page, new_context, past_exchange, another_case_study, host_coordinator,
-    applicant_coordinator, secretariat, mailoutbox,
-):  # fmt: skip
+    live_server,
+    page,
+    new_context,
+    past_exchange,
+    another_case_study,
+    host_coordinator,
+    applicant_coordinator,
+    secretariat,
+    mailoutbox,
+):
     base = live_server.url
     exchange_url = f"{base}/exchanges/{past_exchange.pk}/"
 
     # --- Borås writes the host's follow-up, with a consented quote and one without consent.
     _write_follow_up(
-        page, base, host_coordinator,
+        page,
+        base,
+        host_coordinator,
         account="We showed how our Multicompetent Team supports people furthest from work.",
         lessons_label="Lessons learnt by the hosting institution",
         lessons="Identified shared challenges in skills matching.\n" + HOST_LESSON,
         next_steps="We hope to visit Vestland in the near future.",
         quotes=[
-            {"name": "Nicholas Waller", "role": "International Coordinator",
-             "organisation": "Borås Stad (Sweden)", "text": WALLER_SAYS, "consent": True},
-            {"name": "Anna Berg", "role": "Job coach", "organisation": "Borås Stad",
-             "text": UNCONSENTED, "consent": False},
+            {
+                "name": "Nicholas Waller",
+                "role": "International Coordinator",
+                "organisation": "Borås Stad (Sweden)",
+                "text": WALLER_SAYS,
+                "consent": True,
+            },
+            {
+                "name": "Anna Berg",
+                "role": "Job coach",
+                "organisation": "Borås Stad",
+                "text": UNCONSENTED,
+                "consent": False,
+            },
         ],
-    )  # fmt: skip
+    )
     expect(page).to_have_url(exchange_url)
 
     # --- Vestland writes the participants' follow-up.
     applicant = new_context().new_page()
     _write_follow_up(
-        applicant, base, applicant_coordinator,
+        applicant,
+        base,
+        applicant_coordinator,
         account="Our advisors observed real follow-up meetings.",
         lessons_label="Lessons learnt by the participants",
         lessons=PARTICIPANT_LESSON + "\nInspired to improve inter-agency information flow.",
         next_steps="Introduce motivational interviews and mapping with NAV.",
-        quotes=[{"name": "Ingrid Hillestad Bårgard", "role": "Advisor",
-                 "organisation": "Vestland County Council (Norway)", "text": INGRID_SAYS,
-                 "consent": True}],
-    )  # fmt: skip
-    expect(applicant.get_by_text("the EARLALL secretariat is reviewing the case study")).to_be_visible()
+        quotes=[
+            {
+                "name": "Ingrid Hillestad Bårgard",
+                "role": "Advisor",
+                "organisation": "Vestland County Council (Norway)",
+                "text": INGRID_SAYS,
+                "consent": True,
+            }
+        ],
+    )
+    expect(
+        applicant.get_by_text("the EARLALL secretariat is reviewing the case study")
+    ).to_be_visible()
     # Not in the library until it is published.
     visitor = new_context().new_page()
     visitor.goto(f"{base}/case-studies/")
@@ -187,9 +227,7 @@ def test_both_sides_follow_up_the_secretariat_publishes_and_a_visitor_finds_it_b
     expect(sending).to_contain_text("Norway")
     lessons = visitor.get_by_role("region", name="Lessons learnt")
     expect(lessons.get_by_role("region", name="Hosting institution:")).to_contain_text(HOST_LESSON)
-    expect(lessons.get_by_role("region", name="Participants:")).to_contain_text(
-        PARTICIPANT_LESSON
-    )
+    expect(lessons.get_by_role("region", name="Participants:")).to_contain_text(PARTICIPANT_LESSON)
     says = visitor.get_by_role("region", name="What do the participants say?")
     expect(says).to_contain_text("Nicholas Waller")
     expect(says).to_contain_text(WALLER_SAYS)

@@ -28,10 +28,20 @@ def matchmaking_day(host_org, applicant_org):
     OfferFactory(organisation=host_org, title="The Multicompetent Team")
     InterestProfileFactory(organisation=applicant_org)
     slots = event.slots()
-    MeetingFactory(event=event, requester=vestland, recipient=borås, slot_start=slots[1].start,
-                   status=Meeting.Status.ACCEPTED)  # fmt: skip
-    MeetingFactory(event=event, requester=borås, recipient=vestland, slot_start=slots[3].start,
-                   status=Meeting.Status.DECLINED)  # fmt: skip
+    MeetingFactory(
+        event=event,
+        requester=vestland,
+        recipient=borås,
+        slot_start=slots[1].start,
+        status=Meeting.Status.ACCEPTED,
+    )
+    MeetingFactory(
+        event=event,
+        requester=borås,
+        recipient=vestland,
+        slot_start=slots[3].start,
+        status=Meeting.Status.DECLINED,
+    )
     return event
 
 
@@ -41,10 +51,16 @@ def test_event_pages_have_no_serious_accessibility_violations(
     event = f"/events/{matchmaking_day.slug}"
     _assert_accessible(page, live_server.url, ["/events/", f"{event}/"])
     force_sign_in(page.context, live_server.url, host_coordinator)
-    _assert_accessible(page, live_server.url, [
-        f"{event}/", f"{event}/meetings/", f"{event}/schedule/",
-        f"{event}/meetings/request/{applicant_org.slug}/",
-    ])  # fmt: skip
+    _assert_accessible(
+        page,
+        live_server.url,
+        [
+            f"{event}/",
+            f"{event}/meetings/",
+            f"{event}/schedule/",
+            f"{event}/meetings/request/{applicant_org.slug}/",
+        ],
+    )
 
 
 def test_the_grid_has_no_serious_accessibility_violations(

@@ -129,8 +129,12 @@ def test_the_partnership_pages_are_accessible(
         page,
         live_server.url,
         [
-            "/partnership/", "/partnership/members/", "/partnership/promoters/",
-            "/partnership/join/", "/partnership/leave/", "/partnership/promoters/nominate/",
+            "/partnership/",
+            "/partnership/members/",
+            "/partnership/promoters/",
+            "/partnership/join/",
+            "/partnership/leave/",
+            "/partnership/promoters/nominate/",
             f"/partnership/promoters/{promoter.pk}/contact/",
         ],
-    )  # fmt: skip
+    )

@@ -31,18 +31,24 @@ THEMES = ["inclusion", "neet-re-engagement"]
 def draft(host_org, host_coordinator):
     """A draft that Vestland's profile fits well: same themes, languages and dates."""
     return OfferFactory(
-        organisation=host_org, created_by=host_coordinator, status=Offer.Status.DRAFT,
-        published_at=None, title="Job shadowing: the Multicompetent Team",
-        themes=[theme(slug) for slug in THEMES], languages=[language("en"), language("sv")],
-    )  # fmt: skip
+        organisation=host_org,
+        created_by=host_coordinator,
+        status=Offer.Status.DRAFT,
+        published_at=None,
+        title="Job shadowing: the Multicompetent Team",
+        themes=[theme(slug) for slug in THEMES],
+        languages=[language("en"), language("sv")],
+    )
 
 
 def _profile(organisation, **fields):
     return InterestProfileFactory(
-        organisation=organisation, name=fields.pop("name", "NEET re-engagement visits"),
-        themes=[theme(slug) for slug in THEMES], languages=[language("en"), language("sv")],
+        organisation=organisation,
+        name=fields.pop("name", "NEET re-engagement visits"),
+        themes=[theme(slug) for slug in THEMES],
+        languages=[language("en"), language("sv")],
         **fields,
-    )  # fmt: skip
+    )
 
 
 @pytest.fixture
@@ -60,16 +66,23 @@ def _to(mailoutbox, email):
 
 
 def test_publishing_an_offer_alerts_the_organisations_it_fits_at_once(
-    draft, host_coordinator, vestland_profile, applicant_coordinator, mailoutbox,
+    draft,
+    host_coordinator,
+    vestland_profile,
+    applicant_coordinator,
+    mailoutbox,
     django_capture_on_commit_callbacks,
-):  # fmt: skip
+):
     _publish(draft, host_coordinator, django_capture_on_commit_callbacks)
 
     [alert] = _to(mailoutbox, applicant_coordinator.email)
     assert alert.subject == (
         "New offer for you: “Job shadowing: the Multicompetent Team” by Borås Stad"
     )
-    assert "Borås Stad has published a new offer: “Job shadowing: the Multicompetent Team”" in alert.body
+    assert (
+        "Borås Stad has published a new offer: “Job shadowing: the Multicompetent Team”"
+        in alert.body
+    )
     assert "Why it fits your interest profile “NEET re-engagement visits”:" in alert.body
     assert "- Shared themes: Inclusion, NEET re-engagement\n" in alert.body
     assert "- languages: English, Swedish\n" in alert.body
@@ -82,9 +95,14 @@ def test_publishing_an_offer_alerts_the_organisations_it_fits_at_once(
 
 
 def test_an_alert_has_a_one_click_unsubscribe_link_for_its_own_profile(
-    draft, host_coordinator, vestland_profile, applicant_coordinator, client, mailoutbox,
+    draft,
+    host_coordinator,
+    vestland_profile,
+    applicant_coordinator,
+    client,
+    mailoutbox,
     django_capture_on_commit_callbacks,
-):  # fmt: skip
+):
     _publish(draft, host_coordinator, django_capture_on_commit_callbacks)
     [alert] = _to(mailoutbox, applicant_coordinator.email)
 
@@ -101,24 +119,35 @@ def test_an_alert_has_a_one_click_unsubscribe_link_for_its_own_profile(
 
 
 def test_nobody_is_alerted_twice_about_the_same_offer(
-    draft, host_coordinator, vestland_profile, applicant_coordinator, mailoutbox,
+    draft,
+    host_coordinator,
+    vestland_profile,
+    applicant_coordinator,
+    mailoutbox,
     django_capture_on_commit_callbacks,
-):  # fmt: skip
+):
     _publish(draft, host_coordinator, django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):
         matching.score_offer(draft.pk)
         services.offer_update(
-            offer=draft, acting_user=host_coordinator, themes=draft.themes.all(),
-            languages=draft.languages.all(), title="Job shadowing, new title",
-        )  # fmt: skip
+            offer=draft,
+            acting_user=host_coordinator,
+            themes=draft.themes.all(),
+            languages=draft.languages.all(),
+            title="Job shadowing, new title",
+        )
 
     assert len(_to(mailoutbox, applicant_coordinator.email)) == 1
 
 
 def test_one_email_per_organisation_for_its_best_fitting_profile(
-    draft, host_coordinator, applicant_org, applicant_coordinator, mailoutbox,
+    draft,
+    host_coordinator,
+    applicant_org,
+    applicant_coordinator,
+    mailoutbox,
     django_capture_on_commit_callbacks,
-):  # fmt: skip
+):
     _profile(applicant_org, name="Second profile", description="Something else entirely.")
     best = _profile(applicant_org, name="Best profile", description=draft.description)
 
@@ -132,9 +161,14 @@ def test_one_email_per_organisation_for_its_best_fitting_profile(
 
 @pytest.mark.parametrize("alert", [InterestProfile.Alert.WEEKLY, InterestProfile.Alert.OFF])
 def test_profiles_without_immediate_alerts_get_no_email_on_publication(
-    draft, host_coordinator, applicant_org, applicant_coordinator, mailoutbox, alert,
+    draft,
+    host_coordinator,
+    applicant_org,
+    applicant_coordinator,
+    mailoutbox,
+    alert,
     django_capture_on_commit_callbacks,
-):  # fmt: skip
+):
     _profile(applicant_org, alert=alert)
 
     _publish(draft, host_coordinator, django_capture_on_commit_callbacks)
@@ -144,9 +178,14 @@ def test_profiles_without_immediate_alerts_get_no_email_on_publication(
 
 
 def test_a_match_below_the_threshold_is_no_alert(
-    draft, host_coordinator, vestland_profile, applicant_coordinator, mailoutbox, settings,
+    draft,
+    host_coordinator,
+    vestland_profile,
+    applicant_coordinator,
+    mailoutbox,
+    settings,
     django_capture_on_commit_callbacks,
-):  # fmt: skip
+):
     settings.MATCHING_ALERT_THRESHOLD = 0.99
 
     _publish(draft, host_coordinator, django_capture_on_commit_callbacks)
@@ -156,9 +195,13 @@ def test_a_match_below_the_threshold_is_no_alert(
 
 
 def test_an_organisation_that_already_applied_is_not_alerted(
-    offer, vestland_profile, applicant_org, applicant_coordinator, mailoutbox,
+    offer,
+    vestland_profile,
+    applicant_org,
+    applicant_coordinator,
+    mailoutbox,
     django_capture_on_commit_callbacks,
-):  # fmt: skip
+):
     ApplicationFactory(offer=offer, organisation=applicant_org)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -178,9 +221,13 @@ def test_the_host_is_never_alerted_about_its_own_offer(
 
 
 def test_an_alert_is_written_in_the_recipients_language(
-    draft, host_coordinator, vestland_profile, applicant_org, mailoutbox,
+    draft,
+    host_coordinator,
+    vestland_profile,
+    applicant_org,
+    mailoutbox,
     django_capture_on_commit_callbacks,
-):  # fmt: skip
+):
     norwegian = UserFactory(preferred_language="nb")
     MembershipFactory(user=norwegian, organisation=applicant_org)
 
@@ -203,9 +250,13 @@ def _digest(capture, **kwargs):
 
 
 def test_the_weekly_digest_lists_the_weeks_new_matches_with_their_reasons(
-    draft, host_coordinator, weekly_profile, applicant_coordinator, mailoutbox,
+    draft,
+    host_coordinator,
+    weekly_profile,
+    applicant_coordinator,
+    mailoutbox,
     django_capture_on_commit_callbacks,
-):  # fmt: skip
+):
     _publish(draft, host_coordinator, django_capture_on_commit_callbacks)
     second = OfferFactory(title="Study visit on inclusion", themes=[theme("inclusion")])
     matching.score_offer(second.pk, alert=False)
@@ -219,7 +270,10 @@ def test_the_weekly_digest_lists_the_weeks_new_matches_with_their_reasons(
         "* Study visit on inclusion"
     )  # best first
     assert "Why: Shared themes: Inclusion, NEET re-engagement · " in body
-    assert "Unsubscribe from this digest in one click: http://127.0.0.1:8000/profiles/unsubscribe/" in body
+    assert (
+        "Unsubscribe from this digest in one click: http://127.0.0.1:8000/profiles/unsubscribe/"
+        in body
+    )
     assert digest.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert not OfferProfileMatch.objects.filter(alerted_at__isnull=True).exists()
 
@@ -236,9 +290,14 @@ def test_the_digest_is_sent_once(
 
 
 def test_the_digest_leaves_out_old_closed_and_weak_matches_and_other_profiles(
-    offer, weekly_profile, applicant_org, outsider, mailoutbox, settings,
+    offer,
+    weekly_profile,
+    applicant_org,
+    outsider,
+    mailoutbox,
+    settings,
     django_capture_on_commit_callbacks,
-):  # fmt: skip
+):
     old = OfferFactory(title="Matched two weeks ago")
     closed = OfferFactory(title="Closed since")
     weak = OfferFactory(title="Weak match")
@@ -261,9 +320,13 @@ def test_the_digest_leaves_out_old_closed_and_weak_matches_and_other_profiles(
 
 
 def test_an_offer_fitting_two_weekly_profiles_is_listed_once(
-    offer, weekly_profile, applicant_org, applicant_coordinator, mailoutbox,
+    offer,
+    weekly_profile,
+    applicant_org,
+    applicant_coordinator,
+    mailoutbox,
     django_capture_on_commit_callbacks,
-):  # fmt: skip
+):
     _profile(applicant_org, alert=InterestProfile.Alert.WEEKLY, name="Another weekly profile")
     matching.score_offer(offer.pk, alert=False)
 
@@ -292,9 +355,14 @@ def _crowd_out(profile, settings):
 
 
 def test_an_organisation_beyond_the_top_k_is_alerted_once_and_its_match_kept(
-    draft, host_coordinator, vestland_profile, applicant_coordinator, mailoutbox, settings,
+    draft,
+    host_coordinator,
+    vestland_profile,
+    applicant_coordinator,
+    mailoutbox,
+    settings,
     django_capture_on_commit_callbacks,
-):  # fmt: skip
+):
     better = _profile(OrganisationFactory(), name="Fits better", description=draft.description)
     _crowd_out(vestland_profile, settings)
 
@@ -310,9 +378,13 @@ def test_an_organisation_beyond_the_top_k_is_alerted_once_and_its_match_kept(
 
 
 def test_a_weekly_profile_beyond_the_top_k_gets_its_digest(
-    offer, weekly_profile, applicant_coordinator, mailoutbox, settings,
+    offer,
+    weekly_profile,
+    applicant_coordinator,
+    mailoutbox,
+    settings,
     django_capture_on_commit_callbacks,
-):  # fmt: skip
+):
     _profile(OrganisationFactory(), name="Fits better", description=offer.description)
     _crowd_out(weekly_profile, settings)
     matching.score_offer(offer.pk, alert=False)

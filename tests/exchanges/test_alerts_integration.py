@@ -12,23 +12,32 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 
 def test_publishing_an_offer_makes_the_worker_score_it_and_alert_the_organisation_it_fits(
-    host_org, host_coordinator, applicant_org, applicant_coordinator, outsider,
-    smtp_server, celery_worker_redis,
-):  # fmt: skip
+    host_org,
+    host_coordinator,
+    applicant_org,
+    applicant_coordinator,
+    outsider,
+    smtp_server,
+    celery_worker_redis,
+):
     InterestProfileFactory(
-        organisation=applicant_org, name="NEET re-engagement visits",
+        organisation=applicant_org,
+        name="NEET re-engagement visits",
         themes=[theme("inclusion"), theme("neet-re-engagement")],
         languages=[language("en"), language("no")],
-    )  # fmt: skip
+    )
     InterestProfileFactory(
         organisation=outsider.organisations.get(), languages=[language("es")]
     )  # no common language: no alert
     draft = OfferFactory(
-        organisation=host_org, created_by=host_coordinator, status=Offer.Status.DRAFT,
-        published_at=None, title="Job shadowing with the Multicompetent Team",
+        organisation=host_org,
+        created_by=host_coordinator,
+        status=Offer.Status.DRAFT,
+        published_at=None,
+        title="Job shadowing with the Multicompetent Team",
         themes=[theme("inclusion"), theme("neet-re-engagement")],
         languages=[language("en"), language("sv")],
-    )  # fmt: skip
+    )
 
     with transaction.atomic():
         services.offer_publish(offer=draft, acting_user=host_coordinator)

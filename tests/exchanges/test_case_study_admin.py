@@ -69,9 +69,14 @@ def staff_without_publishing(db):
 
 
 def test_the_secretariat_publishes_a_case_study_and_both_sides_are_told(
-    login, case_study, secretariat, host_coordinator, applicant_coordinator, mailoutbox,
+    login,
+    case_study,
+    secretariat,
+    host_coordinator,
+    applicant_coordinator,
+    mailoutbox,
     django_capture_on_commit_callbacks,
-):  # fmt: skip
+):
     client = login(secretariat)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -201,14 +206,21 @@ def test_a_quote_made_public_without_consent_in_the_admin_is_refused(login, exch
     quote = QuoteFactory(follow_up=follow_up, consent=False, public=False)
     url = reverse("admin:exchanges_followup_change", args=[follow_up.pk])
     data = {
-        "account": follow_up.account, "lessons": follow_up.lessons, "next_steps": "",
-        "quotes-TOTAL_FORMS": "1", "quotes-INITIAL_FORMS": "1",
-        "quotes-MIN_NUM_FORMS": "0", "quotes-MAX_NUM_FORMS": "1000",
-        "quotes-0-id": str(quote.pk), "quotes-0-follow_up": str(follow_up.pk),
-        "quotes-0-person_name": quote.person_name, "quotes-0-role": quote.role,
-        "quotes-0-organisation_name": quote.organisation_name, "quotes-0-text": quote.text,
+        "account": follow_up.account,
+        "lessons": follow_up.lessons,
+        "next_steps": "",
+        "quotes-TOTAL_FORMS": "1",
+        "quotes-INITIAL_FORMS": "1",
+        "quotes-MIN_NUM_FORMS": "0",
+        "quotes-MAX_NUM_FORMS": "1000",
+        "quotes-0-id": str(quote.pk),
+        "quotes-0-follow_up": str(follow_up.pk),
+        "quotes-0-person_name": quote.person_name,
+        "quotes-0-role": quote.role,
+        "quotes-0-organisation_name": quote.organisation_name,
+        "quotes-0-text": quote.text,
         "quotes-0-public": "on",
-    }  # fmt: skip
+    }
 
     response = login(secretariat).post(url, data)
 

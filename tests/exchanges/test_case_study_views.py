@@ -4,6 +4,7 @@ public profile listing its completed exchanges and published case studies."""
 import datetime
 import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -80,8 +81,12 @@ NOT_CONSENTED = {
     "consent": False,
     "public": False,
 }
-CONSENTED_NOT_PUBLIC = {**NOT_CONSENTED, "person_name": "Kari Nordmann", "consent": True,
-                        "text": "Kept for the partners only."}  # fmt: skip
+CONSENTED_NOT_PUBLIC = {
+    **NOT_CONSENTED,
+    "person_name": "Kari Nordmann",
+    "consent": True,
+    "text": "Kept for the partners only.",
+}
 
 
 @pytest.fixture
@@ -96,26 +101,41 @@ def draft(host_org, applicant_org, host_coordinator, applicant_coordinator, sett
         title="reintegrating individuals into education and work",
         exchange_type=exchange_type("job-shadowing"),
         themes=[theme("neet-re-engagement"), theme("inter-agency-cooperation")],
-        available_from=datetime.date(2025, 5, 12), available_until=datetime.date(2025, 5, 13),
-        application_deadline=datetime.date(2025, 4, 30), duration_days=Decimal("1.5"),
-    )  # fmt: skip
+        available_from=datetime.date(2025, 5, 12),
+        available_until=datetime.date(2025, 5, 13),
+        application_deadline=datetime.date(2025, 4, 30),
+        duration_days=Decimal("1.5"),
+    )
     application = ApplicationFactory(
-        offer=offer, organisation=applicant_org, participants=3,
-        preferred_start=datetime.date(2025, 5, 12), preferred_end=datetime.date(2025, 5, 13),
-    )  # fmt: skip
+        offer=offer,
+        organisation=applicant_org,
+        participants=3,
+        preferred_start=datetime.date(2025, 5, 12),
+        preferred_end=datetime.date(2025, 5, 13),
+    )
     services.application_accept(application=application, acting_user=host_coordinator)
     exchange = Exchange.objects.get(application=application)
     services.exchange_complete(exchange=exchange, acting_user=host_coordinator)
     services.follow_up_submit(
-        exchange=exchange, organisation=host_org, acting_user=host_coordinator,
-        account=HOST_ACCOUNT, lessons=HOST_LESSONS, next_steps="", wants_reciprocal_visit=True,
+        exchange=exchange,
+        organisation=host_org,
+        acting_user=host_coordinator,
+        account=HOST_ACCOUNT,
+        lessons=HOST_LESSONS,
+        next_steps="",
+        wants_reciprocal_visit=True,
         quotes=[NICHOLAS],
-    )  # fmt: skip
+    )
     services.follow_up_submit(
-        exchange=exchange, organisation=applicant_org, acting_user=applicant_coordinator,
-        account=SENDING_ACCOUNT, lessons=PARTICIPANT_LESSONS, next_steps=NEXT_STEPS,
-        wants_reciprocal_visit=False, quotes=[INGRID, NOT_CONSENTED, CONSENTED_NOT_PUBLIC],
-    )  # fmt: skip
+        exchange=exchange,
+        organisation=applicant_org,
+        acting_user=applicant_coordinator,
+        account=SENDING_ACCOUNT,
+        lessons=PARTICIPANT_LESSONS,
+        next_steps=NEXT_STEPS,
+        wants_reciprocal_visit=False,
+        quotes=[INGRID, NOT_CONSENTED, CONSENTED_NOT_PUBLIC],
+    )
     return CaseStudy.objects.get(exchange=exchange)
 
 
@@ -213,7 +233,7 @@ def test_the_case_study_links_to_the_partnership_and_prints_cleanly(client, publ
 def test_the_print_stylesheet_hides_the_site_and_keeps_quotes_whole():
     from django.contrib.staticfiles import finders
 
-    css = open(finders.find("css/print.css"), encoding="utf-8").read()
+    css = Path(finders.find("css/print.css")).read_text(encoding="utf-8")
 
     assert "@page" in css
     assert re.search(r"\.site-header, footer, nav,[^{]*\{ display: none !important; \}", css)
@@ -250,24 +270,39 @@ def test_the_case_study_page_refuses_post(client, published):
 # case_study_list
 
 
-def _case_study(title, *, host_country, sender_country, kind, case_theme, offer_themes,
-                summary, counts=(), days_ago, status=CaseStudy.Status.PUBLISHED):  # fmt: skip
+def _case_study(
+    title,
+    *,
+    host_country,
+    sender_country,
+    kind,
+    case_theme,
+    offer_themes,
+    summary,
+    counts=(),
+    days_ago,
+    status=CaseStudy.Status.PUBLISHED,
+):
     exchange = ExchangeFactory(
         application__offer__organisation=OrganisationFactory(country=host_country),
         application__offer__exchange_type=exchange_type(kind),
         application__offer__themes=[theme(slug) for slug in offer_themes],
         application__organisation=OrganisationFactory(country=sender_country),
-        application__participants=3, fewer_opportunity_participants=2,
-    )  # fmt: skip
+        application__participants=3,
+        fewer_opportunity_participants=2,
+    )
     for slug, count in counts:
         FewerOpportunityCount.objects.create(
             exchange=exchange, category=FewerOpportunityCategory.objects.get(slug=slug), count=count
         )
     return CaseStudyFactory(
-        exchange=exchange, title=title, summary=summary, status=status,
+        exchange=exchange,
+        title=title,
+        summary=summary,
+        status=status,
         theme=theme(case_theme) if case_theme else None,
         published_at=timezone.now() - datetime.timedelta(days=days_ago),
-    )  # fmt: skip
+    )
 
 
 BORAS = "Job shadowing: reintegrating individuals into education and work"
@@ -281,28 +316,49 @@ def library(db):
     draft. Newest first: Bergen, Barcelona, Borås."""
     return {
         "boras": _case_study(
-            BORAS, host_country="SE", sender_country="NO", kind="job-shadowing",
-            case_theme="neet-re-engagement", offer_themes=["neet-re-engagement"],
+            BORAS,
+            host_country="SE",
+            sender_country="NO",
+            kind="job-shadowing",
+            case_theme="neet-re-engagement",
+            offer_themes=["neet-re-engagement"],
             summary="Motivational interviews and ACT guidance.",
-            counts=[("economic-barriers", 1)], days_ago=3,
+            counts=[("economic-barriers", 1)],
+            days_ago=3,
         ),
         "barcelona": _case_study(
-            BARCELONA, host_country="ES", sender_country="IT", kind="study-visit",
-            case_theme="digital-skills", offer_themes=["digital-skills"],
-            summary="Coding clubs for adults in libraries.", days_ago=2,
+            BARCELONA,
+            host_country="ES",
+            sender_country="IT",
+            kind="study-visit",
+            case_theme="digital-skills",
+            offer_themes=["digital-skills"],
+            summary="Coding clubs for adults in libraries.",
+            days_ago=2,
         ),
         "bergen": _case_study(
-            BERGEN, host_country="NO", sender_country="FI", kind="vet-learner",
-            case_theme=None, offer_themes=["work-based-learning", "green-skills"],
+            BERGEN,
+            host_country="NO",
+            sender_country="FI",
+            kind="vet-learner",
+            case_theme=None,
+            offer_themes=["work-based-learning", "green-skills"],
             summary="Welding apprentices on a wind-farm vessel.",
-            counts=[("geographical-barriers", 2)], days_ago=1,
+            counts=[("geographical-barriers", 2)],
+            days_ago=1,
         ),
         "draft": _case_study(
-            "A draft from Germany", host_country="DE", sender_country="AT", kind="study-visit",
-            case_theme="digital-skills", offer_themes=["digital-skills"], summary="Not yet.",
-            days_ago=0, status=CaseStudy.Status.DRAFT,
+            "A draft from Germany",
+            host_country="DE",
+            sender_country="AT",
+            kind="study-visit",
+            case_theme="digital-skills",
+            offer_themes=["digital-skills"],
+            summary="Not yet.",
+            days_ago=0,
+            status=CaseStudy.Status.DRAFT,
         ),
-    }  # fmt: skip
+    }
 
 
 def _titles(response):
@@ -395,10 +451,16 @@ def test_the_library_runs_the_same_number_of_queries_for_any_number_of_case_stud
 ):
     for n in range(case_studies):
         _case_study(
-            f"Case study {n}", host_country="SE", sender_country="NO", kind="job-shadowing",
-            case_theme="inclusion", offer_themes=["inclusion"], summary="…", days_ago=n,
+            f"Case study {n}",
+            host_country="SE",
+            sender_country="NO",
+            kind="job-shadowing",
+            case_theme="inclusion",
+            offer_themes=["inclusion"],
+            summary="…",
+            days_ago=n,
             counts=[("economic-barriers", 1)],
-        )  # fmt: skip
+        )
 
     with django_assert_num_queries(LIBRARY_QUERIES):
         response = client.get(LIBRARY_URL)

@@ -60,7 +60,9 @@ def test_it_speaks_to_the_host_about_reciprocity_from_its_side():
     breakdown = _breakdown(host_seeks_what_seeker_hosts=True)
 
     assert "they host exchanges of a kind you look for" in reasons(breakdown, viewer="host")
-    assert "the host looks for exchanges of a kind you host" not in reasons(breakdown, viewer="host")
+    assert "the host looks for exchanges of a kind you host" not in reasons(
+        breakdown, viewer="host"
+    )
 
 
 def test_it_uses_the_singular_for_one_theme_or_language():
@@ -71,8 +73,12 @@ def test_it_uses_the_singular_for_one_theme_or_language():
 
 
 def test_it_counts_the_days_of_a_partial_overlap():
-    assert "dates overlap for 3 days" in reasons(_breakdown(date_overlap_days=3, seeker_window_days=10))
-    assert "dates overlap for 1 day" in reasons(_breakdown(date_overlap_days=1, seeker_window_days=10))
+    assert "dates overlap for 3 days" in reasons(
+        _breakdown(date_overlap_days=3, seeker_window_days=10)
+    )
+    assert "dates overlap for 1 day" in reasons(
+        _breakdown(date_overlap_days=1, seeker_window_days=10)
+    )
 
 
 def test_it_says_nothing_about_dates_when_the_seeker_takes_any():
@@ -137,8 +143,9 @@ def test_a_slim_breakdown_is_said_from_the_offer_and_profile_as_they_are(offer):
         languages=[language("en"), language("sv"), language("de")],
         available_from=offer.available_from - datetime.timedelta(days=7),
         available_until=offer.available_from + datetime.timedelta(days=2),
-        participants=2, fewer_opportunity_participants=1,
-    )  # fmt: skip
+        participants=2,
+        fewer_opportunity_participants=1,
+    )
     offer.supports_fewer_opportunities = True
     breakdown = _slim(past_partners=True, components=[0.5, 0.3, 0.3, 1, 1, 1, 1, 1])
 

@@ -60,12 +60,15 @@ def _stored(offer=None, profile=None):
 def test_it_loads_offers_as_the_engines_arrays(host_org, applicant_org):
     vocabularies = Vocabularies.load()
     offer = OfferFactory(
-        organisation=host_org, title="Job shadowing in Borås", capacity=4,
+        organisation=host_org,
+        title="Job shadowing in Borås",
+        capacity=4,
         exchange_type=exchange_type("study-visit"),
         themes=[theme("inclusion"), theme("neet-re-engagement")],
         languages=[language("sv"), language("en")],
-        supports_fewer_opportunities=True, fewer_opportunities_support="A mentor.",
-    )  # fmt: skip
+        supports_fewer_opportunities=True,
+        fewer_opportunities_support="A mentor.",
+    )
     ApplicationFactory(offer=offer, participants=3, status=Application.Status.ACCEPTED)
     ApplicationFactory(offer=offer, participants=2, status=Application.Status.SUBMITTED)
     # What the host looks for itself (reciprocity).
@@ -75,7 +78,10 @@ def test_it_loads_offers_as_the_engines_arrays(host_org, applicant_org):
 
     assert offers.ids.tolist() == [offer.pk]
     assert offers.organisation_ids.tolist() == [host_org.pk]
-    assert offers.exchange_type[0] == vocabularies.exchange_types.index[exchange_type("study-visit").pk]
+    assert (
+        offers.exchange_type[0]
+        == vocabularies.exchange_types.index[exchange_type("study-visit").pk]
+    )
     assert _columns(offers.themes, 0) == sorted(
         vocabularies.themes.index[theme(s).pk] for s in ("inclusion", "neet-re-engagement")
     )
@@ -84,7 +90,8 @@ def test_it_loads_offers_as_the_engines_arrays(host_org, applicant_org):
     )
     assert offers.country[0] == vocabularies.countries.index["SE"]
     assert (offers.start[0], offers.end[0]) == (
-        offer.available_from.toordinal(), offer.available_until.toordinal()
+        offer.available_from.toordinal(),
+        offer.available_until.toordinal(),
     )
     assert offers.places_left.tolist() == [1]  # only accepted participants take places
     assert offers.supports_fewer_opportunities.tolist() == [True]
@@ -98,11 +105,15 @@ def test_it_loads_interest_profiles_as_seekers(applicant_org):
     vocabularies = Vocabularies.load()
     anywhere = InterestProfileFactory(organisation=applicant_org, name="Anywhere, any time")
     nordic = InterestProfileFactory(
-        organisation=applicant_org, name="Nordic", countries_wanted=["SE", "DK"],
-        available_from=_days(10), available_until=_days(20), participants=3,
+        organisation=applicant_org,
+        name="Nordic",
+        countries_wanted=["SE", "DK"],
+        available_from=_days(10),
+        available_until=_days(20),
+        participants=3,
         fewer_opportunity_participants=1,
         exchange_types=[exchange_type("job-shadowing"), exchange_type("study-visit")],
-    )  # fmt: skip
+    )
     # The organisation hosts study visits itself.
     OfferFactory(organisation=applicant_org, exchange_type=exchange_type("study-visit"))
 
@@ -136,9 +147,11 @@ def test_an_application_seeks_its_offers_type_and_its_organisations_themes(
 
     assert seekers.ids.tolist() == [with_profile.pk, without_profile.pk]
     job_shadowing = vocabularies.exchange_types.index[exchange_type("job-shadowing").pk]
-    assert _columns(seekers.exchange_types, 0) == _columns(seekers.exchange_types, 1) == [
-        job_shadowing
-    ]
+    assert (
+        _columns(seekers.exchange_types, 0)
+        == _columns(seekers.exchange_types, 1)
+        == [job_shadowing]
+    )
     assert _columns(seekers.themes, 0) == [vocabularies.themes.index[theme("digital-skills").pk]]
     assert _columns(seekers.themes, 1) == [vocabularies.themes.index[theme("inclusion").pk]]
     assert seekers.has_window.tolist() == [True, True]
@@ -243,20 +256,26 @@ def test_scoring_an_offer_runs_a_fixed_number_of_queries(
 def mixed_world(offer, host_org, applicant_org, outsider):
     """Offers and profiles with every kind of fact: exclusions, partners, reciprocity."""
     other = OfferFactory(
-        organisation=applicant_org, exchange_type=exchange_type("study-visit"), capacity=1,
+        organisation=applicant_org,
+        exchange_type=exchange_type("study-visit"),
+        capacity=1,
         themes=[theme("inclusion"), theme("digital-skills")],
-        languages=[language("no"), language("en")], supports_fewer_opportunities=True,
+        languages=[language("no"), language("en")],
+        supports_fewer_opportunities=True,
         fewer_opportunities_support="A mentor.",
-    )  # fmt: skip
+    )
     ApplicationFactory(offer=offer, organisation=applicant_org, status=Application.Status.ACCEPTED)
     InterestProfileFactory(organisation=applicant_org)
     InterestProfileFactory(organisation=host_org, exchange_types=[exchange_type("study-visit")])
     InterestProfileFactory(
-        organisation=outsider.organisations.get(), participants=3, fewer_opportunity_participants=2,
-        available_from=_days(35), available_until=_days(70),
+        organisation=outsider.organisations.get(),
+        participants=3,
+        fewer_opportunity_participants=2,
+        available_from=_days(35),
+        available_until=_days(70),
         themes=[theme("inclusion"), theme("digital-skills")],
         exchange_types=[exchange_type("job-shadowing"), exchange_type("study-visit")],
-    )  # fmt: skip
+    )
     InterestProfileFactory(languages=[language("de")], countries_wanted=["FR"])
     return [offer, other]
 
@@ -270,11 +289,16 @@ def test_the_stored_breakdowns_are_the_engines_explanations(mixed_world):
     rows, columns = np.divmod(np.arange(len(offers) * len(profiles)), len(profiles))
 
     stored = breakdowns(
-        offers, profiles, rows, columns, totals=result.total[rows, columns],
+        offers,
+        profiles,
+        rows,
+        columns,
+        totals=result.total[rows, columns],
         exclusions=result.exclusion[rows, columns],
-        components=result.components[rows, columns], past_partners=past_partners,
+        components=result.components[rows, columns],
+        past_partners=past_partners,
         vocabularies=vocabularies,
-    )  # fmt: skip
+    )
 
     assert {b["exclusion"] for b in stored} > {"NONE"}  # excluded pairs are among them
     assert any(b["past_partners"] for b in stored)
@@ -293,9 +317,7 @@ def test_the_stored_breakdowns_are_the_engines_explanations(mixed_world):
 # Storage
 
 
-def test_scoring_an_offer_stores_its_fitting_profiles_with_a_slim_breakdown(
-    offer, applicant_org
-):
+def test_scoring_an_offer_stores_its_fitting_profiles_with_a_slim_breakdown(offer, applicant_org):
     fitting = InterestProfileFactory(organisation=applicant_org)
     InterestProfileFactory(exchange_types=[exchange_type("study-visit")])  # excluded: type
     InterestProfileFactory(organisation=offer.organisation)  # excluded: its own
@@ -337,11 +359,13 @@ def test_it_keeps_the_offers_top_k_and_the_profiles_whose_own_top_k_it_enters(of
     settings.MATCHING_ALERT_THRESHOLD = 1.0  # no alerts or digests in play
     strong = [
         InterestProfileFactory(
-            themes=[theme("inclusion")], description=offer.description,
-            available_from=offer.available_from, available_until=offer.available_until,
+            themes=[theme("inclusion")],
+            description=offer.description,
+            available_from=offer.available_from,
+            available_until=offer.available_until,
         )
         for _ in range(3)
-    ]  # fmt: skip
+    ]
     weak = [InterestProfileFactory(themes=[theme("green-skills")]) for _ in range(3)]
     # Two weak profiles have their top 2 already, better than this offer; one has room.
     _full_list(weak[0], k=2)
@@ -503,15 +527,17 @@ def crowded(offer, settings):
     start = offer.available_from
     for i in range(4):
         OfferFactory(
-            capacity=2 + i, themes=[theme("inclusion"), theme("green-skills")][: 1 + i % 2],
+            capacity=2 + i,
+            themes=[theme("inclusion"), theme("green-skills")][: 1 + i % 2],
             languages=[language("en"), language("sv")][: 1 + i // 2],
-        )  # fmt: skip
+        )
     for i in range(6):
         InterestProfileFactory(
-            participants=1 + i % 3, fewer_opportunity_participants=i % 2,
+            participants=1 + i % 3,
+            fewer_opportunity_participants=i % 2,
             available_from=start - datetime.timedelta(days=i),
             available_until=start + datetime.timedelta(days=3 + 2 * i),
-        )  # fmt: skip
+        )
 
 
 def test_scoring_each_side_again_keeps_what_rescore_all_stored(crowded):
@@ -547,9 +573,7 @@ def test_scoring_each_offer_from_nothing_stores_what_rescore_all_does(crowded):
     assert _stored() == everything
 
 
-def test_rescore_all_keeps_the_pairs_told_about_and_the_digests_beyond_the_top_k(
-    crowded, settings
-):
+def test_rescore_all_keeps_the_pairs_told_about_and_the_digests_beyond_the_top_k(crowded, settings):
     settings.MATCHING_TOP_K = 100
     matching.rescore_all()
     fitting = set(_stored())
@@ -557,8 +581,7 @@ def test_rescore_all_keeps_the_pairs_told_about_and_the_digests_beyond_the_top_k
     matching.rescore_all()
     ranked = set(_stored())
     offers, profiles = list(Offer.objects.all()), list(InterestProfile.objects.all())
-    missing = [(o, p) for o in offers for p in profiles
-               if (o.pk, p.pk) in fitting - ranked]  # fmt: skip
+    missing = [(o, p) for o in offers for p in profiles if (o.pk, p.pk) in fitting - ranked]
     told_offer, told_profile = missing[0]
     told = OfferProfileMatchFactory(offer=told_offer, profile=told_profile, score=0.1)
     told.alerted_at = timezone.now()
@@ -576,9 +599,7 @@ def test_rescore_all_keeps_the_pairs_told_about_and_the_digests_beyond_the_top_k
     assert {(o, p) for o, p in fitting if p == weekly.pk} <= stored  # what its digest lists
 
 
-def test_the_facts_worked_out_for_a_stored_match_are_the_engines(
-    offer, applicant_org, outsider
-):
+def test_the_facts_worked_out_for_a_stored_match_are_the_engines(offer, applicant_org, outsider):
     """What a page says of a stored (slim) match, from the offer and the profile as they are,
     is what the engine's full breakdown says, fact by fact and reason by reason."""
     offer.supports_fewer_opportunities = True
@@ -587,21 +608,32 @@ def test_the_facts_worked_out_for_a_stored_match_are_the_engines(
     offer.themes.set([theme("inclusion"), theme("neet-re-engagement"), theme("green-skills")])
     offer.languages.set([language("en"), language("sv")])
     earlier = OfferFactory(organisation=offer.organisation, status=Offer.Status.CLOSED)
-    ApplicationFactory(offer=earlier, organisation=applicant_org, status=Application.Status.ACCEPTED)
+    ApplicationFactory(
+        offer=earlier, organisation=applicant_org, status=Application.Status.ACCEPTED
+    )
     # The host looks for study visits, which the outsider hosts.
-    InterestProfileFactory(organisation=offer.organisation, exchange_types=[exchange_type("study-visit")])
-    OfferFactory(organisation=outsider.organisations.get(), exchange_type=exchange_type("study-visit"))
+    InterestProfileFactory(
+        organisation=offer.organisation, exchange_types=[exchange_type("study-visit")]
+    )
+    OfferFactory(
+        organisation=outsider.organisations.get(), exchange_type=exchange_type("study-visit")
+    )
     start, end = offer.available_from, offer.available_until
     InterestProfileFactory(
-        organisation=applicant_org, themes=[theme("neet-re-engagement"), theme("inclusion")],
+        organisation=applicant_org,
+        themes=[theme("neet-re-engagement"), theme("inclusion")],
         languages=[language("sv"), language("en"), language("de")],
-        available_from=start - datetime.timedelta(days=5), available_until=start + datetime.timedelta(days=2),
-    )  # fmt: skip
+        available_from=start - datetime.timedelta(days=5),
+        available_until=start + datetime.timedelta(days=2),
+    )
     InterestProfileFactory(
-        organisation=outsider.organisations.get(), fewer_opportunity_participants=2,
-        participants=3, themes=[theme("green-skills")],
-        available_from=start, available_until=end,
-    )  # fmt: skip
+        organisation=outsider.organisations.get(),
+        fewer_opportunity_participants=2,
+        participants=3,
+        themes=[theme("green-skills")],
+        available_from=start,
+        available_until=end,
+    )
     InterestProfileFactory()  # any dates
     matching.score_offer(offer.pk, alert=False)
     vocabularies = Vocabularies.load()  # as the scoring of the offer saw it:
@@ -609,9 +641,7 @@ def test_the_facts_worked_out_for_a_stored_match_are_the_engines(
     profiles = load_profiles(InterestProfile.objects.all(), vocabularies)
     past_partners = load_past_partners()
     result = score(offers, profiles, weights(), past_partners=past_partners)
-    matches = list(
-        OfferProfileMatch.objects.filter(offer=offer).select_related("offer", "profile")
-    )
+    matches = list(OfferProfileMatch.objects.filter(offer=offer).select_related("offer", "profile"))
     assert len(matches) == 3
 
     said = set()
@@ -619,14 +649,26 @@ def test_the_facts_worked_out_for_a_stored_match_are_the_engines(
         i = int(np.searchsorted(offers.ids, match.offer_id))
         j = int(np.searchsorted(profiles.ids, match.profile_id))
         full = breakdowns(
-            offers, profiles, [i], [j], totals=result.total[[i], [j]],
-            exclusions=result.exclusion[[i], [j]], components=result.components[[i], [j]],
-            past_partners=past_partners, vocabularies=vocabularies,
-        )[0]  # fmt: skip
+            offers,
+            profiles,
+            [i],
+            [j],
+            totals=result.total[[i], [j]],
+            exclusions=result.exclusion[[i], [j]],
+            components=result.components[[i], [j]],
+            past_partners=past_partners,
+            vocabularies=vocabularies,
+        )[0]
         facts = explanations.of_match(match)
-        for key in ("shared_themes", "shared_languages", "date_overlap_days",
-                    "seeker_window_days", "past_partners", "host_seeks_what_seeker_hosts",
-                    "fewer_opportunities"):  # fmt: skip
+        for key in (
+            "shared_themes",
+            "shared_languages",
+            "date_overlap_days",
+            "seeker_window_days",
+            "past_partners",
+            "host_seeks_what_seeker_hosts",
+            "fewer_opportunities",
+        ):
             assert facts[key] == full[key], key
         assert list(facts["components"].values()) == pytest.approx(
             list(full["components"].values()), abs=5e-4
@@ -636,9 +678,12 @@ def test_the_facts_worked_out_for_a_stored_match_are_the_engines(
             assert reasons == explanations.reasons(full, viewer=viewer)
             said.update(reasons)
     # Every kind of fact is among them.
-    assert {"you have worked together before", "dates overlap for 3 days",
-            "supports participants with fewer opportunities",
-            "the host looks for exchanges of a kind you host"} <= said  # fmt: skip
+    assert {
+        "you have worked together before",
+        "dates overlap for 3 days",
+        "supports participants with fewer opportunities",
+        "the host looks for exchanges of a kind you host",
+    } <= said
 
 
 def test_profiles_of_suspended_organisations_are_not_matched(offer, applicant_org):
@@ -675,20 +720,18 @@ def test_each_application_gets_its_score_and_why_even_when_excluded(offer, appli
     assert fits.score > 0 and fits.score_breakdown["exclusion"] == "NONE"
     assert (too_many.score, too_many.score_breakdown["exclusion"]) == (0.0, "CAPACITY")
     assert too_many.score_breakdown["capacity"] == [2, 1]
-    assert (wrong_language.score, wrong_language.score_breakdown["exclusion"]) == (
-        0.0, "LANGUAGE"
-    )  # fmt: skip
+    assert (wrong_language.score, wrong_language.score_breakdown["exclusion"]) == (0.0, "LANGUAGE")
 
 
-def test_an_accepted_application_is_not_excluded_by_its_own_places_or_history(
-    offer, applicant_org
-):
+def test_an_accepted_application_is_not_excluded_by_its_own_places_or_history(offer, applicant_org):
     offer.capacity = 2
     offer.save()
     accepted = ApplicationFactory(
-        offer=offer, organisation=applicant_org, participants=2,
+        offer=offer,
+        organisation=applicant_org,
+        participants=2,
         status=Application.Status.ACCEPTED,
-    )  # fmt: skip
+    )
 
     matching.score_offer(offer.pk, alert=False)
 
@@ -700,7 +743,9 @@ def test_an_accepted_application_is_not_excluded_by_its_own_places_or_history(
 
 def test_an_earlier_exchange_together_makes_them_past_partners(offer, applicant_org):
     earlier = OfferFactory(organisation=offer.organisation, status=Offer.Status.CLOSED)
-    ApplicationFactory(offer=earlier, organisation=applicant_org, status=Application.Status.ACCEPTED)
+    ApplicationFactory(
+        offer=earlier, organisation=applicant_org, status=Application.Status.ACCEPTED
+    )
     application = ApplicationFactory(offer=offer, organisation=applicant_org)
 
     matching.score_application(application.pk)
@@ -748,7 +793,9 @@ def test_the_orm_path_of_other_databases_stores_the_same(offer, applicant_org, m
     InterestProfileFactory(organisation=applicant_org)
     InterestProfileFactory(alert=InterestProfile.Alert.WEEKLY)
     ApplicationFactory(offer=offer, organisation=applicant_org)
-    InterestProfileFactory(organisation=offer.organisation, exchange_types=[exchange_type("study-visit")])
+    InterestProfileFactory(
+        organisation=offer.organisation, exchange_types=[exchange_type("study-visit")]
+    )
     matching.score_offer(offer.pk, alert=False)
     copied = _snapshot()
     OfferProfileMatch.objects.all().delete()

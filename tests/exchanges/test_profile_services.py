@@ -39,9 +39,10 @@ def _fields(**overrides):
 
 def test_it_creates_a_profile_with_its_relations(applicant_org, applicant_coordinator):
     profile = services.interest_profile_create(
-        organisation=applicant_org, acting_user=applicant_coordinator,
+        organisation=applicant_org,
+        acting_user=applicant_coordinator,
         **_fields(countries_wanted=["SE"], fields_of_education=[]),
-    )  # fmt: skip
+    )
 
     assert profile.organisation == applicant_org
     assert list(profile.exchange_types.values_list("slug", flat=True)) == ["job-shadowing"]
@@ -54,10 +55,13 @@ def test_it_creates_a_profile_with_its_relations(applicant_org, applicant_coordi
     [
         ({"available_from": _days(5)}, "available_until"),
         ({"available_from": _days(5), "available_until": _days(1)}, "available_until"),
-        ({"participants": 2, "fewer_opportunity_participants": 3}, "fewer_opportunity_participants"),
+        (
+            {"participants": 2, "fewer_opportunity_participants": 3},
+            "fewer_opportunity_participants",
+        ),
         ({"participants": 0}, "participants"),
     ],
-)  # fmt: skip
+)
 def test_it_refuses_an_inconsistent_profile(applicant_org, applicant_coordinator, overrides, field):
     with pytest.raises(ValidationError) as refusal:
         services.interest_profile_create(
@@ -105,18 +109,26 @@ def _invite(offer, organisation, user):
 
 
 def test_it_invites_an_organisation_and_tells_its_coordinators(
-    offer, host_coordinator, applicant_org, applicant_coordinator, mailoutbox,
+    offer,
+    host_coordinator,
+    applicant_org,
+    applicant_coordinator,
+    mailoutbox,
     django_capture_on_commit_callbacks,
-):  # fmt: skip
+):
     with django_capture_on_commit_callbacks(execute=True):
         invitation = _invite(offer, applicant_org, host_coordinator)
 
     assert (invitation.offer, invitation.organisation, invitation.invited_by) == (
-        offer, applicant_org, host_coordinator,
-    )  # fmt: skip
+        offer,
+        applicant_org,
+        host_coordinator,
+    )
     [email] = mailoutbox
     assert email.to == [applicant_coordinator.email]
-    assert "fits what Vestland fylkeskommune is looking for, and invites you to apply." in email.body
+    assert (
+        "fits what Vestland fylkeskommune is looking for, and invites you to apply." in email.body
+    )
 
 
 def _refused(code, call, mailoutbox, capture):
@@ -127,17 +139,23 @@ def _refused(code, call, mailoutbox, capture):
 
 
 def test_it_invites_an_organisation_once_per_offer(
-    offer, host_coordinator, applicant_org, applicant_coordinator, mailoutbox,
+    offer,
+    host_coordinator,
+    applicant_org,
+    applicant_coordinator,
+    mailoutbox,
     django_capture_on_commit_callbacks,
-):  # fmt: skip
+):
     with django_capture_on_commit_callbacks(execute=True):
         _invite(offer, applicant_org, host_coordinator)
     mailoutbox.clear()
 
     _refused(
-        "already_invited", lambda: _invite(offer, applicant_org, host_coordinator), mailoutbox,
+        "already_invited",
+        lambda: _invite(offer, applicant_org, host_coordinator),
+        mailoutbox,
         django_capture_on_commit_callbacks,
-    )  # fmt: skip
+    )
     assert OfferInvitation.objects.count() == 1
 
 
@@ -145,9 +163,11 @@ def test_it_refuses_to_invite_the_host_itself(
     offer, host_org, host_coordinator, mailoutbox, django_capture_on_commit_callbacks
 ):
     _refused(
-        "own_offer", lambda: _invite(offer, host_org, host_coordinator), mailoutbox,
+        "own_offer",
+        lambda: _invite(offer, host_org, host_coordinator),
+        mailoutbox,
         django_capture_on_commit_callbacks,
-    )  # fmt: skip
+    )
 
 
 def test_it_refuses_to_invite_an_organisation_that_applied(
@@ -156,9 +176,11 @@ def test_it_refuses_to_invite_an_organisation_that_applied(
     ApplicationFactory(offer=offer, organisation=applicant_org, status=Application.Status.DECLINED)
 
     _refused(
-        "applied", lambda: _invite(offer, applicant_org, host_coordinator), mailoutbox,
+        "applied",
+        lambda: _invite(offer, applicant_org, host_coordinator),
+        mailoutbox,
         django_capture_on_commit_callbacks,
-    )  # fmt: skip
+    )
 
 
 def test_it_refuses_to_invite_to_a_closed_offer_or_a_suspended_organisation(
@@ -166,15 +188,19 @@ def test_it_refuses_to_invite_to_a_closed_offer_or_a_suspended_organisation(
 ):
     suspended = OrganisationFactory(is_suspended=True, suspension_reason="Spam.")
     _refused(
-        "suspended", lambda: _invite(offer, suspended, host_coordinator), mailoutbox,
+        "suspended",
+        lambda: _invite(offer, suspended, host_coordinator),
+        mailoutbox,
         django_capture_on_commit_callbacks,
-    )  # fmt: skip
+    )
     offer.status = Offer.Status.CLOSED
     offer.save()
     _refused(
-        "closed", lambda: _invite(offer, OrganisationFactory(), host_coordinator), mailoutbox,
+        "closed",
+        lambda: _invite(offer, OrganisationFactory(), host_coordinator),
+        mailoutbox,
         django_capture_on_commit_callbacks,
-    )  # fmt: skip
+    )
 
 
 def test_the_database_allows_one_invitation_per_offer_and_organisation(offer, applicant_org):

@@ -12,7 +12,6 @@ from matchmaking.models import InterestProfile
 from tests.factories import (
     InterestProfileFactory,
     MembershipFactory,
-    OrganisationFactory,
     UserFactory,
     exchange_type,
     language,
@@ -37,10 +36,12 @@ def _days(n):
 @pytest.fixture
 def profile(applicant_org, applicant_coordinator):
     return InterestProfileFactory(
-        organisation=applicant_org, name="NEET re-engagement visits",
+        organisation=applicant_org,
+        name="NEET re-engagement visits",
         themes=[theme("inclusion"), theme("neet-re-engagement")],
-        languages=[language("en"), language("no")], countries_wanted=["SE", "DK"],
-    )  # fmt: skip
+        languages=[language("en"), language("no")],
+        countries_wanted=["SE", "DK"],
+    )
 
 
 @pytest.fixture
@@ -137,12 +138,16 @@ def test_it_creates_a_profile_for_the_active_organisation(
     assert response.redirect_chain == [(LIST_URL, 302)]
     assert "The profile is saved; the offers that fit it are being looked for." in text(response)
     assert (created.organisation, created.name, created.participants, created.alert) == (
-        applicant_org, "Study visits on guidance", 3, "weekly",
-    )  # fmt: skip
+        applicant_org,
+        "Study visits on guidance",
+        3,
+        "weekly",
+    )
     assert [c.code for c in created.countries_wanted] == ["FI", "SE"]
     assert set(created.exchange_types.values_list("slug", flat=True)) == {
-        "study-visit", "job-shadowing",
-    }  # fmt: skip
+        "study-visit",
+        "job-shadowing",
+    }
     assert set(created.languages.values_list("code", flat=True)) == {"en", "sv"}
 
 
@@ -158,17 +163,17 @@ def test_the_new_profile_form_starts_from_the_organisations_languages(
     assert set(selected) == {language("no").pk, language("en").pk}
 
 
-def test_a_profile_without_dates_or_countries_means_any_time_anywhere(
-    login, applicant_coordinator
-):
+def test_a_profile_without_dates_or_countries_means_any_time_anywhere(login, applicant_coordinator):
     login(applicant_coordinator).post(
         CREATE_URL, _data(available_from="", available_until="", countries_wanted=None)
     )
 
     created = InterestProfile.objects.get()
     assert (created.available_from, created.available_until, created.countries_wanted) == (
-        None, None, [],
-    )  # fmt: skip
+        None,
+        None,
+        [],
+    )
 
 
 @pytest.mark.parametrize(
@@ -193,15 +198,29 @@ def test_a_profile_without_dates_or_countries_means_any_time_anywhere(
         ),
         ({"participants": "0"}, "participants", "Ensure this value is greater than or equal to 1."),
         ({"name": ""}, "name", "This field is required."),
-        ({"alert": "hourly"}, "alert", "Select a valid choice. hourly is not one of the available choices."),
-        ({"countries_wanted": ["XX"]}, "countries_wanted", "Select a valid choice. XX is not one of the available choices."),
+        (
+            {"alert": "hourly"},
+            "alert",
+            "Select a valid choice. hourly is not one of the available choices.",
+        ),
+        (
+            {"countries_wanted": ["XX"]},
+            "countries_wanted",
+            "Select a valid choice. XX is not one of the available choices.",
+        ),
     ],
     ids=[
-        "window-without-end", "window-without-start", "end-before-start", "window-over",
-        "more-fewer-than-participants", "no-participants", "no-name", "unknown-alert",
+        "window-without-end",
+        "window-without-start",
+        "end-before-start",
+        "window-over",
+        "more-fewer-than-participants",
+        "no-participants",
+        "no-name",
+        "unknown-alert",
         "unknown-country",
     ],
-)  # fmt: skip
+)
 def test_it_shows_bad_input_next_to_its_field_and_saves_nothing(
     login, applicant_coordinator, overrides, field, message
 ):
@@ -256,9 +275,7 @@ def test_the_edit_page_shows_the_saved_name_while_the_form_has_errors(
     assert profile.name == "NEET re-engagement visits"
 
 
-def test_an_outsider_cannot_see_or_edit_another_organisations_profile(
-    login, profile, outsider
-):
+def test_an_outsider_cannot_see_or_edit_another_organisations_profile(login, profile, outsider):
     client = login(outsider)
 
     assert client.get(_url("profile_edit", profile)).status_code == 404
@@ -330,7 +347,9 @@ def test_it_refuses_an_unknown_alert_setting(login, profile, applicant_coordinat
     assert profile.alert == InterestProfile.Alert.IMMEDIATELY
 
 
-def test_alert_settings_need_a_post_and_a_member(client, login, profile, outsider, applicant_coordinator):
+def test_alert_settings_need_a_post_and_a_member(
+    client, login, profile, outsider, applicant_coordinator
+):
     url = _url("profile_alert", profile)
     assert login(applicant_coordinator).get(url).status_code == 405
     assert login(outsider).post(url, {"alert": "off"}).status_code == 404
@@ -351,9 +370,13 @@ def test_following_the_link_asks_before_unsubscribing(client, profile):
 
     assert response.status_code == 200
     assert heading(response) == "Stop these email alerts?"
-    assert "interest profile “NEET re-engagement visits” of Vestland fylkeskommune" in text(response)
+    assert "interest profile “NEET re-engagement visits” of Vestland fylkeskommune" in text(
+        response
+    )
     profile.refresh_from_db()
-    assert profile.alert == InterestProfile.Alert.IMMEDIATELY  # a link scanner's GET changes nothing
+    assert (
+        profile.alert == InterestProfile.Alert.IMMEDIATELY
+    )  # a link scanner's GET changes nothing
 
 
 def test_one_click_unsubscribes_without_signing_in(client, profile, others_profile):
@@ -371,8 +394,11 @@ def test_one_click_unsubscribes_without_signing_in(client, profile, others_profi
     [
         lambda token, profile: token[:-2] + ("AA" if not token.endswith("AA") else "BB"),
         lambda token, profile: signing.dumps({"profile": profile.pk}, salt="another purpose"),
-        lambda token, profile: signing.dumps({"profile": profile.pk + 1}, key="not our secret",
-                                             salt="exchanges.interest-profile.unsubscribe"),
+        lambda token, profile: signing.dumps(
+            {"profile": profile.pk + 1},
+            key="not our secret",
+            salt="exchanges.interest-profile.unsubscribe",
+        ),
         lambda token, profile: "not-a-token",
     ],
     ids=["tampered", "other-salt", "other-key", "garbage"],

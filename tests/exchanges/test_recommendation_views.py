@@ -30,17 +30,19 @@ def _url(name, obj):
 
 
 def _titles(response):
-    return re.findall(r'<h2 id="offer-\d+-title"[^>]*><a href="[^"]*">(.*?)</a></h2>',
-                      response.content.decode())  # fmt: skip
+    return re.findall(
+        r'<h2 id="offer-\d+-title"[^>]*><a href="[^"]*">(.*?)</a></h2>', response.content.decode()
+    )
 
 
 @pytest.fixture
 def profile(applicant_org, applicant_coordinator):
     return InterestProfileFactory(
-        organisation=applicant_org, name="NEET re-engagement visits",
+        organisation=applicant_org,
+        name="NEET re-engagement visits",
         themes=[theme("inclusion"), theme("neet-re-engagement")],
         languages=[language("en"), language("sv")],
-    )  # fmt: skip
+    )
 
 
 # recommendations
@@ -95,9 +97,7 @@ def test_it_leaves_out_closed_own_and_applied_offers(
     assert _titles(response) == ["Open"]
 
 
-def test_an_organisation_never_sees_another_organisations_matches(
-    login, offer, profile, outsider
-):
+def test_an_organisation_never_sees_another_organisations_matches(login, offer, profile, outsider):
     OfferProfileMatchFactory(offer=offer, profile=profile)
 
     response = login(outsider).get(RECOMMENDATIONS_URL)
@@ -153,31 +153,46 @@ def test_the_host_sees_the_applications_ranked_by_fit_with_the_reasons(
     offer.capacity = 3
     offer.save()
     strong = ApplicationFactory(
-        offer=offer, organisation=applicant_org, motivation=offer.description,
-    )  # fmt: skip
+        offer=offer,
+        organisation=applicant_org,
+        motivation=offer.description,
+    )
     weak = ApplicationFactory(
-        offer=offer, organisation=OrganisationFactory(name="Weak fit"),
+        offer=offer,
+        organisation=OrganisationFactory(name="Weak fit"),
         motivation="Welding apprentices at a shipyard.",
-    )  # fmt: skip
+    )
     ApplicationFactory(
-        offer=offer, organisation=OrganisationFactory(name="No common language"),
+        offer=offer,
+        organisation=OrganisationFactory(name="No common language"),
         languages=[language("de")],
-    )  # fmt: skip
+    )
     ApplicationFactory(
-        offer=offer, organisation=OrganisationFactory(name="Already accepted"), participants=2,
+        offer=offer,
+        organisation=OrganisationFactory(name="Already accepted"),
+        participants=2,
         status=Application.Status.ACCEPTED,
-    )  # fmt: skip
+    )
     ApplicationFactory(
-        offer=offer, organisation=OrganisationFactory(name="Too many"), participants=2,
-    )  # fmt: skip
+        offer=offer,
+        organisation=OrganisationFactory(name="Too many"),
+        participants=2,
+    )
     matching.score_application(strong.pk)
 
     response = login(host_coordinator).get(_url("offer_applications", offer))
 
     page = text(response)
-    at = {name: page.index(name) for name in (
-        "Vestland fylkeskommune", "Weak fit", "No common language", "Too many", "Already accepted"
-    )}  # fmt: skip
+    at = {
+        name: page.index(name)
+        for name in (
+            "Vestland fylkeskommune",
+            "Weak fit",
+            "No common language",
+            "Too many",
+            "Already accepted",
+        )
+    }
     # Undecided ones by fit, the excluded ones (fit 0) last among them; then the decided.
     assert at["Vestland fylkeskommune"] < at["Weak fit"]
     assert at["Weak fit"] < min(at["No common language"], at["Too many"])
@@ -262,9 +277,14 @@ def _invite(client, offer, organisation, capture):
 
 
 def test_the_host_invites_an_interested_organisation_once(
-    login, offer, host_coordinator, interested, applicant_coordinator, mailoutbox,
+    login,
+    offer,
+    host_coordinator,
+    interested,
+    applicant_coordinator,
+    mailoutbox,
     django_capture_on_commit_callbacks,
-):  # fmt: skip
+):
     client = login(host_coordinator)
 
     response = _invite(client, offer, interested, django_capture_on_commit_callbacks)
@@ -307,7 +327,9 @@ def test_a_closed_offer_invites_nobody(
     offer.status = Offer.Status.CLOSED
     offer.save()
 
-    response = _invite(login(host_coordinator), offer, interested, django_capture_on_commit_callbacks)
+    response = _invite(
+        login(host_coordinator), offer, interested, django_capture_on_commit_callbacks
+    )
 
     assert "This offer does not accept applications." in text(response)
     assert mailoutbox == []

@@ -41,8 +41,9 @@ def _days(n):
 
 def _on(day):
     """Move the clock to noon, Brussels time, on ``day``."""
-    return time_machine.travel(datetime.datetime.combine(day, datetime.time(12), BRUSSELS),
-                               tick=False)
+    return time_machine.travel(
+        datetime.datetime.combine(day, datetime.time(12), BRUSSELS), tick=False
+    )
 
 
 def category(slug):
@@ -63,20 +64,30 @@ def _accept(offer, organisation, acting_user, **fields):
 def exchange(offer, applicant_org, host_coordinator, applicant_coordinator):
     """Planned in 30–31 days (the offer's window): three participants, two of them with fewer
     opportunities. Both organisations have a coordinator."""
-    return _accept(offer, applicant_org, host_coordinator,
-                   participants=3, fewer_opportunity_participants=2)
+    return _accept(
+        offer, applicant_org, host_coordinator, participants=3, fewer_opportunity_participants=2
+    )
 
 
 @pytest.fixture
 def past_exchange(host_org, applicant_org, host_coordinator, applicant_coordinator):
     """Still planned, but its two days are over: 10 and 9 days ago."""
     offer = OfferFactory(
-        organisation=host_org, title="Reintegrating individuals into education and work",
-        available_from=_days(-10), available_until=_days(-5), application_deadline=_days(-20),
+        organisation=host_org,
+        title="Reintegrating individuals into education and work",
+        available_from=_days(-10),
+        available_until=_days(-5),
+        application_deadline=_days(-20),
         themes=[theme("neet-re-engagement"), theme("inclusion")],
     )
-    return _accept(offer, applicant_org, host_coordinator, participants=2,
-                   preferred_start=_days(-10), preferred_end=_days(-9))
+    return _accept(
+        offer,
+        applicant_org,
+        host_coordinator,
+        participants=2,
+        preferred_start=_days(-10),
+        preferred_end=_days(-9),
+    )
 
 
 HOST_TEXT = {
@@ -103,7 +114,10 @@ WALLER = {
 
 def _follow_up(exchange, organisation, user, text, quotes=()):
     return services.follow_up_submit(
-        exchange=exchange, organisation=organisation, acting_user=user, quotes=list(quotes),
+        exchange=exchange,
+        organisation=organisation,
+        acting_user=user,
+        quotes=list(quotes),
         **text,
     )
 
@@ -128,8 +142,12 @@ def test_accepting_an_application_plans_its_exchange_on_the_applications_dates(
     offer.practical_information = "Meet at the town hall at 09:00."
     offer.save()
     application = ApplicationFactory(
-        offer=offer, organisation=applicant_org, participants=3, fewer_opportunity_participants=1,
-        preferred_start=_days(33), preferred_end=_days(34),
+        offer=offer,
+        organisation=applicant_org,
+        participants=3,
+        fewer_opportunity_participants=1,
+        preferred_start=_days(33),
+        preferred_end=_days(34),
     )
 
     services.application_accept(application=application, acting_user=host_coordinator)
@@ -160,12 +178,18 @@ def test_a_coordinator_changes_the_dates_and_the_counts_per_category(
     exchange, applicant_coordinator
 ):
     services.exchange_update(
-        exchange=exchange, acting_user=applicant_coordinator,
-        start_date=_days(40), end_date=_days(41), participants=4,
+        exchange=exchange,
+        acting_user=applicant_coordinator,
+        start_date=_days(40),
+        end_date=_days(41),
+        participants=4,
         fewer_opportunity_participants=3,
-        counts={category("economic-barriers"): 2, category("disabilities"): 1,
-                category("health-problems"): 0},
-    )  # fmt: skip
+        counts={
+            category("economic-barriers"): 2,
+            category("disabilities"): 1,
+            category("health-problems"): 0,
+        },
+    )
 
     exchange.refresh_from_db()
     assert (exchange.start_date, exchange.end_date) == (_days(40), _days(41))
@@ -176,12 +200,15 @@ def test_a_coordinator_changes_the_dates_and_the_counts_per_category(
 
 
 def test_setting_a_category_to_zero_removes_its_count(exchange, host_coordinator):
-    services.exchange_update(exchange=exchange, acting_user=host_coordinator,
-                             counts={category("economic-barriers"): 2})
+    services.exchange_update(
+        exchange=exchange, acting_user=host_coordinator, counts={category("economic-barriers"): 2}
+    )
 
-    services.exchange_update(exchange=exchange, acting_user=host_coordinator,
-                             counts={category("economic-barriers"): 0,
-                                     category("social-barriers"): 1})
+    services.exchange_update(
+        exchange=exchange,
+        acting_user=host_coordinator,
+        counts={category("economic-barriers"): 0, category("social-barriers"): 1},
+    )
 
     counts = dict(exchange.fewer_opportunity_counts.values_list("category__slug", "count"))
     assert counts == {"social-barriers": 1}
@@ -194,10 +221,15 @@ def _refused(call):
 
 
 def test_an_end_before_the_start_is_refused_and_nothing_is_saved(exchange, host_coordinator):
-    refusal = _refused(lambda: services.exchange_update(
-        exchange=exchange, acting_user=host_coordinator,
-        start_date=_days(45), end_date=_days(44), counts={category("disabilities"): 1},
-    ))
+    refusal = _refused(
+        lambda: services.exchange_update(
+            exchange=exchange,
+            acting_user=host_coordinator,
+            start_date=_days(45),
+            end_date=_days(44),
+            counts={category("disabilities"): 1},
+        )
+    )
 
     assert refusal.message_dict == {"end_date": ["The end is before the start."]}
     exchange.refresh_from_db()
@@ -209,14 +241,21 @@ def test_an_end_before_the_start_is_refused_and_nothing_is_saved(exchange, host_
 def test_a_count_above_the_participants_with_fewer_opportunities_leaves_everything_as_it_was(
     exchange, host_coordinator
 ):
-    services.exchange_update(exchange=exchange, acting_user=host_coordinator,
-                             counts={category("economic-barriers"): 1})
+    services.exchange_update(
+        exchange=exchange, acting_user=host_coordinator, counts={category("economic-barriers"): 1}
+    )
 
-    refusal = _refused(lambda: services.exchange_update(
-        exchange=exchange, acting_user=host_coordinator, participants=3,
-        fewer_opportunity_participants=2, start_date=_days(35), end_date=_days(36),
-        counts={category("economic-barriers"): 3, category("disabilities"): 1},
-    ))
+    refusal = _refused(
+        lambda: services.exchange_update(
+            exchange=exchange,
+            acting_user=host_coordinator,
+            participants=3,
+            fewer_opportunity_participants=2,
+            start_date=_days(35),
+            end_date=_days(36),
+            counts={category("economic-barriers"): 3, category("disabilities"): 1},
+        )
+    )
 
     assert refusal.message_dict["fewer_opportunity_participants"] == [
         "Economic barriers: 3 is more than the 2 participants with fewer opportunities."
@@ -229,21 +268,30 @@ def test_a_count_above_the_participants_with_fewer_opportunities_leaves_everythi
 
 
 def test_a_negative_count_is_refused(exchange, host_coordinator):
-    refusal = _refused(lambda: services.exchange_update(
-        exchange=exchange, acting_user=host_coordinator, counts={category("disabilities"): -1}))
+    refusal = _refused(
+        lambda: services.exchange_update(
+            exchange=exchange, acting_user=host_coordinator, counts={category("disabilities"): -1}
+        )
+    )
 
     assert refusal.message_dict["fewer_opportunity_participants"] == [
-        "Disabilities: a count cannot be negative."]
+        "Disabilities: a count cannot be negative."
+    ]
     assert not exchange.fewer_opportunity_counts.exists()
 
 
 def test_more_participants_with_fewer_opportunities_than_participants_is_refused(
     exchange, host_coordinator
 ):
-    refusal = _refused(lambda: services.exchange_update(
-        exchange=exchange, acting_user=host_coordinator, participants=2,
-        fewer_opportunity_participants=3, counts={},
-    ))
+    refusal = _refused(
+        lambda: services.exchange_update(
+            exchange=exchange,
+            acting_user=host_coordinator,
+            participants=2,
+            fewer_opportunity_participants=3,
+            counts={},
+        )
+    )
 
     assert "fewer_opportunity_participants" in refusal.message_dict
     exchange.refresh_from_db()
@@ -254,12 +302,16 @@ def test_a_completed_or_cancelled_exchange_cannot_be_changed(
     past_exchange, exchange, host_coordinator
 ):
     services.exchange_complete(exchange=past_exchange, acting_user=host_coordinator)
-    services.exchange_cancel(exchange=exchange, acting_user=host_coordinator,
-                             reason="Our funding was not confirmed.")
+    services.exchange_cancel(
+        exchange=exchange, acting_user=host_coordinator, reason="Our funding was not confirmed."
+    )
 
     for closed in (past_exchange, exchange):
-        refusal = _refused(lambda closed=closed: services.exchange_update(
-            exchange=closed, acting_user=host_coordinator, participants=1, counts={}))
+        refusal = _refused(
+            lambda closed=closed: services.exchange_update(
+                exchange=closed, acting_user=host_coordinator, participants=1, counts={}
+            )
+        )
         assert refusal.messages == ["Only a planned exchange can be changed."]
         closed.refresh_from_db()
         assert closed.participants != 1
@@ -270,8 +322,9 @@ def test_a_completed_or_cancelled_exchange_cannot_be_changed(
 
 def test_an_exchange_cannot_be_completed_before_it_starts(exchange, host_coordinator):
     with _on(_days(29)):
-        refusal = _refused(lambda: services.exchange_complete(
-            exchange=exchange, acting_user=host_coordinator))
+        refusal = _refused(
+            lambda: services.exchange_complete(exchange=exchange, acting_user=host_coordinator)
+        )
 
     assert refusal.code == "not_started"
     exchange.refresh_from_db()
@@ -300,8 +353,11 @@ def test_cancelling_without_a_reason_is_refused(
     exchange, host_coordinator, reason, mailoutbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        refusal = _refused(lambda: services.exchange_cancel(
-            exchange=exchange, acting_user=host_coordinator, reason=reason))
+        refusal = _refused(
+            lambda: services.exchange_cancel(
+                exchange=exchange, acting_user=host_coordinator, reason=reason
+            )
+        )
 
     assert refusal.message_dict == {"reason": ["Say why the exchange is cancelled."]}
     exchange.refresh_from_db()
@@ -310,12 +366,19 @@ def test_cancelling_without_a_reason_is_refused(
 
 
 def test_cancelling_records_the_reason_and_tells_both_sides(
-    exchange, offer, host_coordinator, applicant_coordinator, mailoutbox,
+    exchange,
+    offer,
+    host_coordinator,
+    applicant_coordinator,
+    mailoutbox,
     django_capture_on_commit_callbacks,
-):  # fmt: skip
+):
     with django_capture_on_commit_callbacks(execute=True):
-        services.exchange_cancel(exchange=exchange, acting_user=applicant_coordinator,
-                                 reason="  Our funding was not confirmed.  ")
+        services.exchange_cancel(
+            exchange=exchange,
+            acting_user=applicant_coordinator,
+            reason="  Our funding was not confirmed.  ",
+        )
 
     exchange.refresh_from_db()
     assert exchange.status == Exchange.Status.CANCELLED
@@ -323,8 +386,9 @@ def test_cancelling_records_the_reason_and_tells_both_sides(
     assert exchange.events.last().kind == ExchangeEvent.Kind.CANCELLED
     assert exchange.events.last().note == "Our funding was not confirmed."
     subject = f"Cancelled: “{offer.title}”"
-    assert _sent(mailoutbox) == sorted([
-        (host_coordinator.email, subject), (applicant_coordinator.email, subject)])
+    assert _sent(mailoutbox) == sorted(
+        [(host_coordinator.email, subject), (applicant_coordinator.email, subject)]
+    )
     assert all("Our funding was not confirmed." in message.body for message in mailoutbox)
     assert all(f"/exchanges/{exchange.pk}/" in message.body for message in mailoutbox)
 
@@ -342,18 +406,19 @@ def test_cancelling_gives_the_places_back_to_the_offer(exchange, host_coordinato
 
 
 def test_an_organisation_outside_the_exchange_cannot_write_its_follow_up(past_exchange, outsider):
-    refusal = _refused(lambda: _follow_up(
-        past_exchange, outsider.memberships.get().organisation, outsider, HOST_TEXT))
+    refusal = _refused(
+        lambda: _follow_up(
+            past_exchange, outsider.memberships.get().organisation, outsider, HOST_TEXT
+        )
+    )
 
-    assert refusal.messages == [
-        "Only the two organisations of the exchange write its follow-up."]
+    assert refusal.messages == ["Only the two organisations of the exchange write its follow-up."]
     assert not FollowUp.objects.exists()
 
 
 def test_the_follow_up_opens_on_the_last_day_of_the_exchange(exchange, host_coordinator):
     with _on(_days(30)):
-        refusal = _refused(lambda: _follow_up(
-            exchange, exchange.host, host_coordinator, HOST_TEXT))
+        refusal = _refused(lambda: _follow_up(exchange, exchange.host, host_coordinator, HOST_TEXT))
     assert refusal.code == "too_early"
     assert not FollowUp.objects.exists()
 
@@ -364,11 +429,13 @@ def test_the_follow_up_opens_on_the_last_day_of_the_exchange(exchange, host_coor
 
 
 def test_a_cancelled_exchange_has_no_follow_up(past_exchange, host_coordinator):
-    services.exchange_cancel(exchange=past_exchange, acting_user=host_coordinator,
-                             reason="Nobody could travel.")
+    services.exchange_cancel(
+        exchange=past_exchange, acting_user=host_coordinator, reason="Nobody could travel."
+    )
 
-    refusal = _refused(lambda: _follow_up(
-        past_exchange, past_exchange.host, host_coordinator, HOST_TEXT))
+    refusal = _refused(
+        lambda: _follow_up(past_exchange, past_exchange.host, host_coordinator, HOST_TEXT)
+    )
 
     assert refusal.code == "state"
     assert not FollowUp.objects.exists()
@@ -379,11 +446,15 @@ def test_a_public_quote_without_consent_is_refused_and_nothing_is_saved(
 ):
     unconsented = {**WALLER, "person_name": "A participant", "consent": False}
 
-    refusal = _refused(lambda: _follow_up(
-        past_exchange, past_exchange.host, host_coordinator, HOST_TEXT, [WALLER, unconsented]))
+    refusal = _refused(
+        lambda: _follow_up(
+            past_exchange, past_exchange.host, host_coordinator, HOST_TEXT, [WALLER, unconsented]
+        )
+    )
 
     assert refusal.message_dict == {
-        "consent": ["A quote can only be published with the person's consent."]}
+        "consent": ["A quote can only be published with the person's consent."]
+    }
     assert not FollowUp.objects.exists()
     assert not Quote.objects.exists()
     assert not past_exchange.events.filter(kind=ExchangeEvent.Kind.FOLLOW_UP).exists()
@@ -392,11 +463,13 @@ def test_a_public_quote_without_consent_is_refused_and_nothing_is_saved(
 def test_a_quote_without_consent_is_kept_private(past_exchange, host_coordinator):
     private = {**WALLER, "consent": False, "public": False}
 
-    follow_up = _follow_up(past_exchange, past_exchange.host, host_coordinator, HOST_TEXT,
-                           [private])
+    follow_up = _follow_up(
+        past_exchange, past_exchange.host, host_coordinator, HOST_TEXT, [private]
+    )
 
     assert list(follow_up.quotes.values_list("person_name", "consent", "public")) == [
-        ("Nicholas Waller", False, False)]
+        ("Nicholas Waller", False, False)
+    ]
 
 
 def test_writing_the_follow_up_again_replaces_it_and_its_quotes(
@@ -404,8 +477,9 @@ def test_writing_the_follow_up_again_replaces_it_and_its_quotes(
 ):
     _follow_up(past_exchange, past_exchange.host, host_coordinator, HOST_TEXT, [WALLER])
 
-    again = _follow_up(past_exchange, past_exchange.host, host_admin,
-                       {**HOST_TEXT, "lessons": "One lesson only."})
+    again = _follow_up(
+        past_exchange, past_exchange.host, host_admin, {**HOST_TEXT, "lessons": "One lesson only."}
+    )
 
     assert FollowUp.objects.get() == again
     assert (again.lesson_list, again.submitted_by) == (["One lesson only."], host_admin)
@@ -421,14 +495,17 @@ def test_when_both_sides_have_written_a_draft_case_study_awaits_the_secretariat(
 
     assert case_study.status == CaseStudy.Status.DRAFT
     assert not CaseStudy.objects.published().exists()
-    assert case_study.title == (
-        "Job shadowing: Reintegrating individuals into education and work")
+    assert case_study.title == ("Job shadowing: Reintegrating individuals into education and work")
     # The offer's themes have no order of their own: the first in the vocabulary's.
     assert case_study.theme.slug == "inclusion"
     assert case_study.host_lesson_list == [
-        "Identified shared challenges in skills matching.", "Gained insight into NAV."]
+        "Identified shared challenges in skills matching.",
+        "Gained insight into NAV.",
+    ]
     assert case_study.participant_lesson_list == [
-        "Discovered motivational interviews and ACT guidance.", "Improve information flow."]
+        "Discovered motivational interviews and ACT guidance.",
+        "Improve information flow.",
+    ]
     assert case_study.summary == f"{HOST_TEXT['account']}\n\n{SENDING_TEXT['account']}"
     assert "We hope to visit Vestland." in case_study.next_steps
     assert "mapping" in case_study.next_steps
@@ -438,14 +515,22 @@ def test_a_new_follow_up_refreshes_the_draft_but_never_a_published_case_study(
     past_exchange, host_coordinator, applicant_coordinator, secretariat
 ):
     case_study = _both_follow_ups(past_exchange, host_coordinator, applicant_coordinator)
-    _follow_up(past_exchange, past_exchange.host, host_coordinator,
-               {**HOST_TEXT, "lessons": "A second thought."})
+    _follow_up(
+        past_exchange,
+        past_exchange.host,
+        host_coordinator,
+        {**HOST_TEXT, "lessons": "A second thought."},
+    )
     case_study.refresh_from_db()
     assert case_study.host_lessons == "A second thought."
 
     services.case_study_publish(case_study=case_study, acting_user=secretariat)
-    _follow_up(past_exchange, past_exchange.host, host_coordinator,
-               {**HOST_TEXT, "lessons": "A late change."})
+    _follow_up(
+        past_exchange,
+        past_exchange.host,
+        host_coordinator,
+        {**HOST_TEXT, "lessons": "A late change."},
+    )
 
     case_study.refresh_from_db()
     assert case_study.status == CaseStudy.Status.PUBLISHED
@@ -456,9 +541,12 @@ def test_a_new_follow_up_refreshes_the_draft_but_never_a_published_case_study(
 
 
 def test_a_staff_user_outside_the_secretariat_cannot_publish(
-    past_exchange, host_coordinator, applicant_coordinator, mailoutbox,
+    past_exchange,
+    host_coordinator,
+    applicant_coordinator,
+    mailoutbox,
     django_capture_on_commit_callbacks,
-):  # fmt: skip
+):
     case_study = _both_follow_ups(past_exchange, host_coordinator, applicant_coordinator)
     staff = UserFactory(is_staff=True)
 
@@ -482,9 +570,13 @@ def test_a_coordinator_of_the_exchange_cannot_publish_its_case_study(
 
 
 def test_the_secretariat_publishes_and_both_sides_are_told(
-    past_exchange, host_coordinator, applicant_coordinator, secretariat, mailoutbox,
+    past_exchange,
+    host_coordinator,
+    applicant_coordinator,
+    secretariat,
+    mailoutbox,
     django_capture_on_commit_callbacks,
-):  # fmt: skip
+):
     # The Secretariat group's permission comes from its data migration
     # (partnership/migrations/0008_secretariat_exchange_records.py).
     case_study = _both_follow_ups(past_exchange, host_coordinator, applicant_coordinator)
@@ -498,8 +590,9 @@ def test_the_secretariat_publishes_and_both_sides_are_told(
     assert case_study.published_at is not None
     assert _history(past_exchange)[-1] == (ExchangeEvent.Kind.PUBLISHED, secretariat.pk)
     subject = f"Published: the case study “{case_study.title}”"
-    assert _sent(mailoutbox) == sorted([
-        (host_coordinator.email, subject), (applicant_coordinator.email, subject)])
+    assert _sent(mailoutbox) == sorted(
+        [(host_coordinator.email, subject), (applicant_coordinator.email, subject)]
+    )
     link = reverse("exchanges:case_study_detail", kwargs={"slug": case_study.slug})
     assert all(link in message.body for message in mailoutbox)
 
@@ -510,8 +603,9 @@ def test_a_published_case_study_cannot_be_published_again(
     case_study = _both_follow_ups(past_exchange, host_coordinator, applicant_coordinator)
     services.case_study_publish(case_study=case_study, acting_user=secretariat)
 
-    refusal = _refused(lambda: services.case_study_publish(
-        case_study=case_study, acting_user=secretariat))
+    refusal = _refused(
+        lambda: services.case_study_publish(case_study=case_study, acting_user=secretariat)
+    )
 
     assert refusal.messages == ["This case study is already published."]
     assert past_exchange.events.filter(kind=ExchangeEvent.Kind.PUBLISHED).count() == 1
@@ -523,8 +617,9 @@ def test_a_published_case_study_cannot_be_published_again(
 def test_the_reciprocal_draft_is_an_offer_of_the_sending_organisation_the_other_way_round(
     past_exchange, applicant_coordinator
 ):
-    offer = services.reciprocal_offer_draft(exchange=past_exchange,
-                                            acting_user=applicant_coordinator)
+    offer = services.reciprocal_offer_draft(
+        exchange=past_exchange, acting_user=applicant_coordinator
+    )
 
     original = past_exchange.application.offer
     assert offer.organisation == past_exchange.sender
@@ -541,15 +636,18 @@ def test_the_reciprocal_draft_is_an_offer_of_the_sending_organisation_the_other_
     assert not Offer.objects.open_for_applications().filter(pk=offer.pk).exists()
 
 
-def test_the_reciprocal_draft_of_a_suspended_sender_is_refused(past_exchange, applicant_org,
-                                                               applicant_coordinator):
+def test_the_reciprocal_draft_of_a_suspended_sender_is_refused(
+    past_exchange, applicant_org, applicant_coordinator
+):
     applicant_org.is_suspended = True
     applicant_org.suspension_reason = "Spam offers."
     applicant_org.save()
 
-    refusal = _refused(lambda: services.reciprocal_offer_draft(
-        exchange=past_exchange, acting_user=applicant_coordinator))
+    refusal = _refused(
+        lambda: services.reciprocal_offer_draft(
+            exchange=past_exchange, acting_user=applicant_coordinator
+        )
+    )
 
     assert refusal.code == "suspended"
     assert not Offer.objects.filter(organisation=applicant_org).exists()
-

@@ -53,12 +53,18 @@ def past_exchange(host_org, applicant_org, host_coordinator):
     offer = OfferFactory(
         organisation=host_org,
         title="Reintegrating individuals into education and work",
-        available_from=_days(-10), available_until=_days(-5), application_deadline=_days(-20),
-    )  # fmt: skip
+        available_from=_days(-10),
+        available_until=_days(-5),
+        application_deadline=_days(-20),
+    )
     return _accepted(
-        offer, applicant_org, host_coordinator,
-        preferred_start=_days(-10), preferred_end=_days(-9), participants=2,
-    )  # fmt: skip
+        offer,
+        applicant_org,
+        host_coordinator,
+        preferred_start=_days(-10),
+        preferred_end=_days(-9),
+        participants=2,
+    )
 
 
 def category(slug):
@@ -74,9 +80,10 @@ def test_both_sides_see_the_exchange_with_its_dates_participants_and_programme(
 ):
     host_coordinator = request.getfixturevalue("host_coordinator")
     services.exchange_update(
-        exchange=exchange, acting_user=host_coordinator,
+        exchange=exchange,
+        acting_user=host_coordinator,
         counts={category("economic-barriers"): 1, category("disabilities"): 0},
-    )  # fmt: skip
+    )
 
     response = login(request.getfixturevalue(persona)).get(_url("exchange_detail", exchange))
 
@@ -167,11 +174,14 @@ def test_a_coordinator_edits_the_dates_participants_and_counts_by_category(
     start = exchange.start_date + datetime.timedelta(days=1)
     data = _edit_data(
         exchange,
-        start_date=start.isoformat(), end_date=(start + datetime.timedelta(days=1)).isoformat(),
-        participants=3, fewer_opportunity_participants=2,
-        count_economic_barriers=2, count_geographical_barriers=1,
+        start_date=start.isoformat(),
+        end_date=(start + datetime.timedelta(days=1)).isoformat(),
+        participants=3,
+        fewer_opportunity_participants=2,
+        count_economic_barriers=2,
+        count_geographical_barriers=1,
         programme="Day 1: arrival.\nDay 2: follow-up meetings.",
-    )  # fmt: skip
+    )
 
     response = login(applicant_coordinator).post(_url("exchange_edit", exchange), data)
 
@@ -182,8 +192,9 @@ def test_a_coordinator_edits_the_dates_participants_and_counts_by_category(
     assert (exchange.participants, exchange.fewer_opportunity_participants) == (3, 2)
     assert exchange.programme == "Day 1: arrival.\nDay 2: follow-up meetings."
     assert {(c.category.slug, c.count) for c in exchange.fewer_opportunity_counts.all()} == {
-        ("economic-barriers", 2), ("geographical-barriers", 1),
-    }  # fmt: skip
+        ("economic-barriers", 2),
+        ("geographical-barriers", 1),
+    }
     edited = exchange.events.get(kind=ExchangeEvent.Kind.EDITED)
     assert edited.actor == applicant_coordinator
 
@@ -338,9 +349,10 @@ def test_a_coordinator_cancels_an_exchange_with_a_reason_and_both_sides_are_told
     login, exchange, host_coordinator, applicant_coordinator
 ):
     response = login(host_coordinator).post(
-        _url("exchange_cancel", exchange), {"reason": "Our team is in a reorganisation."},
+        _url("exchange_cancel", exchange),
+        {"reason": "Our team is in a reorganisation."},
         follow=True,
-    )  # fmt: skip
+    )
 
     assert "The exchange is cancelled." in text(response)
     assert "Cancelled Our team is in a reorganisation." in text(response)
@@ -351,8 +363,9 @@ def test_a_coordinator_cancels_an_exchange_with_a_reason_and_both_sides_are_told
     assert (event.actor, event.note) == (host_coordinator, "Our team is in a reorganisation.")
     told = OutboxEmail.objects.filter(template="exchange_cancelled")
     assert set(told.values_list("recipient", flat=True)) == {
-        host_coordinator.email, applicant_coordinator.email,
-    }  # fmt: skip
+        host_coordinator.email,
+        applicant_coordinator.email,
+    }
 
 
 @pytest.mark.parametrize("reason", ["", "   "])
@@ -425,9 +438,12 @@ def test_the_calendar_of_a_one_day_exchange_ends_the_next_day(
 ):
     sender = OrganisationFactory(name="Region Skåne")
     one_day = _accepted(
-        offer, sender, host_coordinator,
-        preferred_start=offer.available_from, preferred_end=offer.available_from,
-    )  # fmt: skip
+        offer,
+        sender,
+        host_coordinator,
+        preferred_start=offer.available_from,
+        preferred_end=offer.available_from,
+    )
 
     response = login(host_coordinator).get(_url("exchange_calendar", one_day))
 
@@ -490,11 +506,14 @@ def test_the_host_writes_its_follow_up_with_a_consented_quote(
     assert response.url == _url("exchange_detail", past_exchange)
     follow_up = FollowUp.objects.get(exchange=past_exchange)
     assert (follow_up.side, follow_up.organisation, follow_up.submitted_by) == (
-        FollowUpSide.HOST, past_exchange.host, host_coordinator,
-    )  # fmt: skip
+        FollowUpSide.HOST,
+        past_exchange.host,
+        host_coordinator,
+    )
     assert follow_up.lesson_list == [
-        "Identified shared challenges.", "Gained insight into the NAV system.",
-    ]  # fmt: skip
+        "Identified shared challenges.",
+        "Gained insight into the NAV system.",
+    ]
     assert follow_up.wants_reciprocal_visit is True
     quote = follow_up.quotes.get()
     assert (quote.person_name, quote.consent, quote.public) == ("Nicholas Waller", True, True)
@@ -526,9 +545,13 @@ def test_each_side_writes_its_own_follow_up_and_both_make_a_draft_case_study(
     login(host_coordinator).post(_url("follow_up", past_exchange), {**HOST_FOLLOW_UP, **_quotes()})
     login(applicant_coordinator).post(
         _url("follow_up", past_exchange),
-        {"account": "We observed real follow-up meetings.", "lessons": "Discovered ACT guidance.",
-         "next_steps": "Adapt the approach.", **_quotes()},
-    )  # fmt: skip
+        {
+            "account": "We observed real follow-up meetings.",
+            "lessons": "Discovered ACT guidance.",
+            "next_steps": "Adapt the approach.",
+            **_quotes(),
+        },
+    )
 
     sides = dict(FollowUp.objects.values_list("side", "organisation"))
     assert sides == {"host": past_exchange.host_id, "sending": past_exchange.sender_id}
@@ -577,9 +600,12 @@ def test_writing_the_follow_up_again_shows_and_replaces_the_saved_one(
     form = client.get(_url("follow_up", past_exchange))
     client.post(
         _url("follow_up", past_exchange),
-        {**HOST_FOLLOW_UP, "account": "A better account.",
-         **_quotes({**NICHOLAS, "person_name": "Anna Berg"})},
-    )  # fmt: skip
+        {
+            **HOST_FOLLOW_UP,
+            "account": "A better account.",
+            **_quotes({**NICHOLAS, "person_name": "Anna Berg"}),
+        },
+    )
 
     assert "We showed Vestland how our multicompetent team works." in form.content.decode()
     assert 'value="Nicholas Waller"' in form.content.decode()
@@ -640,10 +666,15 @@ def test_the_follow_up_refuses_outsiders_anonymous_visitors_and_other_methods(
 
 def _sending_follow_up(exchange, user, *, wants):
     services.follow_up_submit(
-        exchange=exchange, organisation=exchange.sender, acting_user=user, quotes=[],
-        account="We observed real follow-up meetings.", lessons="Discovered ACT guidance.",
-        next_steps="", wants_reciprocal_visit=wants,
-    )  # fmt: skip
+        exchange=exchange,
+        organisation=exchange.sender,
+        acting_user=user,
+        quotes=[],
+        account="We observed real follow-up meetings.",
+        lessons="Discovered ACT guidance.",
+        next_steps="",
+        wants_reciprocal_visit=wants,
+    )
 
 
 def test_the_sending_side_that_wants_a_reciprocal_visit_is_offered_a_draft(

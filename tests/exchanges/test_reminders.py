@@ -47,8 +47,11 @@ def run_on(mailoutbox, django_capture_on_commit_callbacks):
             django_capture_on_commit_callbacks(execute=True),
         ):
             tasks.send_exchange_reminders()
-        sent = sorted((address, message.subject, message.body)
-                      for message in mailoutbox for address in message.to)
+        sent = sorted(
+            (address, message.subject, message.body)
+            for message in mailoutbox
+            for address in message.to
+        )
         mailoutbox.clear()
         return sent
 
@@ -61,11 +64,18 @@ def _who_and_what(sent):
 
 def _follow_up(exchange, organisation, user):
     with time_machine.travel(
-        datetime.datetime.combine(exchange.end_date, datetime.time(15),
-                                  ZoneInfo("Europe/Brussels")), tick=False):
+        datetime.datetime.combine(
+            exchange.end_date, datetime.time(15), ZoneInfo("Europe/Brussels")
+        ),
+        tick=False,
+    ):
         services.follow_up_submit(
-            exchange=exchange, organisation=organisation, acting_user=user, quotes=[],
-            account="We followed the team's meetings.", lessons="Shared challenges.",
+            exchange=exchange,
+            organisation=organisation,
+            acting_user=user,
+            quotes=[],
+            account="We followed the team's meetings.",
+            lessons="Shared challenges.",
         )
 
 
@@ -76,8 +86,9 @@ def test_a_week_before_the_start_both_sides_are_reminded_once(
 
     sent = run_on(_days(23))
 
-    assert _who_and_what(sent) == sorted([
-        (applicant_coordinator.email, IN_A_WEEK), (host_coordinator.email, IN_A_WEEK)])
+    assert _who_and_what(sent) == sorted(
+        [(applicant_coordinator.email, IN_A_WEEK), (host_coordinator.email, IN_A_WEEK)]
+    )
     site = settings.SITE_URL
     for _address, _subject, body in sent:
         assert f"{site}/exchanges/{exchange.pk}/calendar.ics" in body
@@ -99,8 +110,9 @@ def test_on_the_last_day_both_sides_are_asked_for_the_follow_up_once(
 
     sent = run_on(_days(31))
 
-    assert _who_and_what(sent) == sorted([
-        (applicant_coordinator.email, FOLLOW_UP_DUE), (host_coordinator.email, FOLLOW_UP_DUE)])
+    assert _who_and_what(sent) == sorted(
+        [(applicant_coordinator.email, FOLLOW_UP_DUE), (host_coordinator.email, FOLLOW_UP_DUE)]
+    )
     for _address, _subject, body in sent:
         assert f"{settings.SITE_URL}/exchanges/{exchange.pk}/follow-up/" in body
     assert run_on(_days(31)) == []
@@ -115,8 +127,9 @@ def test_a_completed_exchange_is_asked_for_its_follow_up_too(
     ):
         services.exchange_complete(exchange=exchange, acting_user=host_coordinator)
 
-    assert _who_and_what(run_on(_days(31))) == sorted([
-        (applicant_coordinator.email, FOLLOW_UP_DUE), (host_coordinator.email, FOLLOW_UP_DUE)])
+    assert _who_and_what(run_on(_days(31))) == sorted(
+        [(applicant_coordinator.email, FOLLOW_UP_DUE), (host_coordinator.email, FOLLOW_UP_DUE)]
+    )
 
 
 def test_fourteen_days_after_the_end_only_the_side_without_a_follow_up_is_reminded(
@@ -156,8 +169,9 @@ def test_no_reminder_once_both_follow_ups_are_in(
 
 
 def test_a_cancelled_exchange_gets_no_reminders(run_on, exchange, host_coordinator):
-    services.exchange_cancel(exchange=exchange, acting_user=host_coordinator,
-                             reason="Our funding was not confirmed.")
+    services.exchange_cancel(
+        exchange=exchange, acting_user=host_coordinator, reason="Our funding was not confirmed."
+    )
 
     for day in (_days(23), _days(31), _days(45)):
         assert run_on(day) == []
@@ -167,15 +181,28 @@ def test_an_exchange_recorded_after_it_ended_is_asked_for_its_follow_up_before_a
     run_on, host_org, applicant_org, host_coordinator, applicant_coordinator
 ):
     # Accepted late: its days were 20 days ago, and no one has been asked yet.
-    offer = OfferFactory(organisation=host_org, title=TITLE, available_from=_days(-20),
-                         available_until=_days(-19), application_deadline=_days(-30))
-    application = ApplicationFactory(offer=offer, organisation=applicant_org,
-                                     preferred_start=_days(-20), preferred_end=_days(-19))
+    offer = OfferFactory(
+        organisation=host_org,
+        title=TITLE,
+        available_from=_days(-20),
+        available_until=_days(-19),
+        application_deadline=_days(-30),
+    )
+    application = ApplicationFactory(
+        offer=offer,
+        organisation=applicant_org,
+        preferred_start=_days(-20),
+        preferred_end=_days(-19),
+    )
     services.application_accept(application=application, acting_user=host_coordinator)
 
-    assert _who_and_what(run_on(_days(0))) == sorted([
-        (applicant_coordinator.email, FOLLOW_UP_DUE), (host_coordinator.email, FOLLOW_UP_DUE)])
+    assert _who_and_what(run_on(_days(0))) == sorted(
+        [(applicant_coordinator.email, FOLLOW_UP_DUE), (host_coordinator.email, FOLLOW_UP_DUE)]
+    )
     assert run_on(_days(13)) == []
-    assert _who_and_what(run_on(_days(14))) == sorted([
-        (applicant_coordinator.email, FOLLOW_UP_REMINDER),
-        (host_coordinator.email, FOLLOW_UP_REMINDER)])
+    assert _who_and_what(run_on(_days(14))) == sorted(
+        [
+            (applicant_coordinator.email, FOLLOW_UP_REMINDER),
+            (host_coordinator.email, FOLLOW_UP_REMINDER),
+        ]
+    )

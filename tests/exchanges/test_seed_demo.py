@@ -52,24 +52,54 @@ def seed():
 def counts():
     return {
         model.__name__: model.objects.count()
-        for model in (Organisation, User, Membership, EmailAddress, Offer, Application,
-                      ApplicationEvent, InterestProfile, OfferProfileMatch, Exchange,
-                      ExchangeEvent, FewerOpportunityCount, FollowUp, Quote, CaseStudy)
+        for model in (
+            Organisation,
+            User,
+            Membership,
+            EmailAddress,
+            Offer,
+            Application,
+            ApplicationEvent,
+            InterestProfile,
+            OfferProfileMatch,
+            Exchange,
+            ExchangeEvent,
+            FewerOpportunityCount,
+            FollowUp,
+            Quote,
+            CaseStudy,
+        )
     } | {
-        "profiles": sorted(InterestProfile.objects.values_list(
-            "organisation__name", "name", "updated_at")),
-        "matches": sorted(OfferProfileMatch.objects.values_list(
-            "offer_id", "profile_id", "created_at")),
+        "profiles": sorted(
+            InterestProfile.objects.values_list("organisation__name", "name", "updated_at")
+        ),
+        "matches": sorted(
+            OfferProfileMatch.objects.values_list("offer_id", "profile_id", "created_at")
+        ),
         "offer statuses": sorted(Offer.objects.values_list("status", flat=True)),
         "application statuses": sorted(Application.objects.values_list("status", flat=True)),
-        "exchanges": sorted(Exchange.objects.values_list(
-            "pk", "application_id", "status", "start_date", "created_at", "updated_at",
-            "week_reminder_sent_at", "follow_up_requested_at", "follow_up_reminder_sent_at")),
-        "exchange history": sorted(ExchangeEvent.objects.values_list(
-            "pk", "exchange_id", "kind", "actor_id", "note", "created_at")),
+        "exchanges": sorted(
+            Exchange.objects.values_list(
+                "pk",
+                "application_id",
+                "status",
+                "start_date",
+                "created_at",
+                "updated_at",
+                "week_reminder_sent_at",
+                "follow_up_requested_at",
+                "follow_up_reminder_sent_at",
+            )
+        ),
+        "exchange history": sorted(
+            ExchangeEvent.objects.values_list(
+                "pk", "exchange_id", "kind", "actor_id", "note", "created_at"
+            )
+        ),
         "follow-ups": sorted(FollowUp.objects.values_list("pk", "side", "submitted_at")),
-        "case studies": sorted(CaseStudy.objects.values_list(
-            "pk", "slug", "status", "published_at", "updated_at")),
+        "case studies": sorted(
+            CaseStudy.objects.values_list("pk", "slug", "status", "published_at", "updated_at")
+        ),
     }
 
 
@@ -99,8 +129,11 @@ def seeded(seeded_twice, db):
 
 
 def event_history():
-    return list(ApplicationEvent.objects.order_by("pk").values_list(
-        "pk", "application_id", "status", "actor_id", "message", "created_at"))
+    return list(
+        ApplicationEvent.objects.order_by("pk").values_list(
+            "pk", "application_id", "status", "actor_id", "message", "created_at"
+        )
+    )
 
 
 @pytest.mark.django_db
@@ -138,14 +171,19 @@ def test_offers_cover_every_exchange_type_and_status(seeded):
         slug for slug, _name in EXCHANGE_TYPES
     }
     assert set(Offer.objects.values_list("status", flat=True)) >= {
-        Offer.Status.PUBLISHED, Offer.Status.CLOSED, Offer.Status.DRAFT,
+        Offer.Status.PUBLISHED,
+        Offer.Status.CLOSED,
+        Offer.Status.DRAFT,
     }
     today = timezone.localdate()
     published = Offer.objects.filter(status=Offer.Status.PUBLISHED)
     assert published.count() > Offer.objects.count() / 2
     assert not published.filter(application_deadline__lt=today).exists()
-    assert Offer.objects.filter(
-        supports_fewer_opportunities=True).exclude(fewer_opportunities_support="").exists()
+    assert (
+        Offer.objects.filter(supports_fewer_opportunities=True)
+        .exclude(fewer_opportunities_support="")
+        .exists()
+    )
     for offer in Offer.objects.all():
         offer.full_clean()
         assert offer.themes.exists() and offer.languages.exists()
@@ -178,8 +216,9 @@ def test_applications_in_every_state_with_a_consistent_history(seeded):
 @pytest.mark.django_db
 def test_accepted_participants_never_exceed_capacity(seeded):
     offers = Offer.objects.annotate(
-        accepted=Sum("applications__participants",
-                     filter=Q(applications__status=Application.Status.ACCEPTED))
+        accepted=Sum(
+            "applications__participants", filter=Q(applications__status=Application.Status.ACCEPTED)
+        )
     )
     assert offers.filter(accepted__isnull=False).exists()
     for offer in offers:
@@ -199,8 +238,11 @@ def test_the_seeds_exchange_borås_hosts_vestland(seeded):
     assert offer.duration_days == pytest.approx(1.5)
     assert offer.capacity == 4 and offer.fixed_dates
     assert set(offer.themes.values_list("slug", flat=True)) >= {
-        "inclusion", "neet-re-engagement", "inter-agency-cooperation",
-        "motivational-interviewing", "guidance-counselling",
+        "inclusion",
+        "neet-re-engagement",
+        "inter-agency-cooperation",
+        "motivational-interviewing",
+        "guidance-counselling",
     }
     assert application.status == Application.Status.ACCEPTED
     assert application.preferred_start == datetime.date(2025, 5, 12)
@@ -215,9 +257,7 @@ def test_the_seeds_exchange_borås_hosts_vestland(seeded):
 
 @pytest.mark.django_db
 def test_the_catalogue_shows_an_open_borås_offer(seeded):
-    assert Offer.objects.open_for_applications().filter(
-        organisation__name="Borås Stad"
-    ).exists()
+    assert Offer.objects.open_for_applications().filter(organisation__name="Borås Stad").exists()
 
 
 @pytest.mark.django_db
@@ -246,18 +286,27 @@ def test_demo_roles(seeded):
     assert not secretariat.memberships.exists()
     superuser = User.objects.get(email="superuser@demo.earlall.eu")
     assert superuser.is_superuser and superuser.is_staff
-    assert not User.objects.filter(is_staff=True).exclude(
-        email__in=["secretariat@demo.earlall.eu", "superuser@demo.earlall.eu"]).exists()
+    assert (
+        not User.objects.filter(is_staff=True)
+        .exclude(email__in=["secretariat@demo.earlall.eu", "superuser@demo.earlall.eu"])
+        .exists()
+    )
 
 
 @pytest.mark.django_db
 def test_vestland_keeps_an_interest_profile_like_the_seeds_story(seeded):
     profile = InterestProfile.objects.get(organisation__name="Vestland County Council")
     assert set(profile.exchange_types.values_list("slug", flat=True)) == {
-        "job-shadowing", "study-visit"}
+        "job-shadowing",
+        "study-visit",
+    }
     assert set(profile.themes.values_list("slug", flat=True)) == {
-        "inclusion", "neet-re-engagement", "inter-agency-cooperation",
-        "motivational-interviewing", "guidance-counselling"}
+        "inclusion",
+        "neet-re-engagement",
+        "inter-agency-cooperation",
+        "motivational-interviewing",
+        "guidance-counselling",
+    }
     assert set(profile.languages.values_list("code", flat=True)) == {"en", "no", "sv"}
     assert (profile.participants, profile.fewer_opportunity_participants) == (3, 1)
     assert profile.alert == InterestProfile.Alert.IMMEDIATELY
@@ -313,7 +362,8 @@ SEED_PARTICIPANT_LESSONS = [
 
 def boras_vestland():
     return Exchange.objects.get(
-        host__name="Borås Stad", sender__name="Vestland County Council",
+        host__name="Borås Stad",
+        sender__name="Vestland County Council",
         application__offer__title="Job shadowing: inclusive pathways with the Multicompetent Team",
     )
 
@@ -324,7 +374,9 @@ def test_the_borås_vestland_exchange_took_place_on_12_and_13_may_2025(seeded):
 
     assert exchange.status == Exchange.Status.COMPLETED
     assert (exchange.start_date, exchange.end_date) == (
-        datetime.date(2025, 5, 12), datetime.date(2025, 5, 13))
+        datetime.date(2025, 5, 12),
+        datetime.date(2025, 5, 13),
+    )
     assert exchange.duration_days == pytest.approx(1.5)
     assert exchange.participants == 3
     assert exchange.programme.splitlines()[0].startswith("Monday 12 May, morning:")
@@ -368,7 +420,8 @@ def test_the_borås_vestland_case_study_is_published_with_both_quotes_and_the_se
     assert case_study.published_by.email == "secretariat@demo.earlall.eu"
     assert case_study.summary.startswith(
         "The job shadowing focused on creating inclusive pathways to re-engage those outside "
-        "education and employment.")
+        "education and employment."
+    )
     assert "12-13 May 2025" in case_study.summary
     assert "motivational interviewing and ACT guidance" in case_study.summary
     assert case_study.host_lesson_list == SEED_HOST_LESSONS
@@ -378,17 +431,25 @@ def test_the_borås_vestland_case_study_is_published_with_both_quotes_and_the_se
     assert "visit Vestland" in case_study.next_steps
     quotes = Quote.objects.filter(follow_up__exchange=case_study.exchange, public=True)
     assert sorted((q.person_name, q.role, q.organisation_name, q.consent) for q in quotes) == [
-        ("Ingrid Hillestad Bårgard",
-         "Advisor, Section for Quality in Education, Department for Education and Competence",
-         "Vestland County Council (Norway)", True),
-        ("Nicholas Waller", "International Coordinator, Working Life Department",
-         "Borås Stad (Sweden)", True),
+        (
+            "Ingrid Hillestad Bårgard",
+            "Advisor, Section for Quality in Education, Department for Education and Competence",
+            "Vestland County Council (Norway)",
+            True,
+        ),
+        (
+            "Nicholas Waller",
+            "International Coordinator, Working Life Department",
+            "Borås Stad (Sweden)",
+            True,
+        ),
     ]
     said = {q.person_name: q.text for q in quotes}
     assert said["Nicholas Waller"].startswith("We were very pleased to host Vestland")
     assert said["Ingrid Hillestad Bårgard"] == (
         "We left Borås full of ideas. The way your systems focus on collaboration and the "
-        "individual journey is something we’re now looking to build into our own structures.")
+        "individual journey is something we’re now looking to build into our own structures."
+    )
     case_study.full_clean()
 
 
@@ -401,12 +462,17 @@ def test_every_accepted_application_became_an_exchange_planned_or_completed(seed
         exchange = application.exchange
         exchange.full_clean()
         assert (exchange.host_id, exchange.sender_id) == (
-            application.offer.organisation_id, application.organisation_id)
+            application.offer.organisation_id,
+            application.organisation_id,
+        )
         assert (exchange.start_date, exchange.end_date) == (
-            application.preferred_start, application.preferred_end)
+            application.preferred_start,
+            application.preferred_end,
+        )
         past = exchange.end_date < today
         assert exchange.status == (
-            Exchange.Status.COMPLETED if past else Exchange.Status.PLANNED), exchange
+            Exchange.Status.COMPLETED if past else Exchange.Status.PLANNED
+        ), exchange
         kinds = [event.kind for event in exchange.events.all()]
         assert kinds[0] == ExchangeEvent.Kind.PLANNED
         assert (ExchangeEvent.Kind.COMPLETED in kinds) == past
@@ -425,7 +491,9 @@ def test_an_exchange_counts_its_participants_with_fewer_opportunities_per_catego
         assert exchange.fewer_opportunity_participants <= exchange.participants
     learners = counted.get(sender__name="Basque Inclusion Foundation")
     assert dict(learners.fewer_opportunity_counts.values_list("category__slug", "count")) == {
-        "education-barriers": 3, "economic-barriers": 2}
+        "education-barriers": 3,
+        "economic-barriers": 2,
+    }
 
 
 @pytest.mark.django_db
@@ -438,7 +506,8 @@ def test_the_library_has_a_second_case_study_and_one_waiting_for_the_secretariat
     quotes = Quote.objects.filter(follow_up__exchange=learners.exchange)
     # The workplace mentor did not agree to be quoted: the quote stays out of the page.
     assert list(quotes.filter(public=True).values_list("person_name", flat=True)) == [
-        "Miren Goikoetxea"]
+        "Miren Goikoetxea"
+    ]
     assert quotes.filter(consent=False, public=False).exists()
 
     draft = CaseStudy.objects.get(status=CaseStudy.Status.DRAFT)
@@ -446,9 +515,11 @@ def test_the_library_has_a_second_case_study_and_one_waiting_for_the_secretariat
     assert draft.published_at is None and draft.published_by is None
     assert draft.host_lessons == draft.exchange.follow_ups.get(side="host").lessons
     # One more past exchange waits for the sending side's follow-up.
-    assert Exchange.objects.filter(
-        status=Exchange.Status.COMPLETED, follow_ups__side="host"
-    ).exclude(follow_ups__side="sending").exists()
+    assert (
+        Exchange.objects.filter(status=Exchange.Status.COMPLETED, follow_ups__side="host")
+        .exclude(follow_ups__side="sending")
+        .exists()
+    )
 
 
 @pytest.mark.django_db
@@ -457,7 +528,8 @@ def test_the_daily_reminders_find_nothing_left_to_send_in_the_demo(seeded):
 
     assert sent == {"week_before": 0, "follow_up_due": 0, "follow_up_reminder": 0}
     assert not OutboxEmail.objects.filter(
-        template__in=["exchange_in_a_week", "follow_up_due", "follow_up_reminder"]).exists()
+        template__in=["exchange_in_a_week", "follow_up_due", "follow_up_reminder"]
+    ).exists()
 
 
 @pytest.mark.django_db

@@ -69,8 +69,10 @@ def test_it_creates_an_offer_as_a_draft_with_its_themes_and_languages(host_org, 
 
     offer.refresh_from_db()
     assert (offer.status, offer.published_at, offer.created_by) == (
-        Offer.Status.DRAFT, None, host_coordinator,
-    )  # fmt: skip
+        Offer.Status.DRAFT,
+        None,
+        host_coordinator,
+    )
     assert offer.duration_days == Decimal("1.5")
     assert set(offer.themes.values_list("slug", flat=True)) == {"inclusion", "neet-re-engagement"}
     assert set(offer.languages.values_list("code", flat=True)) == {"en", "sv"}
@@ -79,9 +81,12 @@ def test_it_creates_an_offer_as_a_draft_with_its_themes_and_languages(host_org, 
 def test_it_refuses_an_offer_whose_window_ends_before_it_starts(host_org, host_coordinator):
     with pytest.raises(ValidationError) as refusal:
         services.offer_create(
-            organisation=host_org, acting_user=host_coordinator, themes=[], languages=[],
+            organisation=host_org,
+            acting_user=host_coordinator,
+            themes=[],
+            languages=[],
             **_offer_fields(available_from=_days(40), available_until=_days(30)),
-        )  # fmt: skip
+        )
 
     assert "available_until" in refusal.value.message_dict
     assert not Offer.objects.exists()
@@ -90,22 +95,26 @@ def test_it_refuses_an_offer_whose_window_ends_before_it_starts(host_org, host_c
 def test_it_refuses_an_offer_whose_deadline_is_after_its_window(host_org, host_coordinator):
     with pytest.raises(ValidationError) as refusal:
         services.offer_create(
-            organisation=host_org, acting_user=host_coordinator, themes=[], languages=[],
+            organisation=host_org,
+            acting_user=host_coordinator,
+            themes=[],
+            languages=[],
             **_offer_fields(application_deadline=_days(41)),
-        )  # fmt: skip
+        )
 
     assert "application_deadline" in refusal.value.message_dict
     assert not Offer.objects.exists()
 
 
-def test_it_refuses_support_for_fewer_opportunities_without_saying_what(
-    host_org, host_coordinator
-):
+def test_it_refuses_support_for_fewer_opportunities_without_saying_what(host_org, host_coordinator):
     with pytest.raises(ValidationError) as refusal:
         services.offer_create(
-            organisation=host_org, acting_user=host_coordinator, themes=[], languages=[],
+            organisation=host_org,
+            acting_user=host_coordinator,
+            themes=[],
+            languages=[],
             **_offer_fields(supports_fewer_opportunities=True, fewer_opportunities_support=" "),
-        )  # fmt: skip
+        )
 
     assert "fewer_opportunities_support" in refusal.value.message_dict
 
@@ -115,9 +124,12 @@ def test_it_refuses_an_offer_from_a_suspended_organisation(host_org, host_coordi
 
     with pytest.raises(ValidationError) as refusal:
         services.offer_create(
-            organisation=host_org, acting_user=host_coordinator, themes=[], languages=[],
+            organisation=host_org,
+            acting_user=host_coordinator,
+            themes=[],
+            languages=[],
             **_offer_fields(),
-        )  # fmt: skip
+        )
 
     assert refusal.value.code == "suspended"
     assert not Offer.objects.exists()
@@ -125,9 +137,13 @@ def test_it_refuses_an_offer_from_a_suspended_organisation(host_org, host_coordi
 
 def test_it_updates_an_offer(offer, host_coordinator):
     services.offer_update(
-        offer=offer, acting_user=host_coordinator, themes=[theme("digital-skills")],
-        languages=[language("sv")], title="Job shadowing, autumn round", capacity=5,
-    )  # fmt: skip
+        offer=offer,
+        acting_user=host_coordinator,
+        themes=[theme("digital-skills")],
+        languages=[language("sv")],
+        title="Job shadowing, autumn round",
+        capacity=5,
+    )
 
     offer.refresh_from_db()
     assert (offer.title, offer.capacity) == ("Job shadowing, autumn round", 5)
@@ -249,22 +265,29 @@ def test_it_refuses_to_archive_a_published_offer(offer, host_coordinator):
 
 def test_it_duplicates_an_offer_as_a_new_draft(host_org, host_coordinator, host_admin):
     original = OfferFactory(
-        organisation=host_org, title="Job shadowing in Borås", capacity=5,
+        organisation=host_org,
+        title="Job shadowing in Borås",
+        capacity=5,
         themes=[theme("inclusion"), theme("guidance-counselling")],
         languages=[language("en"), language("sv")],
-    )  # fmt: skip
+    )
 
     copy = services.offer_duplicate(offer=original, acting_user=host_admin)
 
     copy.refresh_from_db()
     assert copy.pk != original.pk
     assert (copy.organisation, copy.created_by, copy.status, copy.published_at) == (
-        host_org, host_admin, Offer.Status.DRAFT, None,
-    )  # fmt: skip
+        host_org,
+        host_admin,
+        Offer.Status.DRAFT,
+        None,
+    )
     assert copy.title == "Job shadowing in Borås (copy)"
     assert (copy.capacity, copy.description, copy.available_from) == (
-        5, original.description, original.available_from,
-    )  # fmt: skip
+        5,
+        original.description,
+        original.available_from,
+    )
     assert set(copy.themes.all()) == set(original.themes.all())
     assert set(copy.languages.all()) == set(original.languages.all())
     original.refresh_from_db()
@@ -298,9 +321,12 @@ def _application_fields(offer, **overrides):
 
 def _submit(offer, organisation, user, **overrides):
     return services.application_submit(
-        offer=offer, organisation=organisation, acting_user=user,
-        languages=[language("en"), language("no")], **_application_fields(offer, **overrides),
-    )  # fmt: skip
+        offer=offer,
+        organisation=organisation,
+        acting_user=user,
+        languages=[language("en"), language("no")],
+        **_application_fields(offer, **overrides),
+    )
 
 
 def test_it_submits_an_application_and_records_who_submitted_it(
@@ -310,8 +336,10 @@ def test_it_submits_an_application_and_records_who_submitted_it(
 
     application.refresh_from_db()
     assert (application.status, application.submitted_by, application.participants) == (
-        Application.Status.SUBMITTED, applicant_coordinator, 2,
-    )  # fmt: skip
+        Application.Status.SUBMITTED,
+        applicant_coordinator,
+        2,
+    )
     assert set(application.languages.values_list("code", flat=True)) == {"en", "no"}
     assert list(application.events.values_list("status", "actor", "message")) == [
         (Application.Status.SUBMITTED, applicant_coordinator.pk, "")
@@ -319,9 +347,15 @@ def test_it_submits_an_application_and_records_who_submitted_it(
 
 
 def test_it_tells_the_hosts_people_about_a_new_application(
-    offer, host_admin, host_coordinator, applicant_org, applicant_coordinator, outsider,
-    mailoutbox, django_capture_on_commit_callbacks,
-):  # fmt: skip
+    offer,
+    host_admin,
+    host_coordinator,
+    applicant_org,
+    applicant_coordinator,
+    outsider,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
     with django_capture_on_commit_callbacks(execute=True):
         _submit(offer, applicant_org, applicant_coordinator)
 
@@ -341,9 +375,11 @@ def test_it_refuses_an_application_to_ones_own_offer(
     offer, host_org, host_coordinator, mailoutbox, django_capture_on_commit_callbacks
 ):
     _assert_refused(
-        "own_offer", lambda: _submit(offer, host_org, host_coordinator),
-        mailoutbox, django_capture_on_commit_callbacks,
-    )  # fmt: skip
+        "own_offer",
+        lambda: _submit(offer, host_org, host_coordinator),
+        mailoutbox,
+        django_capture_on_commit_callbacks,
+    )
 
 
 @pytest.mark.parametrize(
@@ -357,15 +393,21 @@ def test_it_refuses_an_application_to_ones_own_offer(
     ids=["draft", "closed", "archived", "past-deadline"],
 )
 def test_it_refuses_an_application_to_an_offer_that_is_not_open(
-    host_org, applicant_org, applicant_coordinator, mailoutbox,
-    django_capture_on_commit_callbacks, change,
-):  # fmt: skip
+    host_org,
+    applicant_org,
+    applicant_coordinator,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+    change,
+):
     offer = OfferFactory(organisation=host_org, **change)
 
     _assert_refused(
-        "closed", lambda: _submit(offer, applicant_org, applicant_coordinator),
-        mailoutbox, django_capture_on_commit_callbacks,
-    )  # fmt: skip
+        "closed",
+        lambda: _submit(offer, applicant_org, applicant_coordinator),
+        mailoutbox,
+        django_capture_on_commit_callbacks,
+    )
 
 
 def test_it_accepts_an_application_on_the_deadline_day(
@@ -382,9 +424,11 @@ def test_it_refuses_an_application_to_an_offer_of_a_suspended_host(
     _suspend(offer.organisation)
 
     _assert_refused(
-        "closed", lambda: _submit(offer, applicant_org, applicant_coordinator),
-        mailoutbox, django_capture_on_commit_callbacks,
-    )  # fmt: skip
+        "closed",
+        lambda: _submit(offer, applicant_org, applicant_coordinator),
+        mailoutbox,
+        django_capture_on_commit_callbacks,
+    )
 
 
 def test_it_refuses_an_application_from_a_suspended_organisation(
@@ -393,9 +437,11 @@ def test_it_refuses_an_application_from_a_suspended_organisation(
     _suspend(applicant_org)
 
     _assert_refused(
-        "suspended", lambda: _submit(offer, applicant_org, applicant_coordinator),
-        mailoutbox, django_capture_on_commit_callbacks,
-    )  # fmt: skip
+        "suspended",
+        lambda: _submit(offer, applicant_org, applicant_coordinator),
+        mailoutbox,
+        django_capture_on_commit_callbacks,
+    )
 
 
 def test_it_refuses_a_second_application_from_the_same_organisation(
@@ -432,9 +478,13 @@ INCONSISTENT_DETAILS = {
 
 @pytest.mark.parametrize("case", INCONSISTENT_DETAILS)
 def test_it_refuses_an_application_with_inconsistent_details(
-    offer, applicant_org, applicant_coordinator, mailoutbox,
-    django_capture_on_commit_callbacks, case,
-):  # fmt: skip
+    offer,
+    applicant_org,
+    applicant_coordinator,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+    case,
+):
     overrides, field = INCONSISTENT_DETAILS[case]
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         with pytest.raises(ValidationError) as refusal:
@@ -468,9 +518,15 @@ HOST_DECISIONS = {
 
 @pytest.mark.parametrize("decision", HOST_DECISIONS)
 def test_the_host_decides_and_the_applicants_people_are_told(
-    application, host_coordinator, applicant_coordinator, applicant_admin, host_admin,
-    mailoutbox, django_capture_on_commit_callbacks, decision,
-):  # fmt: skip
+    application,
+    host_coordinator,
+    applicant_coordinator,
+    applicant_admin,
+    host_admin,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+    decision,
+):
     service, status = HOST_DECISIONS[decision]
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -487,9 +543,14 @@ def test_the_host_decides_and_the_applicants_people_are_told(
 
 @pytest.mark.parametrize("start", [Application.Status.SUBMITTED, Application.Status.SHORTLISTED])
 def test_the_applicant_withdraws_an_undecided_application_and_the_host_is_told(
-    application, host_coordinator, host_admin, applicant_coordinator, mailoutbox,
-    django_capture_on_commit_callbacks, start,
-):  # fmt: skip
+    application,
+    host_coordinator,
+    host_admin,
+    applicant_coordinator,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+    start,
+):
     if start == Application.Status.SHORTLISTED:
         services.application_shortlist(application=application, acting_user=host_coordinator)
 
@@ -502,8 +563,9 @@ def test_the_applicant_withdraws_an_undecided_application_and_the_host_is_told(
     assert application.status == Application.Status.WITHDRAWN
     assert application.events.last().status == Application.Status.WITHDRAWN
     assert (application.events.last().actor, application.events.last().message) == (
-        applicant_coordinator, "Budget cut.",
-    )  # fmt: skip
+        applicant_coordinator,
+        "Budget cut.",
+    )
     assert _recipients(mailoutbox) == sorted([host_admin.email, host_coordinator.email])
 
 
@@ -515,8 +577,10 @@ def test_it_accepts_a_shortlisted_application(application, host_coordinator):
     application.refresh_from_db()
     assert application.status == Application.Status.ACCEPTED
     assert list(application.events.values_list("status", flat=True)) == [
-        Application.Status.SUBMITTED, Application.Status.SHORTLISTED, Application.Status.ACCEPTED,
-    ]  # fmt: skip
+        Application.Status.SUBMITTED,
+        Application.Status.SHORTLISTED,
+        Application.Status.ACCEPTED,
+    ]
 
 
 ALL_CHANGES = {
@@ -528,7 +592,8 @@ ALL_CHANGES = {
 
 
 @pytest.mark.parametrize(
-    "decided", [Application.Status.ACCEPTED, Application.Status.DECLINED, Application.Status.WITHDRAWN]
+    "decided",
+    [Application.Status.ACCEPTED, Application.Status.DECLINED, Application.Status.WITHDRAWN],
 )
 @pytest.mark.parametrize("change", ALL_CHANGES)
 def test_it_refuses_to_change_a_decided_application(
@@ -609,11 +674,18 @@ def email_languages():
 
 
 def test_each_email_is_rendered_in_the_recipients_preferred_language(
-    offer, host_org, host_coordinator, applicant_org, applicant_coordinator, email_languages,
+    offer,
+    host_org,
+    host_coordinator,
+    applicant_org,
+    applicant_coordinator,
+    email_languages,
     django_capture_on_commit_callbacks,
-):  # fmt: skip
+):
     swede = MembershipFactory(organisation=host_org, user=UserFactory(preferred_language="sv")).user
-    catalan = MembershipFactory(organisation=host_org, user=UserFactory(preferred_language="ca")).user
+    catalan = MembershipFactory(
+        organisation=host_org, user=UserFactory(preferred_language="ca")
+    ).user
 
     with django_capture_on_commit_callbacks(execute=True):
         _submit(offer, applicant_org, applicant_coordinator)

@@ -35,9 +35,12 @@ def _suspend(organisation):
 
 
 DATE_FIELDS = {
-    "available_from", "available_until", "application_deadline", "preferred_start",
+    "available_from",
+    "available_until",
+    "application_deadline",
+    "preferred_start",
     "preferred_end",
-}  # fmt: skip
+}
 
 
 def _dated(data):
@@ -71,7 +74,9 @@ def catalogue(host_org, applicant_org):
             themes=[theme("inclusion")],
             languages=[language("en")],
             target_group=Offer.TargetGroup.STAFF,
-            available_from=_days(30), available_until=_days(60), application_deadline=_days(5),
+            available_from=_days(30),
+            available_until=_days(60),
+            application_deadline=_days(5),
             published_at=now - datetime.timedelta(days=3),
         ),
         "apprentices": OfferFactory(
@@ -82,7 +87,9 @@ def catalogue(host_org, applicant_org):
             themes=[theme("work-based-learning")],
             languages=[language("no")],
             target_group=Offer.TargetGroup.LEARNERS,
-            available_from=_days(90), available_until=_days(120), application_deadline=_days(10),
+            available_from=_days(90),
+            available_until=_days(120),
+            application_deadline=_days(10),
             supports_fewer_opportunities=True,
             fewer_opportunities_support="A mentor follows each learner.",
             published_at=now - datetime.timedelta(days=2),
@@ -95,10 +102,12 @@ def catalogue(host_org, applicant_org):
             themes=[theme("digital-skills")],
             languages=[language("es"), language("en")],
             target_group=Offer.TargetGroup.STAFF,
-            available_from=_days(5), available_until=_days(15), application_deadline=_days(-1),
+            available_from=_days(5),
+            available_until=_days(15),
+            application_deadline=_days(-1),
             published_at=now - datetime.timedelta(days=1),
         ),
-    }  # fmt: skip
+    }
 
 
 GUIDANCE = "Guidance counselling in Borås"
@@ -297,7 +306,9 @@ def test_a_closed_offer_stays_readable_but_takes_no_applications(client, offer):
 
     assert offer.title in text(response)
     assert "This offer does not accept applications now." in text(response)
-    assert "Apply" not in [a.strip() for a in re.findall(r">([^<]+)</a>", response.content.decode())]
+    assert "Apply" not in [
+        a.strip() for a in re.findall(r">([^<]+)</a>", response.content.decode())
+    ]
 
 
 def test_an_applicant_still_sees_an_archived_offer_it_applied_to(
@@ -331,9 +342,7 @@ def test_a_suspended_hosts_offer_is_hidden_from_the_public(client, login, offer,
     assert login(outsider).get(_url("offer_detail", offer)).status_code == 404
 
 
-def test_a_suspended_host_still_sees_its_offer_and_why_it_is_hidden(
-    login, offer, host_coordinator
-):
+def test_a_suspended_host_still_sees_its_offer_and_why_it_is_hidden(login, offer, host_coordinator):
     _suspend(offer.organisation)
 
     response = login(host_coordinator).get(_url("offer_detail", offer))
@@ -354,22 +363,24 @@ def test_the_offer_page_refuses_post(client, offer):
 
 
 def _offer_data(**overrides):
-    return _dated({
-        "title": "Study visit: guidance for NEETs in Borås",
-        "exchange_type": exchange_type("study-visit").pk,
-        "target_group": Offer.TargetGroup.STAFF,
-        "themes": [theme("inclusion").pk, theme("neet-re-engagement").pk],
-        "description": "Two days with our guidance counsellors.",
-        "city": "Borås",
-        "region_name": "Västra Götaland",
-        "languages": [language("en").pk, language("sv").pk],
-        "available_from": 30,
-        "available_until": 40,
-        "duration_days": "1.5",
-        "capacity": "4",
-        "application_deadline": 20,
-        **overrides,
-    })
+    return _dated(
+        {
+            "title": "Study visit: guidance for NEETs in Borås",
+            "exchange_type": exchange_type("study-visit").pk,
+            "target_group": Offer.TargetGroup.STAFF,
+            "themes": [theme("inclusion").pk, theme("neet-re-engagement").pk],
+            "description": "Two days with our guidance counsellors.",
+            "city": "Borås",
+            "region_name": "Västra Götaland",
+            "languages": [language("en").pk, language("sv").pk],
+            "available_from": 30,
+            "available_until": 40,
+            "duration_days": "1.5",
+            "capacity": "4",
+            "application_deadline": 20,
+            **overrides,
+        }
+    )
 
 
 def test_it_sends_an_anonymous_visitor_to_the_login_page_before_posting_an_offer(client):
@@ -408,8 +419,11 @@ def test_it_saves_a_new_offer_as_a_draft(client, login, host_org, host_coordinat
     assert heading(response) == "Study visit: guidance for NEETs in Borås"
     assert "The offer is saved as a draft. Publish it when ready." in text(response)
     assert (offer.organisation, offer.created_by, offer.status, offer.capacity) == (
-        host_org, host_coordinator, Offer.Status.DRAFT, 4,
-    )  # fmt: skip
+        host_org,
+        host_coordinator,
+        Offer.Status.DRAFT,
+        4,
+    )
     assert set(offer.themes.values_list("slug", flat=True)) == {"inclusion", "neet-re-engagement"}
     assert set(offer.languages.values_list("code", flat=True)) == {"en", "sv"}
     assert client.get(offer.get_absolute_url()).status_code == 404  # a draft is not public yet
@@ -454,11 +468,18 @@ def test_it_saves_a_new_offer_as_a_draft(client, login, host_org, host_coordinat
         ({"themes": []}, "themes", "This field is required."),
     ],
     ids=[
-        "end-before-start", "deadline-after-window", "start-in-past", "deadline-in-past",
-        "capacity-0", "duration-abc", "duration-0", "title-too-long", "fewer-without-support",
+        "end-before-start",
+        "deadline-after-window",
+        "start-in-past",
+        "deadline-in-past",
+        "capacity-0",
+        "duration-abc",
+        "duration-0",
+        "title-too-long",
+        "fewer-without-support",
         "no-theme",
     ],
-)  # fmt: skip
+)
 def test_it_shows_bad_offer_input_next_to_its_field_and_saves_nothing(
     login, host_org, host_coordinator, overrides, field, message
 ):
@@ -493,9 +514,10 @@ def _offer_data_of(offer, **overrides):
 
 def test_the_host_edits_an_offer(login, offer, host_coordinator):
     response = login(host_coordinator).post(
-        _url("offer_edit", offer), _offer_data_of(offer, title="Job shadowing, spring round"),
+        _url("offer_edit", offer),
+        _offer_data_of(offer, title="Job shadowing, spring round"),
         follow=True,
-    )  # fmt: skip
+    )
 
     offer.refresh_from_db()
     assert response.redirect_chain == [(offer.get_absolute_url(), 302)]
@@ -516,13 +538,14 @@ def test_an_offer_that_has_started_can_still_be_edited_without_moving_its_dates(
     login, host_org, host_coordinator
 ):
     started = OfferFactory(
-        organisation=host_org, created_by=host_coordinator,
-        available_from=_days(-5), available_until=_days(30), application_deadline=_days(-6),
-    )  # fmt: skip
-
-    login(host_coordinator).post(
-        _url("offer_edit", started), _offer_data_of(started, capacity="5")
+        organisation=host_org,
+        created_by=host_coordinator,
+        available_from=_days(-5),
+        available_until=_days(30),
+        application_deadline=_days(-6),
     )
+
+    login(host_coordinator).post(_url("offer_edit", started), _offer_data_of(started, capacity="5"))
 
     started.refresh_from_db()
     assert started.capacity == 5
@@ -582,13 +605,15 @@ def test_an_anonymous_visitor_is_sent_to_the_login_page_before_editing(client, o
         ("publish", Offer.Status.DRAFT, Offer.Status.PUBLISHED, "The offer is published."),
         ("publish", Offer.Status.CLOSED, Offer.Status.PUBLISHED, "The offer is published."),
         (
-            "close", Offer.Status.PUBLISHED, Offer.Status.CLOSED,
+            "close",
+            Offer.Status.PUBLISHED,
+            Offer.Status.CLOSED,
             "The offer is closed; it no longer takes applications.",
         ),
         ("archive", Offer.Status.CLOSED, Offer.Status.ARCHIVED, "The offer is archived."),
         ("archive", Offer.Status.DRAFT, Offer.Status.ARCHIVED, "The offer is archived."),
     ],
-)  # fmt: skip
+)
 def test_the_host_moves_an_offer_through_its_states(
     login, offer, host_coordinator, action, before, after, message
 ):
@@ -620,8 +645,10 @@ def test_the_host_duplicates_an_offer_into_a_new_draft(login, offer, host_coordi
     assert heading(response) == "Job shadowing of guidance counsellors in Borås (copy)"
     assert "This is a copy of the offer; edit and publish it." in text(response)
     assert (copy.status, copy.organisation, copy.capacity) == (
-        Offer.Status.DRAFT, offer.organisation, 3,
-    )  # fmt: skip
+        Offer.Status.DRAFT,
+        offer.organisation,
+        3,
+    )
 
 
 @pytest.mark.parametrize(
@@ -696,17 +723,19 @@ def test_offer_actions_send_an_anonymous_visitor_to_the_login_page(client, offer
 
 
 def _application_data(offer, organisation, **overrides):
-    return _dated({
-        "organisation": organisation.pk,
-        "motivation": "We want to learn how you reach young people who left school early.",
-        "participants": "2",
-        "fewer_opportunity_participants": "1",
-        "participant_roles": "Two advisors in education.",
-        "preferred_start": offer.available_from.isoformat(),
-        "preferred_end": (offer.available_from + datetime.timedelta(days=2)).isoformat(),
-        "languages": [language("en").pk],
-        **overrides,
-    })
+    return _dated(
+        {
+            "organisation": organisation.pk,
+            "motivation": "We want to learn how you reach young people who left school early.",
+            "participants": "2",
+            "fewer_opportunity_participants": "1",
+            "participant_roles": "Two advisors in education.",
+            "preferred_start": offer.available_from.isoformat(),
+            "preferred_end": (offer.available_from + datetime.timedelta(days=2)).isoformat(),
+            "languages": [language("en").pk],
+            **overrides,
+        }
+    )
 
 
 def test_it_sends_an_anonymous_visitor_to_the_login_page_before_applying(client, offer):
@@ -724,21 +753,29 @@ def test_the_application_form_says_what_the_host_offers(login, offer, applicant_
 
 
 def test_an_organisation_applies_and_the_host_is_told(
-    login, offer, applicant_org, applicant_coordinator, host_coordinator,
-    django_capture_on_commit_callbacks, mailoutbox,
-):  # fmt: skip
+    login,
+    offer,
+    applicant_org,
+    applicant_coordinator,
+    host_coordinator,
+    django_capture_on_commit_callbacks,
+    mailoutbox,
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = login(applicant_coordinator).post(
-            _url("application_create", offer), _application_data(offer, applicant_org),
+            _url("application_create", offer),
+            _application_data(offer, applicant_org),
             follow=True,
-        )  # fmt: skip
+        )
 
     application = Application.objects.get()
     assert response.redirect_chain == [(application.get_absolute_url(), 302)]
     assert "Your application is sent. The host has been told." in text(response)
     assert (application.organisation, application.submitted_by, application.participants) == (
-        applicant_org, applicant_coordinator, 2,
-    )  # fmt: skip
+        applicant_org,
+        applicant_coordinator,
+        2,
+    )
     assert [(m.to, m.subject) for m in mailoutbox] == [
         (
             ["coordinator@boras.example.org"],
@@ -813,10 +850,15 @@ def test_an_organisation_cannot_apply_on_behalf_of_one_it_does_not_belong_to(
         ({"motivation": ""}, "motivation", "This field is required."),
     ],
     ids=[
-        "participants-0", "above-capacity", "fewer-above-participants", "start-before-window",
-        "end-after-window", "end-before-start", "no-motivation",
+        "participants-0",
+        "above-capacity",
+        "fewer-above-participants",
+        "start-before-window",
+        "end-after-window",
+        "end-before-start",
+        "no-motivation",
     ],
-)  # fmt: skip
+)
 def test_it_shows_bad_application_input_next_to_its_field_and_saves_nothing(
     login, offer, applicant_org, applicant_coordinator, mailoutbox, overrides, field, message
 ):
@@ -891,9 +933,11 @@ def test_a_suspended_organisation_cannot_apply(login, offer, applicant_org, appl
 def application(offer, applicant_org, applicant_coordinator):
     """A submitted application with its first history entry, as the service leaves it."""
     application = ApplicationFactory(
-        offer=offer, organisation=applicant_org, submitted_by=applicant_coordinator,
+        offer=offer,
+        organisation=applicant_org,
+        submitted_by=applicant_coordinator,
         participants=2,
-    )  # fmt: skip
+    )
     ApplicationEvent.objects.create(
         application=application, status=Application.Status.SUBMITTED, actor=applicant_coordinator
     )
@@ -961,9 +1005,7 @@ def test_an_outsider_cannot_see_an_application(login, application, outsider):
     assert login(outsider).get(_url("application_detail", application)).status_code == 404
 
 
-def test_an_anonymous_visitor_is_sent_to_the_login_page_before_an_application(
-    client, application
-):
+def test_an_anonymous_visitor_is_sent_to_the_login_page_before_an_application(client, application):
     url = _url("application_detail", application)
 
     assert client.get(url).url == login_url(url)
@@ -986,8 +1028,10 @@ def test_the_host_accepts_an_application_and_the_applicant_is_told(
     event = application.events.last()
     assert application.status == Application.Status.ACCEPTED
     assert (event.status, event.actor, event.message) == (
-        Application.Status.ACCEPTED, host_coordinator, "Welcome to Borås in March!",
-    )  # fmt: skip
+        Application.Status.ACCEPTED,
+        host_coordinator,
+        "Welcome to Borås in March!",
+    )
     assert "The application is accepted." in text(response)
     assert "Status: Accepted" in text(response)
     assert "Welcome to Borås in March!" in text(response)
@@ -1014,9 +1058,7 @@ def test_the_host_shortlists_or_declines_an_application(
     assert application.events.last().actor == host_coordinator
 
 
-def test_the_applicant_cannot_decide_its_own_application(
-    login, application, applicant_coordinator
-):
+def test_the_applicant_cannot_decide_its_own_application(login, application, applicant_coordinator):
     response = login(applicant_coordinator).post(
         _url("application_decide", application), {"decision": "accept"}
     )
@@ -1027,9 +1069,7 @@ def test_the_applicant_cannot_decide_its_own_application(
 
 
 def test_an_outsider_cannot_decide_an_application(login, application, outsider):
-    response = login(outsider).post(
-        _url("application_decide", application), {"decision": "accept"}
-    )
+    response = login(outsider).post(_url("application_decide", application), {"decision": "accept"})
 
     assert response.status_code == 404
     assert Application.objects.get().status == Application.Status.SUBMITTED
@@ -1057,9 +1097,11 @@ def test_the_host_cannot_accept_more_participants_than_places_left(
     login, offer, application, host_coordinator, mailoutbox
 ):
     ApplicationFactory(
-        offer=offer, organisation=OrganisationFactory(), participants=2,
+        offer=offer,
+        organisation=OrganisationFactory(),
+        participants=2,
         status=Application.Status.ACCEPTED,
-    )  # fmt: skip
+    )
 
     response = login(host_coordinator).post(
         _url("application_decide", application), {"decision": "accept"}, follow=True
@@ -1090,9 +1132,13 @@ def test_a_decided_application_cannot_be_decided_again(login, application, host_
 
 
 def test_the_applicant_withdraws_an_undecided_application_and_the_host_is_told(
-    login, application, applicant_coordinator, host_coordinator,
-    django_capture_on_commit_callbacks, mailoutbox,
-):  # fmt: skip
+    login,
+    application,
+    applicant_coordinator,
+    host_coordinator,
+    django_capture_on_commit_callbacks,
+    mailoutbox,
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = login(applicant_coordinator).post(
             _url("application_withdraw", application),
@@ -1157,9 +1203,11 @@ def test_the_desk_lists_the_hosts_offers_with_their_applications(
     login, offer, application, host_coordinator
 ):
     ApplicationFactory(
-        offer=offer, organisation=OrganisationFactory(), participants=1,
+        offer=offer,
+        organisation=OrganisationFactory(),
+        participants=1,
         status=Application.Status.ACCEPTED,
-    )  # fmt: skip
+    )
     OfferFactory(organisation=offer.organisation, title="Study visit in autumn", status="draft")
 
     response = login(host_coordinator).get(DESK_URL)
@@ -1182,8 +1230,8 @@ def test_the_desk_lists_the_applications_the_organisation_sent(
     response = login(applicant_coordinator).get(DESK_URL)
 
     assert heading(response) == "Vestland fylkeskommune"
-    assert (
-        "Job shadowing of guidance counsellors in Borås Borås Stad 2 Shortlisted" in text(response)
+    assert "Job shadowing of guidance counsellors in Borås Borås Stad 2 Shortlisted" in text(
+        response
     )
     assert "No offers yet." in text(response)
 

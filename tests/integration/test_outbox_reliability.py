@@ -62,9 +62,14 @@ def _outcomes(recipients):
 
 
 def test_an_email_the_smtp_server_refuses_at_first_arrives_once_it_accepts(
-    settings, offer, host_coordinator, applicant_org, applicant_coordinator,
-    smtp_server, celery_worker_redis,
-):  # fmt: skip
+    settings,
+    offer,
+    host_coordinator,
+    applicant_org,
+    applicant_coordinator,
+    smtp_server,
+    celery_worker_redis,
+):
     settings.OUTBOX_RETRY_BASE_SECONDS = 0.2
 
     async def refuse_the_first_two(number, envelope):
@@ -99,9 +104,15 @@ def _wait_until_unlocked(pk):
 
 
 def test_a_worker_killed_while_sending_loses_no_email_and_sends_none_twice(
-    offer, host_org, host_coordinator, host_admin, applicant_org, applicant_coordinator,
-    smtp_server, worker_processes,
-):  # fmt: skip
+    offer,
+    host_org,
+    host_coordinator,
+    host_admin,
+    applicant_org,
+    applicant_coordinator,
+    smtp_server,
+    worker_processes,
+):
     third = UserFactory(email="international@boras.example.org")
     MembershipFactory(user=third, organisation=host_org, role=Membership.Role.COORDINATOR)
     hosts = {host_coordinator.email, host_admin.email, third.email}
@@ -138,16 +149,22 @@ def test_a_worker_killed_while_sending_loses_no_email_and_sends_none_twice(
 
     _wait_until(lambda: set(_arrivals(smtp_server)) == hosts, message="every email's arrival")
     time.sleep(1)  # room for a second copy to show up
-    assert _arrivals(smtp_server) == {address: 1 for address in hosts}
+    assert _arrivals(smtp_server) == dict.fromkeys(hosts, 1)
     assert all(offer.title in message.subject for message in smtp_server.messages)
     # The killed attempt left no trace: each row was sent at its first recorded attempt.
     _wait_until(lambda: _outcomes(hosts) == [("sent", 1)] * 3, message="every row sent")
 
 
 def test_a_change_committed_while_redis_is_down_is_kept_and_its_email_sent_once_it_is_back(
-    offer, host_coordinator, applicant_org, applicant_coordinator,
-    smtp_server, celery_on_redis, transactional_db, caplog,
-):  # fmt: skip
+    offer,
+    host_coordinator,
+    applicant_org,
+    applicant_coordinator,
+    smtp_server,
+    celery_on_redis,
+    transactional_db,
+    caplog,
+):
     redis_server = celery_on_redis
     redis_server.stop()
     try:

@@ -48,8 +48,9 @@ def test_it_renders_each_email_in_its_recipients_language(
 
 @pytest.mark.django_db
 def test_it_addresses_a_user_in_their_preferred_language():
-    user = UserFactory(email="lena@example.org", first_name="Lena", last_name="Berg",
-                       preferred_language="sv")  # fmt: skip
+    user = UserFactory(
+        email="lena@example.org", first_name="Lena", last_name="Berg", preferred_language="sv"
+    )
 
     assert Recipient.for_user(user) == Recipient(
         email="lena@example.org", language="sv", name="Lena Berg"

@@ -147,9 +147,13 @@ def test_an_email_being_sent_elsewhere_is_skipped_not_sent_again(probe, settings
     SlowBackend.reset()
     # Written as queue() writes it, without asking for delivery: two workers will.
     email = OutboxEmail.objects.create(
-        recipient=LENA.email, recipient_name=LENA.name, language=LENA.language, template=probe,
-        context={"note": "Hello", "_headers": {}}, idempotency_key="probe:1:lena@example.org",
-    )  # fmt: skip
+        recipient=LENA.email,
+        recipient_name=LENA.name,
+        language=LENA.language,
+        template=probe,
+        context={"note": "Hello", "_headers": {}},
+        idempotency_key="probe:1:lena@example.org",
+    )
     outcomes = []
 
     def first_worker():
@@ -341,9 +345,13 @@ def test_signing_up_sends_the_verification_email_through_the_outbox(
 
 
 def test_the_html_part_escapes_what_users_typed(
-    offer, host_coordinator, applicant_org, applicant_coordinator, mailoutbox,
+    offer,
+    host_coordinator,
+    applicant_org,
+    applicant_coordinator,
+    mailoutbox,
     django_capture_on_commit_callbacks,
-):  # fmt: skip
+):
     motivation = "<script>alert('hi')</script> & we want to learn"
 
     with django_capture_on_commit_callbacks(execute=True):

@@ -98,39 +98,43 @@ def random_rows(rng, n_offers, n_seekers, *, n_organisations=8):
     offers = []
     for offer_id in rng.permutation(n_offers) + 1:
         start = ORDINAL + int(rng.integers(0, 4)) * 30
-        offers.append({
-            "id": int(offer_id),
-            "organisation_id": int(rng.integers(0, n_organisations)),
-            "exchange_type": int(rng.integers(0, 2)),
-            "country": int(rng.integers(0, 3)),
-            "start": start,
-            "end": start + int(rng.integers(0, 3)) * 30,
-            "places_left": int(rng.integers(0, 5)),
-            "themes": some(4, 0, 2),
-            "languages": some(3, 0, 2),
-            "supports_fewer_opportunities": bool(rng.integers(0, 2)),
-            "text": text(),
-            "host_seeks_types": some(2, 0, 1),
-        })  # fmt: skip
+        offers.append(
+            {
+                "id": int(offer_id),
+                "organisation_id": int(rng.integers(0, n_organisations)),
+                "exchange_type": int(rng.integers(0, 2)),
+                "country": int(rng.integers(0, 3)),
+                "start": start,
+                "end": start + int(rng.integers(0, 3)) * 30,
+                "places_left": int(rng.integers(0, 5)),
+                "themes": some(4, 0, 2),
+                "languages": some(3, 0, 2),
+                "supports_fewer_opportunities": bool(rng.integers(0, 2)),
+                "text": text(),
+                "host_seeks_types": some(2, 0, 1),
+            }
+        )
     seekers = []
     for seeker_id in rng.permutation(n_seekers) + 1:
         windowed = rng.random() < 0.7
         start = ORDINAL + int(rng.integers(0, 4)) * 30
-        seekers.append({
-            "id": int(seeker_id),
-            "organisation_id": int(rng.integers(0, n_organisations)),
-            "exchange_types": some(2, 1, 2),
-            "country": int(rng.integers(0, 3)),
-            "participants": int(rng.integers(1, 4)),
-            "themes": some(4, 0, 2),
-            "languages": some(3, 0, 2),
-            "countries_wanted": some(3, 0, 1) if rng.random() < 0.3 else [],
-            "start": start if windowed else None,
-            "end": start + int(rng.integers(0, 3)) * 30 if windowed else None,
-            "fewer_opportunity_participants": int(rng.integers(0, 2)),
-            "text": text(),
-            "hosts_types": some(2, 0, 1),
-        })  # fmt: skip
+        seekers.append(
+            {
+                "id": int(seeker_id),
+                "organisation_id": int(rng.integers(0, n_organisations)),
+                "exchange_types": some(2, 1, 2),
+                "country": int(rng.integers(0, 3)),
+                "participants": int(rng.integers(1, 4)),
+                "themes": some(4, 0, 2),
+                "languages": some(3, 0, 2),
+                "countries_wanted": some(3, 0, 1) if rng.random() < 0.3 else [],
+                "start": start if windowed else None,
+                "end": start + int(rng.integers(0, 3)) * 30 if windowed else None,
+                "fewer_opportunity_participants": int(rng.integers(0, 2)),
+                "text": text(),
+                "hosts_types": some(2, 0, 1),
+            }
+        )
     partners = rng.integers(0, n_organisations, (n_organisations // 2, 2))
     return offers, seekers, partners
 
@@ -301,8 +305,16 @@ def test_reciprocity_counts_a_seeker_hosting_what_the_host_seeks():
 
 
 def test_the_total_is_the_weighted_mean_of_the_components():
-    weights = Weights(themes=3, text=0, dates=1, languages=1, capacity=1,
-                      fewer_opportunities=1, cross_border=2, reciprocity=1)  # fmt: skip
+    weights = Weights(
+        themes=3,
+        text=0,
+        dates=1,
+        languages=1,
+        capacity=1,
+        fewer_opportunities=1,
+        cross_border=2,
+        reciprocity=1,
+    )
     total, _, components = pair(
         offer(themes=[0, 1], languages=[0, 1]),
         seeker(themes=[1, 2], languages=[0, 2], participants=10),
@@ -320,13 +332,48 @@ def test_the_total_is_the_weighted_mean_of_the_components():
 def test_weights_count_only_in_proportion():
     offers, seekers = build([offer()], [seeker(id=i, themes=[0, i % 3]) for i in range(1, 6)])
 
-    base = score(offers, seekers, Weights(themes=1, text=1, dates=0, languages=0, capacity=0,
-                                          fewer_opportunities=0, cross_border=0, reciprocity=0))
-    scaled = score(offers, seekers, Weights(themes=10, text=10, dates=0, languages=0, capacity=0,
-                                            fewer_opportunities=0, cross_border=0, reciprocity=0))
-    themes_only = score(offers, seekers, Weights(themes=5, text=0, dates=0, languages=0,
-                                                 capacity=0, fewer_opportunities=0,
-                                                 cross_border=0, reciprocity=0))  # fmt: skip
+    base = score(
+        offers,
+        seekers,
+        Weights(
+            themes=1,
+            text=1,
+            dates=0,
+            languages=0,
+            capacity=0,
+            fewer_opportunities=0,
+            cross_border=0,
+            reciprocity=0,
+        ),
+    )
+    scaled = score(
+        offers,
+        seekers,
+        Weights(
+            themes=10,
+            text=10,
+            dates=0,
+            languages=0,
+            capacity=0,
+            fewer_opportunities=0,
+            cross_border=0,
+            reciprocity=0,
+        ),
+    )
+    themes_only = score(
+        offers,
+        seekers,
+        Weights(
+            themes=5,
+            text=0,
+            dates=0,
+            languages=0,
+            capacity=0,
+            fewer_opportunities=0,
+            cross_border=0,
+            reciprocity=0,
+        ),
+    )
 
     np.testing.assert_allclose(base.total, scaled.total, atol=1e-7)
     np.testing.assert_allclose(themes_only.total, themes_only.component("themes"), atol=1e-7)
@@ -342,7 +389,7 @@ def test_weights_must_be_non_negative_numbers(fields):
 
 def test_weights_must_not_all_be_zero():
     with pytest.raises(ValueError, match="at least one"):
-        Weights(**{name: 0 for name in COMPONENTS})
+        Weights(**dict.fromkeys(COMPONENTS, 0))
 
 
 def test_weights_from_a_mapping_keep_defaults_and_refuse_unknown_names():
@@ -433,9 +480,13 @@ def test_results_do_not_depend_on_the_process_hash_seed():
     )
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
     result = subprocess.run(
-        [sys.executable, "-c", program], cwd=Path(__file__).resolve().parents[2], env=env,
-        capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+        [sys.executable, "-c", program],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == _digest(_score_random(5))
@@ -446,12 +497,26 @@ def test_results_do_not_depend_on_the_process_hash_seed():
 
 def test_a_breakdown_gives_the_facts_behind_the_score():
     offers, seekers = build(
-        [offer(themes=[0, 1, 3], languages=[0, 2], supports_fewer_opportunities=True,
-               host_seeks_types=[1])],
-        [seeker(themes=[1, 3, 4], languages=[2, 4], participants=4,
-                fewer_opportunity_participants=2, hosts_types=[1],
-                start=datetime.date(2026, 5, 22), end=datetime.date(2026, 6, 10))],
-    )  # fmt: skip
+        [
+            offer(
+                themes=[0, 1, 3],
+                languages=[0, 2],
+                supports_fewer_opportunities=True,
+                host_seeks_types=[1],
+            )
+        ],
+        [
+            seeker(
+                themes=[1, 3, 4],
+                languages=[2, 4],
+                participants=4,
+                fewer_opportunity_participants=2,
+                hosts_types=[1],
+                start=datetime.date(2026, 5, 22),
+                end=datetime.date(2026, 6, 10),
+            )
+        ],
+    )
     matrix = score(offers, seekers, Weights(), past_partners=[[100, 200]])
 
     breakdown = explain(offers, 0, seekers, 0, matrix, past_partners=[[100, 200]])
@@ -490,9 +555,14 @@ def test_a_breakdown_from_a_rankings_components_matches_the_matrix():
         for j in range(len(seekers)):
             from_matrix = explain(offers, i, seekers, j, matrix, past_partners=partners)
             from_components = explain(
-                offers, i, seekers, j, matrix.components[i, j], weights=Weights(),
+                offers,
+                i,
+                seekers,
+                j,
+                matrix.components[i, j],
+                weights=Weights(),
                 past_partners=partners,
-            )  # fmt: skip
+            )
             assert from_components == from_matrix
             assert from_matrix.exclusion == matrix.exclusion[i, j]
 

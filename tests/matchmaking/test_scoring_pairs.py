@@ -44,9 +44,15 @@ def test_each_corpus_scores_as_its_offer_against_its_seekers_alone(seed):
     columns = np.arange(len(seekers))
 
     pairs = score_pairs(
-        offers, seekers, offer_of, columns, Weights(), partners=np.zeros(len(seekers), bool),
-        places_left=places, corpora=offer_of,
-    )  # fmt: skip
+        offers,
+        seekers,
+        offer_of,
+        columns,
+        Weights(),
+        partners=np.zeros(len(seekers), bool),
+        places_left=places,
+        corpora=offer_of,
+    )
 
     assert (pairs.components[:, 1] > 0).any()  # some text in common
     for i in np.unique(offer_of):
@@ -82,9 +88,14 @@ def test_one_corpus_of_everything_is_the_default():
 
     default = score_pairs(offers, seekers, rows, columns, Weights(), past_partners=partners)
     labelled = score_pairs(
-        offers, seekers, rows, columns, Weights(), past_partners=partners,
+        offers,
+        seekers,
+        rows,
+        columns,
+        Weights(),
+        past_partners=partners,
         corpora=np.zeros(len(rows)),
-    )  # fmt: skip
+    )
 
     assert default.components.tobytes() == labelled.components.tobytes()
 
@@ -108,9 +119,15 @@ def test_top_matches_also_gives_every_pair_above_a_threshold_for_chosen_seekers(
     threshold = float(np.median(matrix.total[matrix.exclusion == 0]))
 
     best = top_matches(
-        offers, seekers, Weights(), k=2, past_partners=partners, chunk_size=chunk_size,
-        also_above=threshold, also_seekers=chosen,
-    )  # fmt: skip
+        offers,
+        seekers,
+        Weights(),
+        k=2,
+        past_partners=partners,
+        chunk_size=chunk_size,
+        also_above=threshold,
+        also_seekers=chosen,
+    )
 
     expected = np.argwhere(
         (matrix.total >= np.float32(threshold)) & (matrix.exclusion == 0) & chosen

@@ -119,9 +119,10 @@ def test_removing_the_only_common_language_excludes_the_pair(offer_row, seeker_r
     others = [n for n in range(DIMENSIONS["n_languages"]) if n != common]
     offer_only = data.draw(st.lists(st.sampled_from(others), min_size=1, max_size=2, unique=True))
     seeker_only = data.draw(
-        st.lists(st.sampled_from([n for n in others if n not in offer_only]), min_size=1,
-                 unique=True)
-    )  # fmt: skip
+        st.lists(
+            st.sampled_from([n for n in others if n not in offer_only]), min_size=1, unique=True
+        )
+    )
     offer_row = {**offer_row, "languages": [common, *offer_only]}
     before = _score([offer_row], [{**seeker_row, "languages": [common, *seeker_only]}])
 

@@ -110,7 +110,7 @@ def test_excluded_pairs_are_never_ranked():
 
 
 def test_a_scored_pair_with_a_total_of_zero_is_still_ranked():
-    only_themes = Weights(**{name: 0 for name in COMPONENTS} | {"themes": 1})
+    only_themes = Weights(**dict.fromkeys(COMPONENTS, 0) | {"themes": 1})
     offers, seekers = build([offer(themes=[0])], [seeker(themes=[5])])
 
     ranking = top_matches(offers, seekers, only_themes, k=5).per_offer[0]

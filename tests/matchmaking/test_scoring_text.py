@@ -14,14 +14,20 @@ pytestmark = []
 
 def test_words_are_lower_case_runs_of_three_letters_or_more_in_any_script():
     assert text.words("NEET re-engagement: Ålesund 2026, Łódź & Αθήνα, a_b") == [
-        "neet", "engagement", "ålesund", "łódź", "αθήνα",
-    ]  # fmt: skip
+        "neet",
+        "engagement",
+        "ålesund",
+        "łódź",
+        "αθήνα",
+    ]
 
 
 def test_stop_words_are_dropped():
     assert text.words("The youth and the guidance for them, und die Jugend") == [
-        "youth", "guidance", "jugend",
-    ]  # fmt: skip
+        "youth",
+        "guidance",
+        "jugend",
+    ]
 
 
 def test_composed_and_decomposed_letters_make_the_same_word():
@@ -61,7 +67,10 @@ def test_term_counts_of_no_text_is_empty():
 def _similarity(offer_texts, seeker_texts, **kwargs):
     offers, seekers = text.term_counts(offer_texts), text.term_counts(seeker_texts)
     return text.TextSimilarity(
-        offers, text.document_frequencies(offers), seekers, text.document_frequencies(seekers),
+        offers,
+        text.document_frequencies(offers),
+        seekers,
+        text.document_frequencies(seekers),
         **kwargs,
     )
 

@@ -116,7 +116,10 @@ def test_it_invites_an_unknown_address_by_email(
 def test_it_refuses_to_add_an_existing_member_twice(
     host_org, host_admin, host_coordinator, mailoutbox, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValidationError) as refusal:
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(ValidationError) as refusal,
+    ):
         services.membership_add(
             organisation=host_org,
             email=host_coordinator.email,
@@ -232,9 +235,13 @@ def test_it_refuses_to_suspend_without_a_reason(host_org, secretariat, reason):
 
 
 def test_it_suspends_an_organisation_and_tells_its_admins_only(
-    host_org, host_admin, host_coordinator, secretariat, mailoutbox,
+    host_org,
+    host_admin,
+    host_coordinator,
+    secretariat,
+    mailoutbox,
     django_capture_on_commit_callbacks,
-):  # fmt: skip
+):
     with django_capture_on_commit_callbacks(execute=True):
         services.organisation_suspend(
             organisation=host_org, reason="  Spam offers.  ", acting_user=secretariat
@@ -249,9 +256,13 @@ def test_it_suspends_an_organisation_and_tells_its_admins_only(
 
 
 def test_it_lifts_a_suspension_and_tells_the_admins(
-    host_org, host_admin, host_coordinator, secretariat, mailoutbox,
+    host_org,
+    host_admin,
+    host_coordinator,
+    secretariat,
+    mailoutbox,
     django_capture_on_commit_callbacks,
-):  # fmt: skip
+):
     services.organisation_suspend(organisation=host_org, reason="Spam.", acting_user=secretariat)
 
     with django_capture_on_commit_callbacks(execute=True):

@@ -14,9 +14,15 @@ PRINT_SETTINGS = (
     "settings.CELERY_TASK_ALWAYS_EAGER, settings.STORAGES['staticfiles']['BACKEND'], sep='\\n')"
 )
 CONFIGURATION = {
-    "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "CELERY_BROKER_URL", "EMAIL_URL",
-    "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE",
-}  # fmt: skip
+    "DEBUG",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "DATABASE_URL",
+    "CELERY_BROKER_URL",
+    "EMAIL_URL",
+    "SESSION_COOKIE_SECURE",
+    "CSRF_COOKIE_SECURE",
+}
 
 
 def _import_settings(**variables):
@@ -24,8 +30,12 @@ def _import_settings(**variables):
     env.update(DJANGO_SETTINGS_MODULE="matchmaking.settings", PYTHONWARNINGS="default", **variables)
     return subprocess.run(
         [sys.executable, "-c", PRINT_SETTINGS],
-        cwd=REPOSITORY, env=env, capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+        cwd=REPOSITORY,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_it_starts_in_development_mode_with_a_warning_when_nothing_is_set():
@@ -72,7 +82,10 @@ def test_it_runs_in_production_mode_when_configured():
     assert result.returncode == 0, result.stderr
     debug, secret_key, hosts, eager, storage = result.stdout.splitlines()
     assert (debug, secret_key, hosts, eager) == (
-        "False", "s3cret-" * 8, "mobility.example.org", "False",
-    )  # fmt: skip
+        "False",
+        "s3cret-" * 8,
+        "mobility.example.org",
+        "False",
+    )
     assert storage == "whitenoise.storage.CompressedManifestStaticFilesStorage"
     assert "SECRET_KEY is not set" not in result.stderr

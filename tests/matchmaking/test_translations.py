@@ -21,12 +21,20 @@ def _nav_links(response):
 @pytest.mark.parametrize(
     ("language", "title", "nav", "count"),
     [
-        ("sv", "Utbyteserbjudanden", ["Erbjudanden", "Partnerskapet", "Evenemang", "Logga in"],
-         "1 erbjudande"),
-        ("nb", "Utvekslingstilbud", ["Tilbud", "Partnerskapet", "Arrangementer", "Logg inn"],
-         "1 tilbud"),
+        (
+            "sv",
+            "Utbyteserbjudanden",
+            ["Erbjudanden", "Partnerskapet", "Evenemang", "Logga in"],
+            "1 erbjudande",
+        ),
+        (
+            "nb",
+            "Utvekslingstilbud",
+            ["Tilbud", "Partnerskapet", "Arrangementer", "Logg inn"],
+            "1 tilbud",
+        ),
     ],
-)  # fmt: skip
+)
 def test_the_catalogue_is_shown_in_the_browsers_language(client, language, title, nav, count):
     OfferFactory()
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = language
@@ -43,9 +51,7 @@ def test_the_catalogue_is_shown_in_the_browsers_language(client, language, title
 def test_an_email_to_a_swedish_speaker_has_a_swedish_subject(
     mailoutbox, django_capture_on_commit_callbacks
 ):
-    membership = MembershipFactory(
-        user__preferred_language="sv", organisation__name="Borås Stad"
-    )
+    membership = MembershipFactory(user__preferred_language="sv", organisation__name="Borås Stad")
 
     with django_capture_on_commit_callbacks(execute=True):
         mail.queue(

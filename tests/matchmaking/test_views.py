@@ -100,8 +100,10 @@ def test_it_creates_the_organisation_and_makes_its_creator_admin(login):
     assert heading(response) == "Lappia Vocational College"
     assert "Your organisation is created; you are its admin." in text(response)
     assert (organisation.slug, organisation.nuts_code, organisation.country.code) == (
-        "lappia-vocational-college", "FI1D7", "FI",
-    )  # fmt: skip
+        "lappia-vocational-college",
+        "FI1D7",
+        "FI",
+    )
     assert set(organisation.languages.values_list("code", flat=True)) == {"fi", "en"}
     assert _membership(user, organisation).role == Membership.Role.ADMIN
     assert organisation.logo.name.startswith("logos/")
@@ -254,9 +256,10 @@ def test_it_adds_a_person_who_has_an_account_at_once(
 
     with django_capture_on_commit_callbacks(execute=True):
         response = login(host_admin).post(
-            _people_url(host_org), {"email": "Mentor@boras.example.org", "role": "coordinator"},
+            _people_url(host_org),
+            {"email": "Mentor@boras.example.org", "role": "coordinator"},
             follow=True,
-        )  # fmt: skip
+        )
 
     assert _membership(person, host_org).role == Membership.Role.COORDINATOR
     assert "Mentor@boras.example.org is added." in text(response)
@@ -276,8 +279,10 @@ def test_it_invites_an_unknown_email_address(
 
     invitation = Invitation.objects.get(organisation=host_org)
     assert (invitation.email, invitation.role, invitation.invited_by) == (
-        "new@boras.example.org", "admin", host_admin,
-    )  # fmt: skip
+        "new@boras.example.org",
+        "admin",
+        host_admin,
+    )
     assert "new@boras.example.org has no account yet; we sent an invitation." in text(response)
     assert "new@boras.example.org — Admin" in text(response)
     assert [(m.to, m.subject) for m in mailoutbox] == [
@@ -337,9 +342,7 @@ def test_it_hides_the_people_page_from_an_outsider(login, host_org, host_admin, 
     assert not Membership.objects.filter(user=outsider, organisation=host_org).exists()
 
 
-def test_it_sends_an_anonymous_visitor_to_the_login_page_before_the_people_page(
-    client, host_org
-):
+def test_it_sends_an_anonymous_visitor_to_the_login_page_before_the_people_page(client, host_org):
     assert client.get(_people_url(host_org)).url == login_url(_people_url(host_org))
 
 
@@ -361,9 +364,8 @@ def test_it_keeps_the_last_admin_of_an_organisation(login, host_org, host_admin)
 
     response = login(host_admin).post(_remove_url(membership), follow=True)
 
-    assert (
-        "An organisation needs at least one admin; make someone else admin first."
-        in text(response)
+    assert "An organisation needs at least one admin; make someone else admin first." in text(
+        response
     )
     assert Membership.objects.filter(pk=membership.pk).exists()
 
@@ -388,9 +390,7 @@ def test_it_refuses_to_remove_a_member_with_get(login, host_org, host_admin, hos
     assert Membership.objects.filter(pk=membership.pk).exists()
 
 
-def test_it_forbids_a_coordinator_to_remove_a_member(
-    login, host_org, host_admin, host_coordinator
-):
+def test_it_forbids_a_coordinator_to_remove_a_member(login, host_org, host_admin, host_coordinator):
     membership = _membership(host_admin, host_org)
 
     response = login(host_coordinator).post(_remove_url(membership))
@@ -423,9 +423,11 @@ def _cancel_url(invitation):
 @pytest.fixture
 def invitation(host_org, host_admin):
     return Invitation.objects.create(
-        organisation=host_org, email="new@boras.example.org", role="coordinator",
+        organisation=host_org,
+        email="new@boras.example.org",
+        role="coordinator",
         invited_by=host_admin,
-    )  # fmt: skip
+    )
 
 
 def test_it_cancels_an_invitation(login, host_admin, invitation):
@@ -484,9 +486,7 @@ def test_it_refuses_to_switch_to_an_organisation_the_user_does_not_belong_to(
 ):
     barcelona = Organisation.objects.get(name="Barcelona Activa")
 
-    response = login(member_of_two).post(
-        SWITCH_URL, {"organisation": barcelona.pk}, follow=True
-    )
+    response = login(member_of_two).post(SWITCH_URL, {"organisation": barcelona.pk}, follow=True)
 
     assert "Choose one of your organisations." in text(response)
     assert heading(response) == "Borås Stad"

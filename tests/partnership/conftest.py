@@ -4,7 +4,6 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import Permission
-from django.core.cache import cache
 
 from matchmaking.models import Membership
 from tests.factories import MembershipFactory, UserFactory
@@ -14,7 +13,6 @@ from tests.factories import MembershipFactory, UserFactory
 def media_in_tmp(settings, tmp_path):
     # Uploaded logos and photos land in a throwaway folder, never in the project's media/.
     settings.MEDIA_ROOT = tmp_path
-
 
 
 @pytest.fixture

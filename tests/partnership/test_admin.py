@@ -39,9 +39,14 @@ def application(host_org, host_admin):
 
 
 def test_the_secretariat_approves_an_application_with_a_note(
-    login, application, host_org, host_admin, secretariat, mailoutbox,
+    login,
+    application,
+    host_org,
+    host_admin,
+    secretariat,
+    mailoutbox,
     django_capture_on_commit_callbacks,
-):  # fmt: skip
+):
     client = login(secretariat)
 
     form_page = client.post(APPLICATIONS_URL, _select("approve", application))
@@ -65,8 +70,11 @@ def test_the_secretariat_approves_an_application_with_a_note(
     assert host_org.rsp_member_since == timezone.localdate()
     event = MembershipEvent.objects.get()
     assert (event.kind, event.actor, event.note, event.application) == (
-        "approved", secretariat, "Welcome to the partnership!", application,
-    )  # fmt: skip
+        "approved",
+        secretariat,
+        "Welcome to the partnership!",
+        application,
+    )
     (message,) = mailoutbox
     assert message.to == [host_admin.email]
     assert message.subject == "Borås Stad is a member of the Regional Skills Partnership"
@@ -120,9 +128,14 @@ def test_a_refused_approval_says_why_and_leaves_the_others_decided(login, secret
 
 
 def test_the_secretariat_rejects_an_application_and_the_note_is_required(
-    login, application, host_org, host_admin, secretariat, mailoutbox,
+    login,
+    application,
+    host_org,
+    host_admin,
+    secretariat,
+    mailoutbox,
     django_capture_on_commit_callbacks,
-):  # fmt: skip
+):
     client = login(secretariat)
 
     without_note = client.post(APPLICATIONS_URL, _confirm("reject", application, note=""))
@@ -199,8 +212,10 @@ def test_the_list_filters_by_status_and_country_and_searches_contacts(login, sec
     )
     MembershipApplicationFactory(
         organisation=OrganisationFactory(name="Vestland fylkeskommune", country="NO"),
-        contact_name="Ingrid Hillestad Bårgard", status="rejected", decided_at=timezone.now(),
-    )  # fmt: skip
+        contact_name="Ingrid Hillestad Bårgard",
+        status="rejected",
+        decided_at=timezone.now(),
+    )
     client = login(secretariat)
 
     def organisations(query):
@@ -211,17 +226,20 @@ def test_the_list_filters_by_status_and_country_and_searches_contacts(login, sec
     assert organisations("?country=NO") == ["Vestland fylkeskommune"]
     assert organisations("?q=Hillestad") == ["Vestland fylkeskommune"]
     assert organisations("?organisation__kind__exact=vet") == [
-        "Borås Stad", "Vestland fylkeskommune",
-    ]  # fmt: skip
+        "Borås Stad",
+        "Vestland fylkeskommune",
+    ]
 
 
 def test_one_application_shows_its_commitments_and_history(
     login, application, secretariat, host_admin
 ):
     MembershipEvent.objects.create(
-        organisation=application.organisation, application=application, kind="applied",
+        organisation=application.organisation,
+        application=application,
+        kind="applied",
         actor=host_admin,
-    )  # fmt: skip
+    )
 
     response = login(secretariat).get(
         reverse("admin:partnership_membershipapplication_change", args=[application.pk])
@@ -258,8 +276,10 @@ def test_the_secretariat_ends_a_membership_with_a_reason(
     assert member_org.rsp_member_since is None
     event = MembershipEvent.objects.get()
     assert (event.kind, event.actor, event.note) == (
-        "ended", secretariat, "Asked us to, by letter.",
-    )  # fmt: skip
+        "ended",
+        secretariat,
+        "Asked us to, by letter.",
+    )
     (message,) = mailoutbox
     assert "Asked us to, by letter." in message.body
 
@@ -302,9 +322,7 @@ def test_the_secretariat_approves_a_promoter(
 def test_the_secretariat_rejects_a_promoter_with_a_note(login, member_org, secretariat):
     promoter = PromoterFactory(organisation=member_org, status=Promoter.Status.PENDING)
 
-    login(secretariat).post(
-        PROMOTERS_URL, _confirm("reject", promoter, note="The bio is missing.")
-    )
+    login(secretariat).post(PROMOTERS_URL, _confirm("reject", promoter, note="The bio is missing."))
 
     promoter.refresh_from_db()
     assert (promoter.status, promoter.decision_note) == ("rejected", "The bio is missing.")
@@ -323,8 +341,9 @@ def test_other_staff_cannot_approve_promoters(login, member_org, other_staff):
 
 
 def test_a_members_page_in_the_admin_shows_its_history(login, member_org, host_admin, secretariat):
-    MembershipEvent.objects.create(organisation=member_org, kind="approved", actor=secretariat,
-                                   note="Welcome!")  # fmt: skip
+    MembershipEvent.objects.create(
+        organisation=member_org, kind="approved", actor=secretariat, note="Welcome!"
+    )
 
     response = login(secretariat).get(
         reverse("admin:partnership_partnershipmember_change", args=[member_org.pk])

@@ -24,13 +24,19 @@ def _event_form(**overrides):
         "slug": "matchmaking-day-in-lisbon",
         "description": "1:1 meetings on VET learner mobility.",
         "time_zone": "Europe/Lisbon",
-        "starts_at_0": "2027-03-10", "starts_at_1": "09:00",
-        "ends_at_0": "2027-03-10", "ends_at_1": "17:00",
-        "place": "Lisbon", "online_url": "",
-        "registration_deadline_0": "2027-03-01", "registration_deadline_1": "12:00",
-        "capacity": "20", "slot_minutes": "30", "meeting_cap": "8",
+        "starts_at_0": "2027-03-10",
+        "starts_at_1": "09:00",
+        "ends_at_0": "2027-03-10",
+        "ends_at_1": "17:00",
+        "place": "Lisbon",
+        "online_url": "",
+        "registration_deadline_0": "2027-03-01",
+        "registration_deadline_1": "12:00",
+        "capacity": "20",
+        "slot_minutes": "30",
+        "meeting_cap": "8",
         **overrides,
-    }  # fmt: skip
+    }
 
 
 def test_the_secretariat_creates_an_event_in_its_own_time_zone(login, secretariat):
@@ -57,11 +63,13 @@ def test_the_secretariat_creates_an_event_in_its_own_time_zone(login, secretaria
         ({"time_zone": "Mars/Olympus"}, "Mars/Olympus is not a time zone name"),
         ({"ends_at_1": "08:00"}, "The event must end after it starts."),
         ({"place": ""}, "Give the place, the online link, or both."),
-        ({"registration_deadline_0": "2027-03-11"},
-         "Registrations must close before the event ends."),
+        (
+            {"registration_deadline_0": "2027-03-11"},
+            "Registrations must close before the event ends.",
+        ),
         ({"slot_minutes": "600"}, "Ensure this value is less than or equal to 240."),
     ],
-)  # fmt: skip
+)
 def test_an_event_the_admin_refuses(login, secretariat, overrides, error):
     response = login(secretariat).post(ADD_EVENT_URL, _event_form(**overrides))
 
@@ -77,14 +85,20 @@ def test_the_meeting_cap_defaults_to_the_setting(settings):
 
 
 def test_the_secretariat_confirms_pending_registrations_with_an_action(
-    login, secretariat, host_org, host_coordinator, mailoutbox,
+    login,
+    secretariat,
+    host_org,
+    host_coordinator,
+    mailoutbox,
     django_capture_on_commit_callbacks,
-):  # fmt: skip
+):
     event = EventFactory(registrations_need_approval=True)
     registration = EventRegistrationFactory(
-        event=event, organisation=host_org, status=EventRegistration.Status.PENDING,
+        event=event,
+        organisation=host_org,
+        status=EventRegistration.Status.PENDING,
         attendees=[{"name": "Nicholas Waller", "role": "Coordinator"}],
-    )  # fmt: skip
+    )
     client = login(secretariat)
     listing = client.get(REGISTRATIONS_URL)
     assert "Nicholas Waller (Coordinator)" in text(listing)

@@ -23,8 +23,10 @@ def test_the_slots_cut_the_event_into_meeting_lengths():
     event = Event(starts_at=_at(9), ends_at=_at(10, 45), slot_minutes=30)
 
     assert [(s.start, s.end) for s in event.slots()] == [
-        (_at(9), _at(9, 30)), (_at(9, 30), _at(10)), (_at(10), _at(10, 30)),
-    ]  # the 15 minutes left over make no slot  # fmt: skip
+        (_at(9), _at(9, 30)),
+        (_at(9, 30), _at(10)),
+        (_at(10), _at(10, 30)),
+    ]  # the 15 minutes left over make no slot
     assert event.slot_at(_at(9, 30)).end == _at(10)
     assert event.slot_at(_at(9, 15)) is None
     assert event.slot_at(_at(10, 30)) is None
@@ -37,8 +39,9 @@ def test_times_are_shown_in_the_events_zone():
 
 
 def test_an_event_shorter_than_one_meeting_is_refused():
-    event = EventFactory.build(starts_at=_at(9), ends_at=_at(9, 20), slot_minutes=30,
-                               registration_deadline=_at(8))  # fmt: skip
+    event = EventFactory.build(
+        starts_at=_at(9), ends_at=_at(9, 20), slot_minutes=30, registration_deadline=_at(8)
+    )
 
     with pytest.raises(ValidationError) as refusal:
         event.full_clean()
@@ -62,8 +65,12 @@ def test_the_database_books_the_same_side_once_per_slot():
     meeting = MeetingFactory(status=Meeting.Status.ACCEPTED)
 
     with pytest.raises(IntegrityError):
-        MeetingFactory(event=meeting.event, recipient=meeting.recipient,
-                       slot_start=meeting.slot_start, status=Meeting.Status.ACCEPTED)  # fmt: skip
+        MeetingFactory(
+            event=meeting.event,
+            recipient=meeting.recipient,
+            slot_start=meeting.slot_start,
+            status=Meeting.Status.ACCEPTED,
+        )
 
 
 def test_the_database_registers_an_organisation_once():

@@ -89,9 +89,9 @@ def test_ten_simultaneous_accepts_for_one_slot_book_it_once():
         MeetingFactory(event=event, recipient=busy, slot_start=event.starts_at) for _ in range(10)
     ]
 
-    outcomes = _all_at_once([
-        lambda m=m: services.meeting_accept(meeting=m, acting_user=busy_person) for m in meetings
-    ])  # fmt: skip
+    outcomes = _all_at_once(
+        [lambda m=m: services.meeting_accept(meeting=m, acting_user=busy_person) for m in meetings]
+    )
 
     assert outcomes == Counter({"done": 1, "slot_taken": 9})
     assert _accepted_in(busy, event.starts_at).count() == 1
@@ -107,11 +107,13 @@ def test_accepts_from_both_sides_at_once_still_book_an_organisation_once():
     for _ in range(5):
         asked_by_busy = MeetingFactory(event=event, requester=busy, slot_start=event.starts_at)
         person = _person_of(asked_by_busy.recipient.organisation)
-        calls.append(lambda m=asked_by_busy, p=person: services.meeting_accept(
-            meeting=m, acting_user=p))  # fmt: skip
+        calls.append(
+            lambda m=asked_by_busy, p=person: services.meeting_accept(meeting=m, acting_user=p)
+        )
         asking_busy = MeetingFactory(event=event, recipient=busy, slot_start=event.starts_at)
-        calls.append(lambda m=asking_busy: services.meeting_accept(
-            meeting=m, acting_user=busy_person))  # fmt: skip
+        calls.append(
+            lambda m=asking_busy: services.meeting_accept(meeting=m, acting_user=busy_person)
+        )
 
     outcomes = _all_at_once(calls)
 
@@ -125,12 +127,14 @@ def test_two_organisations_for_the_last_place_one_gets_it():
     contenders = [OrganisationFactory() for _ in range(2)]
     people = [_person_of(organisation) for organisation in contenders]
 
-    outcomes = _all_at_once([
-        lambda o=organisation, p=person: services.event_register(
-            event=event, organisation=o, acting_user=p, attendees=PEOPLE
-        )
-        for organisation, person in zip(contenders, people)
-    ])  # fmt: skip
+    outcomes = _all_at_once(
+        [
+            lambda o=organisation, p=person: services.event_register(
+                event=event, organisation=o, acting_user=p, attendees=PEOPLE
+            )
+            for organisation, person in zip(contenders, people)
+        ]
+    )
 
     assert outcomes == Counter({"done": 1, "event_full": 1})
     assert EventRegistration.objects.filter(event=event).count() == 3

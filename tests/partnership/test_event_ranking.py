@@ -39,14 +39,23 @@ def _names(ranked):
 def test_their_offer_fitting_our_profile_ranks_them_first_with_the_reasons(
     event, host_registration, applicant_registration, applicant_org, host_org
 ):
-    InterestProfileFactory(organisation=applicant_org, name="Job shadowing for our advisors",
-                           themes=[theme("inclusion"), theme("neet-re-engagement")])  # fmt: skip
-    OfferFactory(organisation=host_org, title="The Multicompetent Team",
-                 themes=[theme("inclusion"), theme("neet-re-engagement")])  # fmt: skip
+    InterestProfileFactory(
+        organisation=applicant_org,
+        name="Job shadowing for our advisors",
+        themes=[theme("inclusion"), theme("neet-re-engagement")],
+    )
+    OfferFactory(
+        organisation=host_org,
+        title="The Multicompetent Team",
+        themes=[theme("inclusion"), theme("neet-re-engagement")],
+    )
     # Another host whose offer shares one theme of the two.
     other = _register(event, "Aalborg Kommune", country="DK")
-    OfferFactory(organisation=other.organisation, title="Guidance in Aalborg",
-                 themes=[theme("inclusion"), theme("digital-skills")])  # fmt: skip
+    OfferFactory(
+        organisation=other.organisation,
+        title="Guidance in Aalborg",
+        themes=[theme("inclusion"), theme("digital-skills")],
+    )
 
     ranked = organisations_to_meet(applicant_registration)
 
@@ -54,8 +63,9 @@ def test_their_offer_fitting_our_profile_ranks_them_first_with_the_reasons(
     best = ranked[0]
     assert best.theirs_is_the_offer
     assert (best.offer_title, best.profile_name) == (
-        "The Multicompetent Team", "Job shadowing for our advisors"
-    )  # fmt: skip
+        "The Multicompetent Team",
+        "Job shadowing for our advisors",
+    )
     assert best.reasons[0] == "Shared themes: Inclusion, NEET re-engagement"
     assert "language: English" in best.reasons
     assert ranked[0].score > ranked[1].score > 0
@@ -83,17 +93,26 @@ def test_those_with_nothing_to_compare_come_last_alphabetically(
     _register(event, "Aalborg Kommune")
     # Compared, but wants study visits in Spanish only: nothing fits.
     picky = _register(event, "Barcelona Activa", country="ES")
-    InterestProfileFactory(organisation=picky.organisation, exchange_types=[
-        exchange_type("study-visit")], languages=[language("es")])  # fmt: skip
+    InterestProfileFactory(
+        organisation=picky.organisation,
+        exchange_types=[exchange_type("study-visit")],
+        languages=[language("es")],
+    )
 
     ranked = organisations_to_meet(host_registration)
 
     assert _names(ranked) == [
-        "Vestland fylkeskommune", "Barcelona Activa", "Aalborg Kommune", "Zagreb Schools",
-    ]  # fmt: skip
+        "Vestland fylkeskommune",
+        "Barcelona Activa",
+        "Aalborg Kommune",
+        "Zagreb Schools",
+    ]
     assert [(e.score is not None, e.compared) for e in ranked] == [
-        (True, True), (False, True), (False, False), (False, False),
-    ]  # fmt: skip
+        (True, True),
+        (False, True),
+        (False, False),
+        (False, False),
+    ]
 
 
 def test_without_any_profile_or_offer_the_list_is_alphabetical(

@@ -18,8 +18,9 @@ def _state():
             EventRegistration.objects.values_list("pk", "event_id", "organisation_id", "status")
         ),
         "meetings": sorted(
-            Meeting.objects.values_list("pk", "requester_id", "recipient_id", "slot_start",
-                                        "status")  # fmt: skip
+            Meeting.objects.values_list(
+                "pk", "requester_id", "recipient_id", "slot_start", "status"
+            )
         ),
     }
 
@@ -27,8 +28,9 @@ def _state():
 @pytest.fixture(scope="module")
 def seeded_twice(django_db_setup, django_db_blocker, tmp_path_factory):
     """seed_demo (which ends with seed_partnership) and seed_partnership again, rolled back."""
-    with django_db_blocker.unblock(), override_settings(
-        MEDIA_ROOT=tmp_path_factory.mktemp("media")
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")),
     ):
         atomic = transaction.atomic()
         atomic.__enter__()
@@ -76,14 +78,17 @@ def test_borås_and_vestland_meet_and_others_wait_or_were_declined(seeded):
     )
     meetings = {
         (m.requester.organisation.name, m.recipient.organisation.name): (
-            m.status, day.local(m.slot_start).strftime("%H:%M"),
+            m.status,
+            day.local(m.slot_start).strftime("%H:%M"),
         )
         for m in day.meetings.select_related("requester__organisation", "recipient__organisation")
-    }  # fmt: skip
+    }
     assert meetings[("Vestland County Council", "Borås Stad")] == ("accepted", "10:00")
     assert sorted(status for status, _time in meetings.values()) == [
-        "accepted", "declined", "requested",
-    ]  # fmt: skip
+        "accepted",
+        "declined",
+        "requested",
+    ]
     for registration in day.registrations.all():
         registration.full_clean()
         assert all("@" not in person["name"] for person in registration.attendees)

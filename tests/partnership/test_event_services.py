@@ -34,9 +34,7 @@ def _refusal(call):
 
 
 def _emails(template):
-    return sorted(
-        OutboxEmail.objects.filter(template=template).values_list("recipient", flat=True)
-    )
+    return sorted(OutboxEmail.objects.filter(template=template).values_list("recipient", flat=True))
 
 
 # Registering
@@ -97,9 +95,11 @@ def test_only_the_secretariat_confirms(host_org, host_coordinator):
 def test_a_registration_after_the_deadline_is_refused(host_org, host_coordinator):
     event = EventFactory(registration_deadline=timezone.now() - datetime.timedelta(minutes=1))
 
-    refusal = _refusal(lambda: services.event_register(
-        event=event, organisation=host_org, acting_user=host_coordinator, attendees=PEOPLE
-    ))  # fmt: skip
+    refusal = _refusal(
+        lambda: services.event_register(
+            event=event, organisation=host_org, acting_user=host_coordinator, attendees=PEOPLE
+        )
+    )
 
     assert refusal.code == "registration_closed"
     assert "closed on" in refusal.messages[0] and "(Europe/Brussels)" in refusal.messages[0]
@@ -110,19 +110,24 @@ def test_a_registration_beyond_capacity_is_refused(host_org, host_coordinator):
     EventRegistrationFactory(event=event)
     EventRegistrationFactory(event=event, status=EventRegistration.Status.PENDING)
 
-    refusal = _refusal(lambda: services.event_register(
-        event=event, organisation=host_org, acting_user=host_coordinator, attendees=PEOPLE
-    ))  # fmt: skip
+    refusal = _refusal(
+        lambda: services.event_register(
+            event=event, organisation=host_org, acting_user=host_coordinator, attendees=PEOPLE
+        )
+    )
 
     assert (refusal.code, refusal.messages) == (
-        "event_full", ["The event is full: all 2 places are taken."]
+        "event_full",
+        ["The event is full: all 2 places are taken."],
     )
 
 
 def test_an_organisation_registers_once(event, host_registration, host_org, host_coordinator):
-    refusal = _refusal(lambda: services.event_register(
-        event=event, organisation=host_org, acting_user=host_coordinator, attendees=PEOPLE
-    ))  # fmt: skip
+    refusal = _refusal(
+        lambda: services.event_register(
+            event=event, organisation=host_org, acting_user=host_coordinator, attendees=PEOPLE
+        )
+    )
 
     assert refusal.code == "already_registered"
     assert EventRegistration.objects.count() == 1
@@ -132,32 +137,42 @@ def test_a_suspended_organisation_cannot_register(event, host_org, host_coordina
     host_org.is_suspended = True
     host_org.save()
 
-    refusal = _refusal(lambda: services.event_register(
-        event=event, organisation=host_org, acting_user=host_coordinator, attendees=PEOPLE
-    ))  # fmt: skip
+    refusal = _refusal(
+        lambda: services.event_register(
+            event=event, organisation=host_org, acting_user=host_coordinator, attendees=PEOPLE
+        )
+    )
 
     assert refusal.code == "suspended"
 
 
 def test_only_the_organisations_people_register_it(event, host_org, outsider):
-    refusal = _refusal(lambda: services.event_register(
-        event=event, organisation=host_org, acting_user=outsider, attendees=PEOPLE
-    ))  # fmt: skip
+    refusal = _refusal(
+        lambda: services.event_register(
+            event=event, organisation=host_org, acting_user=outsider, attendees=PEOPLE
+        )
+    )
 
     assert refusal.code == "not_member_of_organisation"
 
 
 @pytest.mark.parametrize(
     "attendees",
-    [[], [{"name": " ", "role": ""}], [{"name": "x" * 201, "role": ""}],
-     [{"name": f"Person {n}", "role": ""} for n in range(7)]],
-)  # fmt: skip
+    [
+        [],
+        [{"name": " ", "role": ""}],
+        [{"name": "x" * 201, "role": ""}],
+        [{"name": f"Person {n}", "role": ""} for n in range(7)],
+    ],
+)
 def test_the_people_attending_are_between_one_and_six_named_people(
     event, host_org, host_coordinator, attendees
 ):
-    refusal = _refusal(lambda: services.event_register(
-        event=event, organisation=host_org, acting_user=host_coordinator, attendees=attendees
-    ))  # fmt: skip
+    refusal = _refusal(
+        lambda: services.event_register(
+            event=event, organisation=host_org, acting_user=host_coordinator, attendees=attendees
+        )
+    )
 
     assert "attendees" in refusal.message_dict
 
@@ -167,18 +182,34 @@ def test_the_people_attending_are_between_one_and_six_named_people(
 
 def _request(event, requester, recipient, user, *, slot_start=None, message="Shall we meet?"):
     return services.meeting_request(
-        event=event, organisation=requester, with_organisation=recipient,
-        slot_start=slot_start or slot(event, 0), message=message, acting_user=user,
-    )  # fmt: skip
+        event=event,
+        organisation=requester,
+        with_organisation=recipient,
+        slot_start=slot_start or slot(event, 0),
+        message=message,
+        acting_user=user,
+    )
 
 
 def test_a_participant_asks_another_for_a_meeting_and_they_are_told(
-    event, host_registration, applicant_registration, host_org, applicant_org,
-    applicant_coordinator, mailoutbox, django_capture_on_commit_callbacks,
-):  # fmt: skip
+    event,
+    host_registration,
+    applicant_registration,
+    host_org,
+    applicant_org,
+    applicant_coordinator,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
     with django_capture_on_commit_callbacks(execute=True):
-        meeting = _request(event, applicant_org, host_org, applicant_coordinator,
-                           slot_start=slot(event, 2), message="  Your visit to Vestland?  ")
+        meeting = _request(
+            event,
+            applicant_org,
+            host_org,
+            applicant_coordinator,
+            slot_start=slot(event, 2),
+            message="  Your visit to Vestland?  ",
+        )
 
     assert (meeting.requester, meeting.recipient) == (applicant_registration, host_registration)
     assert (meeting.status, meeting.message) == ("requested", "Your visit to Vestland?")
@@ -196,7 +227,8 @@ def test_a_meeting_with_oneself_is_refused(event, host_registration, host_org, h
     refusal = _refusal(lambda: _request(event, host_org, host_org, host_coordinator))
 
     assert (refusal.code, refusal.messages) == (
-        "meet_oneself", ["An organisation cannot ask itself for a meeting."]
+        "meet_oneself",
+        ["An organisation cannot ask itself for a meeting."],
     )
 
 
@@ -208,7 +240,8 @@ def test_a_request_to_an_unregistered_organisation_is_refused(
     refusal = _refusal(lambda: _request(event, host_org, stranger, host_coordinator))
 
     assert (refusal.code, refusal.messages) == (
-        "not_registered", ["Barcelona Activa is not a confirmed participant of this event."]
+        "not_registered",
+        ["Barcelona Activa is not a confirmed participant of this event."],
     )
 
 
@@ -225,28 +258,47 @@ def test_a_request_by_an_organisation_still_pending_is_refused(
 
 
 def test_a_slot_outside_the_event_is_refused(
-    event, host_registration, applicant_registration, host_org, applicant_org,
+    event,
+    host_registration,
+    applicant_registration,
+    host_org,
+    applicant_org,
     applicant_coordinator,
-):  # fmt: skip
-    for outside in [event.ends_at, event.starts_at + datetime.timedelta(minutes=10),
-                    event.starts_at - datetime.timedelta(minutes=30)]:  # fmt: skip
-        refusal = _refusal(lambda outside=outside: _request(
-            event, applicant_org, host_org, applicant_coordinator, slot_start=outside
-        ))  # fmt: skip
+):
+    for outside in [
+        event.ends_at,
+        event.starts_at + datetime.timedelta(minutes=10),
+        event.starts_at - datetime.timedelta(minutes=30),
+    ]:
+        refusal = _refusal(
+            lambda outside=outside: _request(
+                event, applicant_org, host_org, applicant_coordinator, slot_start=outside
+            )
+        )
         assert refusal.code == "slot_outside_event"
         assert refusal.messages[0].startswith("Choose one of the event's time slots")
 
 
 def test_a_slot_taken_by_either_side_is_refused(
-    event, host_registration, applicant_registration, host_org, applicant_org,
+    event,
+    host_registration,
+    applicant_registration,
+    host_org,
+    applicant_org,
     applicant_coordinator,
-):  # fmt: skip
-    MeetingFactory(event=event, recipient=host_registration, status=Meeting.Status.ACCEPTED,
-                   slot_start=slot(event, 1))  # fmt: skip
+):
+    MeetingFactory(
+        event=event,
+        recipient=host_registration,
+        status=Meeting.Status.ACCEPTED,
+        slot_start=slot(event, 1),
+    )
 
-    refusal = _refusal(lambda: _request(
-        event, applicant_org, host_org, applicant_coordinator, slot_start=slot(event, 1)
-    ))  # fmt: skip
+    refusal = _refusal(
+        lambda: _request(
+            event, applicant_org, host_org, applicant_coordinator, slot_start=slot(event, 1)
+        )
+    )
 
     assert refusal.code == "slot_taken"
     assert refusal.messages[0].startswith("Borås Stad already has a meeting at ")
@@ -255,31 +307,49 @@ def test_a_slot_taken_by_either_side_is_refused(
 
 
 def test_a_request_beyond_the_meeting_cap_is_refused(
-    event, host_registration, applicant_registration, host_org, applicant_org,
+    event,
+    host_registration,
+    applicant_registration,
+    host_org,
+    applicant_org,
     applicant_coordinator,
-):  # fmt: skip
+):
     for number in range(event.meeting_cap):
-        MeetingFactory(event=event, requester=host_registration, status=Meeting.Status.ACCEPTED,
-                       slot_start=slot(event, number))  # fmt: skip
+        MeetingFactory(
+            event=event,
+            requester=host_registration,
+            status=Meeting.Status.ACCEPTED,
+            slot_start=slot(event, number),
+        )
 
-    refusal = _refusal(lambda: _request(
-        event, applicant_org, host_org, applicant_coordinator, slot_start=slot(event, 5)
-    ))  # fmt: skip
+    refusal = _refusal(
+        lambda: _request(
+            event, applicant_org, host_org, applicant_coordinator, slot_start=slot(event, 5)
+        )
+    )
 
     assert (refusal.code, refusal.messages) == (
-        "meeting_cap", ["Borås Stad already has 3 meetings, the most this event allows."]
+        "meeting_cap",
+        ["Borås Stad already has 3 meetings, the most this event allows."],
     )
 
 
 def test_one_open_request_between_two_organisations(
-    event, host_registration, applicant_registration, host_org, applicant_org,
-    applicant_coordinator, host_coordinator,
-):  # fmt: skip
+    event,
+    host_registration,
+    applicant_registration,
+    host_org,
+    applicant_org,
+    applicant_coordinator,
+    host_coordinator,
+):
     _request(event, applicant_org, host_org, applicant_coordinator)
 
-    refusal = _refusal(lambda: _request(
-        event, host_org, applicant_org, host_coordinator, slot_start=slot(event, 3)
-    ))  # fmt: skip
+    refusal = _refusal(
+        lambda: _request(
+            event, host_org, applicant_org, host_coordinator, slot_start=slot(event, 3)
+        )
+    )
 
     assert refusal.code == "already_asked"
 
@@ -290,15 +360,21 @@ def test_one_open_request_between_two_organisations(
 @pytest.fixture
 def meeting(event, host_registration, applicant_registration, applicant_coordinator):
     return MeetingFactory(
-        event=event, requester=applicant_registration, recipient=host_registration,
-        slot_start=slot(event, 2), requested_by=applicant_coordinator,
-    )  # fmt: skip
+        event=event,
+        requester=applicant_registration,
+        recipient=host_registration,
+        slot_start=slot(event, 2),
+        requested_by=applicant_coordinator,
+    )
 
 
 def test_the_organisation_asked_accepts_and_both_are_told(
-    meeting, host_coordinator, applicant_coordinator, mailoutbox,
+    meeting,
+    host_coordinator,
+    applicant_coordinator,
+    mailoutbox,
     django_capture_on_commit_callbacks,
-):  # fmt: skip
+):
     with django_capture_on_commit_callbacks(execute=True):
         services.meeting_accept(meeting=meeting, acting_user=host_coordinator)
 
@@ -354,8 +430,12 @@ def test_a_decided_request_is_not_decided_again(meeting, host_coordinator):
 def test_accepting_a_slot_taken_since_the_request_is_refused(
     event, meeting, host_registration, host_coordinator
 ):
-    MeetingFactory(event=event, requester=host_registration, slot_start=meeting.slot_start,
-                   status=Meeting.Status.ACCEPTED)  # fmt: skip
+    MeetingFactory(
+        event=event,
+        requester=host_registration,
+        slot_start=meeting.slot_start,
+        status=Meeting.Status.ACCEPTED,
+    )
 
     refusal = _refusal(
         lambda: services.meeting_accept(meeting=meeting, acting_user=host_coordinator)
@@ -370,8 +450,12 @@ def test_accepting_beyond_the_other_sides_cap_is_refused(
     event, meeting, applicant_registration, host_coordinator
 ):
     for number in [0, 1, 3]:
-        MeetingFactory(event=event, recipient=applicant_registration,
-                       slot_start=slot(event, number), status=Meeting.Status.ACCEPTED)  # fmt: skip
+        MeetingFactory(
+            event=event,
+            recipient=applicant_registration,
+            slot_start=slot(event, number),
+            status=Meeting.Status.ACCEPTED,
+        )
 
     refusal = _refusal(
         lambda: services.meeting_accept(meeting=meeting, acting_user=host_coordinator)

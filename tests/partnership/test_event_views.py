@@ -69,9 +69,12 @@ def _registration_data(organisation, people=(("Nicholas Waller", "Coordinator"),
 def test_the_list_shows_upcoming_and_past_events(client):
     EventFactory(title="Matchmaking day: inclusive job shadowing", capacity=20)
     last_year = timezone.now() - datetime.timedelta(days=365)
-    EventFactory(title="Webinar: apprenticeship mobility", starts_at=last_year,
-                 ends_at=last_year + datetime.timedelta(hours=2),
-                 registration_deadline=last_year - datetime.timedelta(days=1))  # fmt: skip
+    EventFactory(
+        title="Webinar: apprenticeship mobility",
+        starts_at=last_year,
+        ends_at=last_year + datetime.timedelta(hours=2),
+        registration_deadline=last_year - datetime.timedelta(days=1),
+    )
 
     response = client.get(LIST_URL)
 
@@ -106,8 +109,11 @@ def test_the_list_refuses_post(client):
 def test_the_event_page_shows_times_in_the_events_zone_and_who_takes_part(
     client, event, host_registration
 ):
-    EventRegistrationFactory(event=event, organisation=OrganisationFactory(name="Pending Org"),
-                             status=EventRegistration.Status.PENDING)  # fmt: skip
+    EventRegistrationFactory(
+        event=event,
+        organisation=OrganisationFactory(name="Pending Org"),
+        status=EventRegistration.Status.PENDING,
+    )
 
     response = client.get(event.get_absolute_url())
 
@@ -140,9 +146,7 @@ def test_the_read_only_pages_refuse_post(login, event, host_registration, secret
     assert login(secretariat).post(_url(name, event)).status_code == 405
 
 
-def test_the_registration_form_is_not_offered_once_registrations_close(
-    login, host_coordinator
-):
+def test_the_registration_form_is_not_offered_once_registrations_close(login, host_coordinator):
     event = EventFactory(registration_deadline=timezone.now() - datetime.timedelta(hours=1))
 
     response = login(host_coordinator).get(_url("register", event), follow=True)
@@ -176,8 +180,9 @@ def test_a_coordinator_registers_the_organisation_with_the_people_attending(
     assert "Borås Stad is registered. Here are the organisations to meet." in text(response)
     registration = EventRegistration.objects.get()
     assert registration.attendees == [
-        {"name": "Nicholas Waller", "role": "Coordinator"}, {"name": "Maria Lind", "role": ""},
-    ]  # fmt: skip
+        {"name": "Nicholas Waller", "role": "Coordinator"},
+        {"name": "Maria Lind", "role": ""},
+    ]
 
 
 def test_registering_names_at_least_one_person(login, event, host_org, host_coordinator):
@@ -211,9 +216,7 @@ def test_a_full_event_refuses_with_a_message(login, host_org, host_coordinator):
     assert "The event is full: all 1 places are taken." in text(response)
 
 
-def test_an_outsider_cannot_register_someone_elses_organisation(
-    login, event, host_org, outsider
-):
+def test_an_outsider_cannot_register_someone_elses_organisation(login, event, host_org, outsider):
     response = login(outsider).post(_url("register", event), _registration_data(host_org))
 
     assert response.status_code == 400
@@ -235,9 +238,14 @@ def test_registering_refuses_put(login, event, host_coordinator):
 
 
 def test_a_participant_sees_the_others_ranked_with_reasons(
-    login, event, host_registration, applicant_registration, host_org, applicant_org,
+    login,
+    event,
+    host_registration,
+    applicant_registration,
+    host_org,
+    applicant_org,
     host_coordinator,
-):  # fmt: skip
+):
     OfferFactory(organisation=host_org, title="Job shadowing with the Multicompetent Team")
     InterestProfileFactory(organisation=applicant_org, name="Job shadowing for our advisors")
     EventRegistrationFactory(event=event, organisation=OrganisationFactory(name="Aalborg Kommune"))
@@ -247,16 +255,19 @@ def test_a_participant_sees_the_others_ranked_with_reasons(
     assert heading(response) == "Borås Stad: organisations to meet"
     page = text(response)
     assert page.index("Vestland fylkeskommune") < page.index("Aalborg Kommune")
-    assert ("Your offer “Job shadowing with the Multicompetent Team” fits their interest "
-            "profile “Job shadowing for our advisors”.") in page  # fmt: skip
+    assert (
+        "Your offer “Job shadowing with the Multicompetent Team” fits their interest "
+        "profile “Job shadowing for our advisors”."
+    ) in page
     assert "Shared theme: Inclusion" in page
     assert "Ingrid Hillestad Bårgard (Advisor)" in page
     assert "Aalborg Kommune Sweden No profile to compare yet." in page
 
 
 def test_a_pending_registration_waits_for_the_secretariat(login, event, host_org, host_coordinator):
-    EventRegistrationFactory(event=event, organisation=host_org,
-                             status=EventRegistration.Status.PENDING)  # fmt: skip
+    EventRegistrationFactory(
+        event=event, organisation=host_org, status=EventRegistration.Status.PENDING
+    )
 
     response = login(host_coordinator).get(_url("meetings", event))
 
@@ -277,33 +288,48 @@ def test_the_meetings_page_needs_a_login(client, event):
 
 
 def test_a_participant_asks_another_to_meet(
-    login, event, host_registration, applicant_registration, host_org, applicant_coordinator,
-):  # fmt: skip
+    login,
+    event,
+    host_registration,
+    applicant_registration,
+    host_org,
+    applicant_coordinator,
+):
     url = _url("meeting_request", event, host_org.slug)
     client = login(applicant_coordinator)
     form = client.get(url)
     assert heading(form) == "Ask Borås Stad to meet"
-    assert f'<option value="{_utc(slot(event, 2))}">10:00–10:30</option>' in (
-        form.content.decode()
-    )
+    assert f'<option value="{_utc(slot(event, 2))}">10:00–10:30</option>' in (form.content.decode())
 
     response = client.post(
-        url, {"slot": slot(event, 2).isoformat(), "message": "Your visit to Vestland?"},
+        url,
+        {"slot": slot(event, 2).isoformat(), "message": "Your visit to Vestland?"},
         follow=True,
-    )  # fmt: skip
+    )
 
     assert "Your request is sent to Borås Stad" in text(response)
     meeting = Meeting.objects.get()
     assert (meeting.requester, meeting.recipient, meeting.slot_start) == (
-        applicant_registration, host_registration, slot(event, 2),
-    )  # fmt: skip
+        applicant_registration,
+        host_registration,
+        slot(event, 2),
+    )
 
 
 def test_a_taken_slot_is_marked_and_refused(
-    login, event, host_registration, applicant_registration, host_org, applicant_coordinator,
-):  # fmt: skip
-    MeetingFactory(event=event, recipient=host_registration, slot_start=slot(event, 1),
-                   status=Meeting.Status.ACCEPTED)  # fmt: skip
+    login,
+    event,
+    host_registration,
+    applicant_registration,
+    host_org,
+    applicant_coordinator,
+):
+    MeetingFactory(
+        event=event,
+        recipient=host_registration,
+        slot_start=slot(event, 1),
+        status=Meeting.Status.ACCEPTED,
+    )
     url = _url("meeting_request", event, host_org.slug)
     client = login(applicant_coordinator)
 
@@ -315,8 +341,13 @@ def test_a_taken_slot_is_marked_and_refused(
 
 
 def test_a_slot_outside_the_event_is_refused(
-    login, event, host_registration, applicant_registration, host_org, applicant_coordinator,
-):  # fmt: skip
+    login,
+    event,
+    host_registration,
+    applicant_registration,
+    host_org,
+    applicant_coordinator,
+):
     response = login(applicant_coordinator).post(
         _url("meeting_request", event, host_org.slug),
         {"slot": event.ends_at.isoformat(), "message": "Hello"},
@@ -324,8 +355,10 @@ def test_a_slot_outside_the_event_is_refused(
 
     assert response.status_code == 400
     local_end = event.local(event.ends_at)
-    assert (f"Choose one of the event's time slots: {local_end.day} {local_end:%B %Y}, 12:00 "
-            "(Europe/Brussels) is not one of them.") in text(response)
+    assert (
+        f"Choose one of the event's time slots: {local_end.day} {local_end:%B %Y}, 12:00 "
+        "(Europe/Brussels) is not one of them."
+    ) in text(response)
 
 
 def test_asking_oneself_is_refused(login, event, host_registration, host_org, host_coordinator):
@@ -356,14 +389,16 @@ def test_an_outsider_cannot_ask_for_a_meeting(login, event, host_registration, h
 
 @pytest.fixture
 def meeting(event, host_registration, applicant_registration):
-    return MeetingFactory(event=event, requester=applicant_registration,
-                          recipient=host_registration, slot_start=slot(event, 2))  # fmt: skip
+    return MeetingFactory(
+        event=event,
+        requester=applicant_registration,
+        recipient=host_registration,
+        slot_start=slot(event, 2),
+    )
 
 
 def test_the_organisation_asked_accepts(login, event, meeting, host_coordinator):
-    response = login(host_coordinator).post(
-        _url("meeting_accept", event, meeting.pk), follow=True
-    )
+    response = login(host_coordinator).post(_url("meeting_accept", event, meeting.pk), follow=True)
 
     assert "The meeting with Vestland fylkeskommune is in your schedule" in text(response)
     meeting.refresh_from_db()
@@ -402,12 +437,14 @@ def test_deciding_needs_a_login(client, event, meeting):
 def test_accepting_a_taken_slot_says_why(
     login, event, meeting, host_registration, host_coordinator
 ):
-    MeetingFactory(event=event, requester=host_registration, slot_start=meeting.slot_start,
-                   status=Meeting.Status.ACCEPTED)  # fmt: skip
-
-    response = login(host_coordinator).post(
-        _url("meeting_accept", event, meeting.pk), follow=True
+    MeetingFactory(
+        event=event,
+        requester=host_registration,
+        slot_start=meeting.slot_start,
+        status=Meeting.Status.ACCEPTED,
     )
+
+    response = login(host_coordinator).post(_url("meeting_accept", event, meeting.pk), follow=True)
 
     assert "Borås Stad already has a meeting at" in text(response)
 
@@ -418,22 +455,35 @@ def test_accepting_a_taken_slot_says_why(
 @pytest.fixture
 def booked(event, host_registration, applicant_registration):
     """Borås meets Vestland at 10:00 and Aalborg at 09:00; a request at 11:00 waits."""
-    aalborg = EventRegistrationFactory(event=event,
-                                       organisation=OrganisationFactory(name="Aalborg Kommune"))
+    aalborg = EventRegistrationFactory(
+        event=event, organisation=OrganisationFactory(name="Aalborg Kommune")
+    )
     return [
-        MeetingFactory(event=event, requester=applicant_registration, recipient=host_registration,
-                       slot_start=slot(event, 2), status=Meeting.Status.ACCEPTED,
-                       message="Your visit to Vestland"),
-        MeetingFactory(event=event, requester=host_registration, recipient=aalborg,
-                       slot_start=slot(event, 0), status=Meeting.Status.ACCEPTED),
-        MeetingFactory(event=event, requester=aalborg, recipient=applicant_registration,
-                       slot_start=slot(event, 4)),
-    ]  # fmt: skip
+        MeetingFactory(
+            event=event,
+            requester=applicant_registration,
+            recipient=host_registration,
+            slot_start=slot(event, 2),
+            status=Meeting.Status.ACCEPTED,
+            message="Your visit to Vestland",
+        ),
+        MeetingFactory(
+            event=event,
+            requester=host_registration,
+            recipient=aalborg,
+            slot_start=slot(event, 0),
+            status=Meeting.Status.ACCEPTED,
+        ),
+        MeetingFactory(
+            event=event,
+            requester=aalborg,
+            recipient=applicant_registration,
+            slot_start=slot(event, 4),
+        ),
+    ]
 
 
-def test_the_schedule_lists_accepted_meetings_in_slot_order(
-    login, event, booked, host_coordinator
-):
+def test_the_schedule_lists_accepted_meetings_in_slot_order(login, event, booked, host_coordinator):
     response = login(host_coordinator).get(_url("schedule", event))
 
     assert heading(response) == "Schedule of Borås Stad"
@@ -444,17 +494,16 @@ def test_the_schedule_lists_accepted_meetings_in_slot_order(
     assert "EARLALL, Rue du Luxembourg 47-51, Brussels" in page
 
 
-def test_the_schedule_is_404_for_an_outsider_and_needs_a_login(client, login, event, booked,
-                                                               outsider):  # fmt: skip
+def test_the_schedule_is_404_for_an_outsider_and_needs_a_login(
+    client, login, event, booked, outsider
+):
     url = _url("schedule", event)
 
     assert login(outsider).get(url).status_code == 404
     assert client.get(url).url == login_url(url)
 
 
-def test_the_ics_holds_the_event_and_the_accepted_meetings(
-    login, event, booked, host_coordinator
-):
+def test_the_ics_holds_the_event_and_the_accepted_meetings(login, event, booked, host_coordinator):
     response = login(host_coordinator).get(_url("schedule_ics", event))
 
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
@@ -478,8 +527,9 @@ def test_the_ics_of_the_other_side_is_its_own(login, event, booked, applicant_co
 
     calendar = icalendar.Calendar.from_ical(response.content)
     assert [str(e["summary"]) for e in calendar.walk("VEVENT")] == [
-        "Matchmaking day: inclusive job shadowing", "Meeting with Borås Stad",
-    ]  # fmt: skip
+        "Matchmaking day: inclusive job shadowing",
+        "Meeting with Borås Stad",
+    ]
 
 
 def test_the_ics_is_404_for_an_outsider(login, event, booked, outsider):
@@ -489,8 +539,9 @@ def test_the_ics_is_404_for_an_outsider(login, event, booked, outsider):
 def test_someone_in_two_registered_organisations_chooses_which_acts(
     login, event, booked, host_coordinator, applicant_org
 ):
-    MembershipFactory(user=host_coordinator, organisation=applicant_org,
-                      role=Membership.Role.COORDINATOR)  # fmt: skip
+    MembershipFactory(
+        user=host_coordinator, organisation=applicant_org, role=Membership.Role.COORDINATOR
+    )
 
     response = login(host_coordinator).get(_url("schedule", event, organisation=applicant_org))
 
@@ -518,8 +569,13 @@ def test_the_grid_takes_the_same_queries_for_any_size(
     event = EventFactory()
     registrations = EventRegistrationFactory.create_batch(organisations, event=event)
     for number, (a, b) in enumerate(zip(registrations, registrations[1:])):
-        MeetingFactory(event=event, requester=a, recipient=b, slot_start=slot(event, number % 6),
-                       status=Meeting.Status.ACCEPTED if number % 2 else Meeting.Status.REQUESTED)
+        MeetingFactory(
+            event=event,
+            requester=a,
+            recipient=b,
+            slot_start=slot(event, number % 6),
+            status=Meeting.Status.ACCEPTED if number % 2 else Meeting.Status.REQUESTED,
+        )
     client = login(secretariat)
 
     with django_assert_num_queries(GRID_QUERIES):
@@ -561,10 +617,25 @@ def test_the_csv_export_lists_every_meeting(login, event, booked, secretariat):
     offset = f"{offset[:3]}:{offset[3:]}"
     assert rows == [
         ["slot start", "slot end", "organisation A", "organisation B", "status"],
-        [f"{day}T09:00:00{offset}", f"{day}T09:30:00{offset}", "Borås Stad",
-         "Aalborg Kommune", "accepted"],
-        [f"{day}T10:00:00{offset}", f"{day}T10:30:00{offset}", "Vestland fylkeskommune",
-         "Borås Stad", "accepted"],
-        [f"{day}T11:00:00{offset}", f"{day}T11:30:00{offset}", "Aalborg Kommune",
-         "Vestland fylkeskommune", "requested"],
-    ]  # fmt: skip
+        [
+            f"{day}T09:00:00{offset}",
+            f"{day}T09:30:00{offset}",
+            "Borås Stad",
+            "Aalborg Kommune",
+            "accepted",
+        ],
+        [
+            f"{day}T10:00:00{offset}",
+            f"{day}T10:30:00{offset}",
+            "Vestland fylkeskommune",
+            "Borås Stad",
+            "accepted",
+        ],
+        [
+            f"{day}T11:00:00{offset}",
+            f"{day}T11:30:00{offset}",
+            "Aalborg Kommune",
+            "Vestland fylkeskommune",
+            "requested",
+        ],
+    ]

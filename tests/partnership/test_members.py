@@ -21,16 +21,22 @@ CATALOGUE_URL = reverse("exchanges:offer_list")
 MEMBERS_PAGE_QUERIES = 2
 
 
-def _member(name, *, country="SE", since=datetime.date(2025, 3, 1), logo=True, consent=True,
-            **fields):  # fmt: skip
+def _member(
+    name, *, country="SE", since=datetime.date(2025, 3, 1), logo=True, consent=True, **fields
+):
     organisation = OrganisationFactory(
-        name=name, country=country, rsp_member_since=since,
-        logo=png(f"{name.split()[0].lower()}.png") if logo else "", **fields,
-    )  # fmt: skip
+        name=name,
+        country=country,
+        rsp_member_since=since,
+        logo=png(f"{name.split()[0].lower()}.png") if logo else "",
+        **fields,
+    )
     MembershipApplicationFactory(
-        organisation=organisation, logo_consent=consent,
-        status=MembershipApplication.Status.APPROVED, decided_at=timezone.now(),
-    )  # fmt: skip
+        organisation=organisation,
+        logo_consent=consent,
+        status=MembershipApplication.Status.APPROVED,
+        decided_at=timezone.now(),
+    )
     return organisation
 
 
@@ -77,8 +83,13 @@ def test_the_partnership_page_counts_one_member_in_the_singular(client):
 
 def test_the_members_page_lists_members_with_logos_only_where_consented(client):
     boras = _member("Borås Stad", kind="authority", region_name="Västra Götaland")
-    _member("Camilla Winter AB", consent=False, kind="employer", region_name="Skåne",
-            since=datetime.date(2025, 9, 17))  # fmt: skip
+    _member(
+        "Camilla Winter AB",
+        consent=False,
+        kind="employer",
+        region_name="Skåne",
+        since=datetime.date(2025, 9, 17),
+    )
     OrganisationFactory(name="Not a member")
     former = _member("Former member")
     former.rsp_member_since = None
@@ -98,10 +109,11 @@ def test_the_members_page_lists_members_with_logos_only_where_consented(client):
 def test_the_latest_approved_application_decides_about_the_logo(client):
     organisation = _member("Borås Stad", consent=True)
     MembershipApplicationFactory(
-        organisation=organisation, logo_consent=False,
+        organisation=organisation,
+        logo_consent=False,
         status=MembershipApplication.Status.APPROVED,
         decided_at=timezone.now() + datetime.timedelta(minutes=1),
-    )  # fmt: skip
+    )
 
     assert _logos(client.get(MEMBERS_URL)) == []
 
@@ -173,8 +185,11 @@ def test_a_members_profile_and_offers_carry_the_badge(client, member_org, host_c
 
 
 def test_an_organisation_outside_the_partnership_has_no_badge(client, host_org, offer):
-    for url in (reverse("organisation_detail", args=[host_org.slug]), offer.get_absolute_url(),
-                CATALOGUE_URL):  # fmt: skip
+    for url in (
+        reverse("organisation_detail", args=[host_org.slug]),
+        offer.get_absolute_url(),
+        CATALOGUE_URL,
+    ):
         assert "RSP member</span>" not in client.get(url).content.decode()
 
 

@@ -54,9 +54,14 @@ def test_a_photo_without_consent_is_refused(member_org, host_coordinator):
 def test_the_database_refuses_a_photo_without_consent(member_org):
     with pytest.raises(IntegrityError), transaction.atomic():
         Promoter.objects.create(
-            organisation=member_org, name="X", role="Y", bio="Z", contact_email="x@example.org",
-            photo="promoters/x.png", photo_consent=False,
-        )  # fmt: skip
+            organisation=member_org,
+            name="X",
+            role="Y",
+            bio="Z",
+            contact_email="x@example.org",
+            photo="promoters/x.png",
+            photo_consent=False,
+        )
 
 
 def test_an_organisation_outside_the_partnership_cannot_nominate(host_org, host_admin):
@@ -81,9 +86,13 @@ def test_a_bio_is_at_most_a_thousand_characters(member_org, host_coordinator):
 
 
 def test_the_secretariat_approves_a_promoter_and_the_admins_are_told(
-    member_org, host_admin, host_coordinator, secretariat, mailoutbox,
+    member_org,
+    host_admin,
+    host_coordinator,
+    secretariat,
+    mailoutbox,
     django_capture_on_commit_callbacks,
-):  # fmt: skip
+):
     promoter = _nominate(member_org, host_coordinator)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -131,15 +140,18 @@ def test_a_message_to_a_promoter_hides_their_address_and_replies_go_to_the_sende
     mailoutbox, django_capture_on_commit_callbacks
 ):
     promoter = PromoterFactory(
-        name="Nicholas Waller", contact_email="nicholas@boras.example.org",
+        name="Nicholas Waller",
+        contact_email="nicholas@boras.example.org",
         languages=[language("sv"), language("en")],
-    )  # fmt: skip
+    )
 
     with django_capture_on_commit_callbacks(execute=True):
         services.promoter_contact(
-            promoter=promoter, sender_name="Jordi  Ferrer", sender_email="jordi@example.org",
+            promoter=promoter,
+            sender_name="Jordi  Ferrer",
+            sender_email="jordi@example.org",
             message="Could Montjuïc send two teachers in October?",
-        )  # fmt: skip
+        )
 
     (message,) = mailoutbox
     assert message.to == ["nicholas@boras.example.org"]

@@ -48,10 +48,13 @@ def _nomination(organisation, **overrides):
 
 def test_the_promoters_page_lists_approved_promoters_without_their_addresses(client, member_org):
     PromoterFactory(
-        organisation=member_org, name="Nicholas Waller", role="International coordinator",
+        organisation=member_org,
+        name="Nicholas Waller",
+        role="International coordinator",
         contact_email="nicholas.waller@boras.example.org",
-        languages=[language("sv"), language("en")], bio="Hosts job shadowing in Borås.",
-    )  # fmt: skip
+        languages=[language("sv"), language("en")],
+        bio="Hosts job shadowing in Borås.",
+    )
     PromoterFactory(organisation=member_org, name="Pending Person", status=Promoter.Status.PENDING)
 
     response = client.get(PROMOTERS_URL)
@@ -66,8 +69,9 @@ def test_the_promoters_page_lists_approved_promoters_without_their_addresses(cli
 
 
 def test_a_photo_is_shown_only_with_consent(client, member_org):
-    PromoterFactory(organisation=member_org, name="With Consent", photo=png("a.png"),
-                    photo_consent=True)  # fmt: skip
+    PromoterFactory(
+        organisation=member_org, name="With Consent", photo=png("a.png"), photo_consent=True
+    )
     PromoterFactory(organisation=member_org, name="Without Photo", photo_consent=True)
 
     response = client.get(PROMOTERS_URL)
@@ -106,8 +110,10 @@ def test_a_members_coordinator_nominates_a_promoter_with_a_photo(
     assert "The secretariat will review the nomination of Nicholas Waller" in text(response)
     promoter = Promoter.objects.get()
     assert (promoter.status, promoter.organisation, promoter.nominated_by) == (
-        "pending", member_org, host_coordinator,
-    )  # fmt: skip
+        "pending",
+        member_org,
+        host_coordinator,
+    )
     assert promoter.photo_consent and promoter.photo.name.startswith("promoters/nicholas")
     assert "No promoters yet." in text(response)  # not before the secretariat approves
 
@@ -135,10 +141,14 @@ def test_bad_input_is_shown_next_to_the_fields(login, member_org, host_admin):
     response = login(host_admin).post(
         NOMINATE_URL,
         _nomination(
-            member_org, bio="x" * 1001, languages=[], contact_email="nope", photo_consent="on",
+            member_org,
+            bio="x" * 1001,
+            languages=[],
+            contact_email="nope",
+            photo_consent="on",
             photo=SimpleUploadedFile("photo.png", b"not an image at all" * 10),
         ),
-    )  # fmt: skip
+    )
 
     assert response.status_code == 400
     assert field_error(response, "bio") == (
@@ -204,10 +214,13 @@ def test_a_visitor_writes_to_a_promoter_who_answers_by_replying(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             _contact_url(promoter),
-            {"sender_name": "Jordi Ferrer", "sender_email": "jordi@montjuic.example.org",
-             "message": "Could two of our teachers shadow you in October?"},
+            {
+                "sender_name": "Jordi Ferrer",
+                "sender_email": "jordi@montjuic.example.org",
+                "message": "Could two of our teachers shadow you in October?",
+            },
             follow=True,
-        )  # fmt: skip
+        )
 
     assert response.redirect_chain == [(PROMOTERS_URL, 302)]
     assert "Your message is on its way to Nicholas Waller" in text(response)
@@ -232,16 +245,20 @@ def test_bad_input_to_the_contact_form_is_shown_next_to_the_fields(client):
     assert not OutboxEmail.objects.exists()
 
 
-def test_a_name_on_several_lines_is_made_one_line(client, mailoutbox,
-                                                  django_capture_on_commit_callbacks):  # fmt: skip
+def test_a_name_on_several_lines_is_made_one_line(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
     promoter = PromoterFactory()
 
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             _contact_url(promoter),
-            {"sender_name": "Jordi\r\nBcc: spam@example.org", "sender_email": "j@example.org",
-             "message": "Hello"},
-        )  # fmt: skip
+            {
+                "sender_name": "Jordi\r\nBcc: spam@example.org",
+                "sender_email": "j@example.org",
+                "message": "Hello",
+            },
+        )
 
     (message,) = mailoutbox
     assert message.extra_headers["Reply-To"] == '"Jordi Bcc: spam@example.org" <j@example.org>'

@@ -77,16 +77,21 @@ def test_the_database_keeps_one_open_application_per_organisation(host_org):
 
     with pytest.raises(IntegrityError), transaction.atomic():
         MembershipApplication.objects.create(
-            organisation=host_org, contact_name="X", contact_role="Y",
-            contact_email="x@example.org", motivation="Again", commitments=EVERY_COMMITMENT,
-        )  # fmt: skip
+            organisation=host_org,
+            contact_name="X",
+            contact_role="Y",
+            contact_email="x@example.org",
+            motivation="Again",
+            commitments=EVERY_COMMITMENT,
+        )
 
 
 def test_a_closed_application_does_not_block_a_new_one(host_org, host_admin):
     MembershipApplicationFactory(
-        organisation=host_org, status=MembershipApplication.Status.REJECTED,
+        organisation=host_org,
+        status=MembershipApplication.Status.REJECTED,
         decided_at=timezone.now(),
-    )  # fmt: skip
+    )
 
     application = _submit(host_org, host_admin)
 
@@ -133,9 +138,14 @@ def test_every_commitment_must_be_agreed_to(host_org, host_admin):
 
 
 def test_the_secretariat_approves_and_the_organisation_is_a_member_from_today(
-    host_org, host_admin, swedish_admin, host_coordinator, secretariat, mailoutbox,
+    host_org,
+    host_admin,
+    swedish_admin,
+    host_coordinator,
+    secretariat,
+    mailoutbox,
     django_capture_on_commit_callbacks,
-):  # fmt: skip
+):
     application = MembershipApplicationFactory(organisation=host_org, submitted_by=host_admin)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -219,24 +229,32 @@ def test_a_suspended_organisation_is_not_approved(host_org, host_admin, secretar
 
 
 def test_the_secretariat_rejects_with_a_note_that_the_admins_receive(
-    host_org, host_admin, host_coordinator, secretariat, mailoutbox,
+    host_org,
+    host_admin,
+    host_coordinator,
+    secretariat,
+    mailoutbox,
     django_capture_on_commit_callbacks,
-):  # fmt: skip
+):
     application = MembershipApplicationFactory(organisation=host_org)
 
     with django_capture_on_commit_callbacks(execute=True):
         services.membership_application_reject(
-            application=application, acting_user=secretariat,
+            application=application,
+            acting_user=secretariat,
             note="The partnership is for public bodies and their VET partners.",
-        )  # fmt: skip
+        )
 
     application.refresh_from_db()
     host_org.refresh_from_db()
     assert application.status == MembershipApplication.Status.REJECTED
     assert host_org.rsp_member_since is None
     assert _history(host_org) == [
-        ("rejected", secretariat.email,
-         "The partnership is for public bodies and their VET partners."),
+        (
+            "rejected",
+            secretariat.email,
+            "The partnership is for public bodies and their VET partners.",
+        ),
     ]
     assert _recipients(mailoutbox) == [host_admin.email]
     (message,) = mailoutbox
@@ -280,13 +298,18 @@ def test_an_admin_withdraws_the_open_application(host_org, host_admin, host_coor
 
 
 def test_an_admin_takes_the_organisation_out_and_the_admins_are_told(
-    member_org, host_admin, swedish_admin, host_coordinator, mailoutbox,
+    member_org,
+    host_admin,
+    swedish_admin,
+    host_coordinator,
+    mailoutbox,
     django_capture_on_commit_callbacks,
-):  # fmt: skip
+):
     approved = MembershipApplicationFactory(
-        organisation=member_org, status=MembershipApplication.Status.APPROVED,
+        organisation=member_org,
+        status=MembershipApplication.Status.APPROVED,
         decided_at=timezone.now(),
-    )  # fmt: skip
+    )
 
     with django_capture_on_commit_callbacks(execute=True):
         event = services.partnership_leave(organisation=member_org, acting_user=host_admin)
@@ -322,9 +345,10 @@ def test_the_secretariat_ends_a_membership_with_a_reason(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         services.partnership_end(
-            organisation=member_org, acting_user=secretariat,
+            organisation=member_org,
+            acting_user=secretariat,
             reason="No activity in the partnership for two years.",
-        )  # fmt: skip
+        )
 
     member_org.refresh_from_db()
     assert member_org.rsp_member_since is None

@@ -14,8 +14,10 @@ from decimal import Decimal
 # The offer and the application; seed_demo writes them like the other offers.
 LEARNERS_OFFER = dict(
     title="Inclusive VET placement in logistics and warehousing, Borås",
-    exchange_type="vet-learner", themes=["inclusion", "work-based-learning", "languages"],
-    target_group="learners", languages=["en", "sv"],
+    exchange_type="vet-learner",
+    themes=["inclusion", "work-based-learning", "languages"],
+    target_group="learners",
+    languages=["en", "sv"],
     description=(
         "Learners from partner organisations spend two weeks in Borås: a work placement in one "
         "of the logistics companies of the Sjuhärad area, supervised by a workplace mentor, "
@@ -34,7 +36,9 @@ LEARNERS_OFFER = dict(
         "lunch in the college canteen on placement days."
     ),
     costs_note="No fee; the sending organisation pays travel, accommodation and meals.",
-    fixed_dates=True, duration_days=Decimal("14"), capacity=4,
+    fixed_dates=True,
+    duration_days=Decimal("14"),
+    capacity=4,
     supports_fewer_opportunities=True,
     fewer_opportunities_support=(
         "A mentor accompanies participants every day; individual preparation with our "
@@ -49,7 +53,8 @@ LEARNERS_APPLICATION = dict(
         "what they can do. We would send four learners from our logistics course and their "
         "youth worker."
     ),
-    participants=4, fewer_opportunity_participants=3,
+    participants=4,
+    fewer_opportunity_participants=3,
     participant_roles="Four learners from our second-chance logistics course, with a youth worker.",
     languages=["en"],
 )
@@ -71,12 +76,16 @@ LEARNERS_FOLLOW_UPS = {
         ),
         next_steps="We will train our workplace mentors before the next placement.",
         wants_reciprocal_visit=False,
-        quotes=[dict(
-            person_name="Erik Lindqvist", role="Workplace mentor",
-            organisation_name="A logistics company in Borås",
-            text="By the second week they were planning the morning picking rounds themselves.",
-            consent=False, public=False,
-        )],
+        quotes=[
+            dict(
+                person_name="Erik Lindqvist",
+                role="Workplace mentor",
+                organisation_name="A logistics company in Borås",
+                text="By the second week they were planning the morning picking rounds themselves.",
+                consent=False,
+                public=False,
+            )
+        ],
         submitted=6,  # days after the end
     ),
     "sending": dict(
@@ -95,15 +104,19 @@ LEARNERS_FOLLOW_UPS = {
             "second-chance schools in Bizkaia."
         ),
         wants_reciprocal_visit=False,
-        quotes=[dict(
-            person_name="Miren Goikoetxea", role="Youth worker and mobility coordinator",
-            organisation_name="Basque Inclusion Foundation (Spain)",
-            text=(
-                "Our learners came home with a reference letter and the confidence that they "
-                "can work anywhere."
-            ),
-            consent=True, public=True,
-        )],
+        quotes=[
+            dict(
+                person_name="Miren Goikoetxea",
+                role="Youth worker and mobility coordinator",
+                organisation_name="Basque Inclusion Foundation (Spain)",
+                text=(
+                    "Our learners came home with a reference letter and the confidence that they "
+                    "can work anywhere."
+                ),
+                consent=True,
+                public=True,
+            )
+        ],
         submitted=9,
     ),
 }

@@ -91,8 +91,9 @@ class ExchangeSeeder:
 
     # One exchange and its history --------------------------------------------------------
 
-    def seed_exchange(self, item, *, follow_ups=None, case_study=None, completed_at=None,
-                      counts=None, **overrides):
+    def seed_exchange(
+        self, item, *, follow_ups=None, case_study=None, completed_at=None, counts=None, **overrides
+    ):
         """The exchange of ``item``; ``follow_ups`` maps a side to its texts and its time."""
         application, offer = item.application, item.application.offer
         start, end = application.preferred_start, application.preferred_end
@@ -102,11 +103,15 @@ class ExchangeSeeder:
         accepted_at = item.events[-1][3]
         missing = {HOST, SENDING} - set(follow_ups)
         values = {
-            "host_id": offer.organisation_id, "sender_id": application.organisation_id,
-            "start_date": start, "end_date": end, "duration_days": offer.duration_days,
+            "host_id": offer.organisation_id,
+            "sender_id": application.organisation_id,
+            "start_date": start,
+            "end_date": end,
+            "duration_days": offer.duration_days,
             "participants": application.participants,
             "fewer_opportunity_participants": application.fewer_opportunity_participants,
-            "programme": offer.programme, "practical_notes": offer.practical_information,
+            "programme": offer.programme,
+            "practical_notes": offer.practical_information,
             "status": Exchange.Status.COMPLETED if completed else Exchange.Status.PLANNED,
             "cancellation_reason": "",
             # What the beat would have sent by now (it sends on the day itself).
@@ -160,18 +165,24 @@ class ExchangeSeeder:
             if (event.actor_id, event.note, event.created_at) != (actor.pk, note, when):
                 # created_at is auto_now_add: back-dated with an UPDATE
                 ExchangeEvent.objects.filter(pk=event.pk).update(
-                    actor=actor, note=note, created_at=when)
+                    actor=actor, note=note, created_at=when
+                )
 
     def seed_follow_up(self, exchange, item, side, data):
         key = item.host if side == HOST else item.sender
         user = self.users[primary_email(key)]
-        follow_up, _created = upsert(FollowUp, {"exchange": exchange, "side": side}, {
-            "organisation_id": exchange.host_id if side == HOST else exchange.sender_id,
-            "account": data["account"], "lessons": data["lessons"],
-            "next_steps": data["next_steps"],
-            "wants_reciprocal_visit": data["wants_reciprocal_visit"],
-            "submitted_by_id": user.pk,
-        })
+        follow_up, _created = upsert(
+            FollowUp,
+            {"exchange": exchange, "side": side},
+            {
+                "organisation_id": exchange.host_id if side == HOST else exchange.sender_id,
+                "account": data["account"],
+                "lessons": data["lessons"],
+                "next_steps": data["next_steps"],
+                "wants_reciprocal_visit": data["wants_reciprocal_visit"],
+                "submitted_by_id": user.pk,
+            },
+        )
         set_timestamps(follow_up, submitted_at=data["at"])
         for quote in data.get("quotes", ()):
             values = {name: value for name, value in quote.items() if name != "person_name"}
@@ -180,51 +191,72 @@ class ExchangeSeeder:
 
     def seed_case_study(self, exchange, data):
         published_at = data.get("published_at")
-        case_study, _created = upsert(CaseStudy, {"exchange": exchange}, {
-            "slug": data.get("slug") or slugify(data["title"])[:100],
-            "title": data["title"], "theme_id": self.themes[data["theme"]].pk,
-            "summary": data["summary"], "host_lessons": data["host_lessons"],
-            "participant_lessons": data["participant_lessons"],
-            "next_steps": data["next_steps"],
-            "status": CaseStudy.Status.PUBLISHED if published_at else CaseStudy.Status.DRAFT,
-            "published_at": published_at,
-            "published_by_id": self.users[SECRETARIAT].pk if published_at else None,
-        })
-        set_timestamps(case_study, created_at=data["created_at"],
-                       updated_at=published_at or data["created_at"])
+        case_study, _created = upsert(
+            CaseStudy,
+            {"exchange": exchange},
+            {
+                "slug": data.get("slug") or slugify(data["title"])[:100],
+                "title": data["title"],
+                "theme_id": self.themes[data["theme"]].pk,
+                "summary": data["summary"],
+                "host_lessons": data["host_lessons"],
+                "participant_lessons": data["participant_lessons"],
+                "next_steps": data["next_steps"],
+                "status": CaseStudy.Status.PUBLISHED if published_at else CaseStudy.Status.DRAFT,
+                "published_at": published_at,
+                "published_by_id": self.users[SECRETARIAT].pk if published_at else None,
+            },
+        )
+        set_timestamps(
+            case_study, created_at=data["created_at"], updated_at=published_at or data["created_at"]
+        )
         return case_study
 
     # The stories ---------------------------------------------------------------------------
 
     def seed_boras_vestland(self, item):
-        follow_ups = {side: data | {"at": at(*data["submitted"])}
-                      for side, data in story.BORAS_FOLLOW_UPS.items()}
+        follow_ups = {
+            side: data | {"at": at(*data["submitted"])}
+            for side, data in story.BORAS_FOLLOW_UPS.items()
+        }
         case_study = story.BORAS_CASE_STUDY | {
             "created_at": at(*story.BORAS_CASE_STUDY["created"]),
             "published_at": at(*story.BORAS_CASE_STUDY["published"]),
         }
         e = story.BORAS_EXCHANGE
         return self.seed_exchange(
-            item, follow_ups=follow_ups, case_study=case_study,
-            completed_at=at(*e["completed"]), participants=e["participants"],
-            programme=e["programme"], practical_notes=e["practical_notes"],
+            item,
+            follow_ups=follow_ups,
+            case_study=case_study,
+            completed_at=at(*e["completed"]),
+            participants=e["participants"],
+            programme=e["programme"],
+            practical_notes=e["practical_notes"],
         )
 
     def seed_learners(self, item):
         end = item.application.preferred_end
-        follow_ups = {side: data | {"at": at(end + data["submitted"] * DAY, 10)}
-                      for side, data in texts.LEARNERS_FOLLOW_UPS.items()}
-        case_study = self.drafted(follow_ups) | texts.LEARNERS_CASE_STUDY | {
-            "published_at": at(end + texts.LEARNERS_CASE_STUDY["published"] * DAY, 10),
+        follow_ups = {
+            side: data | {"at": at(end + data["submitted"] * DAY, 10)}
+            for side, data in texts.LEARNERS_FOLLOW_UPS.items()
         }
-        return self.seed_exchange(item, follow_ups=follow_ups, case_study=case_study,
-                                  counts=texts.LEARNERS_COUNTS)
+        case_study = (
+            self.drafted(follow_ups)
+            | texts.LEARNERS_CASE_STUDY
+            | {
+                "published_at": at(end + texts.LEARNERS_CASE_STUDY["published"] * DAY, 10),
+            }
+        )
+        return self.seed_exchange(
+            item, follow_ups=follow_ups, case_study=case_study, counts=texts.LEARNERS_COUNTS
+        )
 
     def seed_generated_past(self, item, *, sides):
         offer = item.application.offer
         primary = item.themes[0]
         names = {
-            "host": offer.organisation.name, "sender": item.application.organisation.name,
+            "host": offer.organisation.name,
+            "sender": item.application.organisation.name,
             "topic": offer_texts.THEMES[primary][0],
             "days": format(offer.duration_days.normalize(), "f"),
         }
@@ -237,8 +269,10 @@ class ExchangeSeeder:
         for side in sides:
             account, lessons, next_steps, after = templates[side]
             follow_ups[side] = {
-                "account": account.format(**names), "lessons": lessons.format(**names),
-                "next_steps": next_steps, "wants_reciprocal_visit": side == SENDING,
+                "account": account.format(**names),
+                "lessons": lessons.format(**names),
+                "next_steps": next_steps,
+                "wants_reciprocal_visit": side == SENDING,
                 "at": at(end + after * DAY, 11),
             }
         case_study = None
@@ -253,7 +287,8 @@ class ExchangeSeeder:
         host, sending = follow_ups[HOST], follow_ups[SENDING]
         return {
             "summary": "\n\n".join([host["account"], sending["account"]]),
-            "host_lessons": host["lessons"], "participant_lessons": sending["lessons"],
+            "host_lessons": host["lessons"],
+            "participant_lessons": sending["lessons"],
             "next_steps": "\n\n".join(filter(None, [host["next_steps"], sending["next_steps"]])),
             "created_at": max(host["at"], sending["at"]),
         }

@@ -8,9 +8,12 @@ import datetime
 from decimal import Decimal
 
 BORAS_THEMES = [
-    "inclusion", "neet-re-engagement", "inter-agency-cooperation", "motivational-interviewing",
+    "inclusion",
+    "neet-re-engagement",
+    "inter-agency-cooperation",
+    "motivational-interviewing",
     "guidance-counselling",
-]  # fmt: skip
+]
 
 BORAS_DESCRIPTION = (
     "Borås Stad's Working Life Department invites staff from other regions to spend a day and "
@@ -47,13 +50,23 @@ BORAS_COSTS = "No fee. The sending organisation pays travel, accommodation and m
 # The 2025 round: in the past, so the rows are written directly (services refuse past dates).
 BORAS_2025 = dict(
     title="Job shadowing: inclusive pathways with the Multicompetent Team",
-    exchange_type="job-shadowing", themes=BORAS_THEMES, target_group="staff",
-    languages=["sv", "en"], description=BORAS_DESCRIPTION, programme=BORAS_PROGRAMME,
-    practical_information=BORAS_PRACTICAL, costs_note=BORAS_COSTS,
-    available_from=datetime.date(2025, 5, 12), available_until=datetime.date(2025, 5, 13),
-    fixed_dates=True, duration_days=Decimal("1.5"), capacity=4,
-    application_deadline=datetime.date(2025, 4, 25), supports_fewer_opportunities=False,
-    status="closed", published_at=(datetime.date(2025, 4, 3), 10),
+    exchange_type="job-shadowing",
+    themes=BORAS_THEMES,
+    target_group="staff",
+    languages=["sv", "en"],
+    description=BORAS_DESCRIPTION,
+    programme=BORAS_PROGRAMME,
+    practical_information=BORAS_PRACTICAL,
+    costs_note=BORAS_COSTS,
+    available_from=datetime.date(2025, 5, 12),
+    available_until=datetime.date(2025, 5, 13),
+    fixed_dates=True,
+    duration_days=Decimal("1.5"),
+    capacity=4,
+    application_deadline=datetime.date(2025, 4, 25),
+    supports_fewer_opportunities=False,
+    status="closed",
+    published_at=(datetime.date(2025, 4, 3), 10),
     created_at=(datetime.date(2025, 4, 1), 14),
 )
 
@@ -67,51 +80,73 @@ VESTLAND_2025 = dict(
         "meetings. We will use what we learn in the design of our own service and share it with "
         "our partners in NAV and in the schools."
     ),
-    participants=3, fewer_opportunity_participants=0,
+    participants=3,
+    fewer_opportunity_participants=0,
     participant_roles=(
         "Two advisors from the Section for Quality in Education, Department for Education and "
         "Competence, and one NAV case worker."
     ),
-    preferred_start=datetime.date(2025, 5, 12), preferred_end=datetime.date(2025, 5, 13),
+    preferred_start=datetime.date(2025, 5, 12),
+    preferred_end=datetime.date(2025, 5, 13),
     languages=["en", "no"],
     events=[
         ("submitted", "applicant", "", (datetime.date(2025, 4, 8), 10)),
-        ("accepted", "host",
-         "Welcome to Borås! We look forward to hosting you on 12–13 May and will send the "
-         "programme next week.", (datetime.date(2025, 4, 14), 14)),
+        (
+            "accepted",
+            "host",
+            "Welcome to Borås! We look forward to hosting you on 12–13 May and will send the "
+            "programme next week.",
+            (datetime.date(2025, 4, 14), 14),
+        ),
     ],
 )
 
 # A new round, open now (dates relative to today; see seed_demo).
 BORAS_NEXT = dict(
     title="Job shadowing: person-centred support with the Multicompetent Team",
-    exchange_type="job-shadowing", themes=BORAS_THEMES, target_group="staff",
+    exchange_type="job-shadowing",
+    themes=BORAS_THEMES,
+    target_group="staff",
     languages=["sv", "en"],
     description=(
         "After hosting Vestland County Council in May 2025, Borås Stad opens a new round of "
         "job shadowing with its Multicompetent Team.\n\n" + BORAS_DESCRIPTION.split("\n\n", 1)[1]
     ),
-    programme=BORAS_PROGRAMME, practical_information=BORAS_PRACTICAL, costs_note=BORAS_COSTS,
-    fixed_dates=False, duration_days=Decimal("1.5"), capacity=4,
+    programme=BORAS_PROGRAMME,
+    practical_information=BORAS_PRACTICAL,
+    costs_note=BORAS_COSTS,
+    fixed_dates=False,
+    duration_days=Decimal("1.5"),
+    capacity=4,
     supports_fewer_opportunities=False,
 )
 
 # Who applies to the new round: (organisation key, status, participants, roles, days ago).
 BORAS_NEXT_APPLICATIONS = [
-    ("catalonia", "shortlisted", 2, "Two guidance counsellors from the Catalan VET guidance "
-     "service.", 9),
+    (
+        "catalonia",
+        "shortlisted",
+        2,
+        "Two guidance counsellors from the Catalan VET guidance service.",
+        9,
+    ),
     ("rogaland", "submitted", 2, "A follow-up service advisor and a NAV youth contact.", 6),
-    ("lower-silesia", "submitted", 2, "Two vocational counsellors from county employment "
-     "offices.", 3),
+    (
+        "lower-silesia",
+        "submitted",
+        2,
+        "Two vocational counsellors from county employment offices.",
+        3,
+    ),
 ]
 
 # The reciprocal visit the lessons learnt ask for: Vestland hosts, Borås applies.
 VESTLAND_RECIPROCAL = dict(
     title="Reciprocal job shadowing: NAV and county cooperation for young people in Vestland",
     exchange_type="job-shadowing",
-    themes=["neet-re-engagement", "inter-agency-cooperation", "guidance-counselling",
-            "inclusion"],
-    target_group="staff", languages=["no", "en"],
+    themes=["neet-re-engagement", "inter-agency-cooperation", "guidance-counselling", "inclusion"],
+    target_group="staff",
+    languages=["no", "en"],
     description=(
         "Vestland County Council and NAV offices in Bergen open their follow-up work with young "
         "people outside education and work to colleagues from partner regions.\n\n"
@@ -126,7 +161,9 @@ VESTLAND_RECIPROCAL = dict(
     ),
     practical_information="We meet at the county offices in Bergen; the programme is in English.",
     costs_note="No fee; travel and accommodation are paid by the sending organisation.",
-    fixed_dates=False, duration_days=Decimal("2"), capacity=3,
+    fixed_dates=False,
+    duration_days=Decimal("2"),
+    capacity=3,
     supports_fewer_opportunities=False,
 )
 
@@ -137,9 +174,11 @@ BORAS_RECIPROCAL_APPLICATION = dict(
         "see how the county, NAV and the schools share information and follow up each young "
         "person, and to take ideas back to our Multicompetent Team."
     ),
-    participants=2, fewer_opportunity_participants=0,
+    participants=2,
+    fewer_opportunity_participants=0,
     participant_roles=(
-        "The international coordinator and one job coach of the Multicompetent Team."),
+        "The international coordinator and one job coach of the Multicompetent Team."
+    ),
     languages=["sv", "en"],
 )
 
@@ -208,7 +247,9 @@ SEED_PARTICIPANT_LESSONS = (
     "to participate."
 )
 
-SEED_HOST_HOPE = "We hope to visit Vestland in the near future and continue this knowledge exchange."
+SEED_HOST_HOPE = (
+    "We hope to visit Vestland in the near future and continue this knowledge exchange."
+)
 
 # The quotes, attributed exactly as in the seed; both agreed to be published.
 WALLER_QUOTE = dict(
@@ -221,19 +262,19 @@ WALLER_QUOTE = dict(
         "colleagues and see how another Scandinavian country structures this work. "
         + SEED_HOST_HOPE
     ),
-    consent=True, public=True,
+    consent=True,
+    public=True,
 )
 HILLESTAD_BARGARD_QUOTE = dict(
     person_name="Ingrid Hillestad Bårgard",
-    role=(
-        "Advisor, Section for Quality in Education, Department for Education and Competence"
-    ),
+    role=("Advisor, Section for Quality in Education, Department for Education and Competence"),
     organisation_name="Vestland County Council (Norway)",
     text=(
         "We left Borås full of ideas. The way your systems focus on collaboration and the "
         "individual journey is something we’re now looking to build into our own structures."
     ),
-    consent=True, public=True,
+    consent=True,
+    public=True,
 )
 
 # Each side's follow-up: "host" is written by Borås, "sending" by Vestland.
@@ -265,17 +306,23 @@ BORAS_CASE_STUDY = dict(
     slug="job-shadowing-reintegrating-individuals-into-education-and-work",
     title="Job Shadowing: reintegrating individuals into education and work",
     theme="inclusion",
-    summary="\n\n".join([
-        SEED_EXCHANGE_FOCUS, SEED_EXCHANGE_ORIGIN, SEED_EXCHANGE_PREPARATION,
-        SEED_EXCHANGE_PROGRAMME,
-    ]),
+    summary="\n\n".join(
+        [
+            SEED_EXCHANGE_FOCUS,
+            SEED_EXCHANGE_ORIGIN,
+            SEED_EXCHANGE_PREPARATION,
+            SEED_EXCHANGE_PROGRAMME,
+        ]
+    ),
     host_lessons=SEED_HOST_LESSONS,
     participant_lessons=SEED_PARTICIPANT_LESSONS,
-    next_steps="\n\n".join([
-        SEED_EXCHANGE_NEXT,
-        "Borås Stad hopes to visit Vestland in the near future and continue this knowledge "
-        "exchange; both sides want a reciprocal job shadowing.",
-    ]),
+    next_steps="\n\n".join(
+        [
+            SEED_EXCHANGE_NEXT,
+            "Borås Stad hopes to visit Vestland in the near future and continue this knowledge "
+            "exchange; both sides want a reciprocal job shadowing.",
+        ]
+    ),
     created=(datetime.date(2025, 5, 22), 13),
     published=(datetime.date(2025, 6, 16), 10),
 )

@@ -80,14 +80,16 @@ class Command(BaseCommand):
         with transaction.atomic():
             self.load_vocabularies()
             self.password = make_password(DEMO_PASSWORD, DEMO_PASSWORD_SALT)
-            self.organisations = {data["key"]: self.seed_organisation(data)
-                                  for data in ORGANISATIONS}
+            self.organisations = {
+                data["key"]: self.seed_organisation(data) for data in ORGANISATIONS
+            }
             self.users = self.seed_users()
             self.accepted, self.not_accepted = [], []
             for plan in plans:
                 self.seed_offer(plan)
             ExchangeSeeder(today=timezone.localdate(), users=self.users).seed(
-                self.accepted, self.not_accepted)
+                self.accepted, self.not_accepted
+            )
             for data in PROFILES:
                 self.seed_profile(data)
             # The worker would score on its own after each change; the demo is written
@@ -100,10 +102,13 @@ class Command(BaseCommand):
 
     def check_plan(self, plans):
         missing = {slug for slug, _name in EXCHANGE_TYPES} - {
-            p.values["exchange_type"] for p in plans}
+            p.values["exchange_type"] for p in plans
+        }
         if missing or len(plans) < 60:
-            raise CommandError(f"The demo plan is incomplete: {len(plans)} offers, "
-                               f"exchange types missing: {sorted(missing)}.")
+            raise CommandError(
+                f"The demo plan is incomplete: {len(plans)} offers, "
+                f"exchange types missing: {sorted(missing)}."
+            )
 
     def load_vocabularies(self):
         self.languages = Language.objects.in_bulk(field_name="code")
@@ -122,40 +127,66 @@ class Command(BaseCommand):
 
     def seed_organisation(self, data):
         slug = organisation_slug(data)
-        organisation, _created = upsert(Organisation, {"slug": slug}, {
-            "name": data["name"], "kind": data["kind"], "country": data["country"],
-            "region_name": data["region"], "nuts_code": data["nuts"], "city": data["city"],
-            "website": data.get("website", ""), "description": data["description"],
-            "contact_email": f"mobility@{slug[:63].strip('-')}.example.org",
-            "is_suspended": False, "suspension_reason": "", "suspended_at": None,
-        })
+        organisation, _created = upsert(
+            Organisation,
+            {"slug": slug},
+            {
+                "name": data["name"],
+                "kind": data["kind"],
+                "country": data["country"],
+                "region_name": data["region"],
+                "nuts_code": data["nuts"],
+                "city": data["city"],
+                "website": data.get("website", ""),
+                "description": data["description"],
+                "contact_email": f"mobility@{slug[:63].strip('-')}.example.org",
+                "is_suspended": False,
+                "suspension_reason": "",
+                "suspended_at": None,
+            },
+        )
         organisation.languages.set(self.pick(self.languages, data["languages"], "language"))
         return organisation
 
-    def seed_user(self, email, first_name, last_name, *, is_staff=False, is_superuser=False,
-                  language="en"):
+    def seed_user(
+        self, email, first_name, last_name, *, is_staff=False, is_superuser=False, language="en"
+    ):
         user = User.objects.filter(email=email).first()
         if user is None:
             user = User.objects.create_user(email=email, password=None)
-        user, _created = upsert(User, {"pk": user.pk}, {
-            "first_name": first_name, "last_name": last_name, "password": self.password,
-            "is_staff": is_staff, "is_superuser": is_superuser, "is_active": True,
-            "preferred_language": language,
-        })
+        user, _created = upsert(
+            User,
+            {"pk": user.pk},
+            {
+                "first_name": first_name,
+                "last_name": last_name,
+                "password": self.password,
+                "is_staff": is_staff,
+                "is_superuser": is_superuser,
+                "is_active": True,
+                "preferred_language": language,
+            },
+        )
         # allauth requires a verified address (ACCOUNT_EMAIL_VERIFICATION = "mandatory").
         address = EmailAddress.objects.filter(email__iexact=email).first()
-        if address is None or address.user_id != user.pk or not (address.verified
-                                                                  and address.primary):
+        if (
+            address is None
+            or address.user_id != user.pk
+            or not (address.verified and address.primary)
+        ):
             EmailAddress.objects.filter(user=user, primary=True).exclude(
-                email__iexact=email).update(primary=False)
+                email__iexact=email
+            ).update(primary=False)
             EmailAddress.objects.filter(email__iexact=email).exclude(user=user).delete()
             EmailAddress.objects.update_or_create(
-                user=user, email=email, defaults={"verified": True, "primary": True})
+                user=user, email=email, defaults={"verified": True, "primary": True}
+            )
         return user
 
     def seed_membership(self, user, key, role):
         membership, created = Membership.objects.get_or_create(
-            user=user, organisation=self.organisations[key], defaults={"role": role})
+            user=user, organisation=self.organisations[key], defaults={"role": role}
+        )
         if not created and membership.role != role:
             membership.role = role
             membership.save(update_fields=["role"])
@@ -174,8 +205,9 @@ class Command(BaseCommand):
                 continue
             email = coordinator_email(data)
             first, last = data["person"]
-            user = self.seed_user(email, first, last,
-                                  language=USER_LANGUAGE.get(data["country"], "en"))
+            user = self.seed_user(
+                email, first, last, language=USER_LANGUAGE.get(data["country"], "en")
+            )
             self.seed_membership(user, data["key"], Membership.Role.ADMIN)
             users[email] = user
         return users
@@ -186,24 +218,32 @@ class Command(BaseCommand):
         host = self.organisations[plan.host]
         values = dict(plan.values)
         values["exchange_type"] = self.pick(
-            self.exchange_types, [values["exchange_type"]], "exchange type")[0]
+            self.exchange_types, [values["exchange_type"]], "exchange type"
+        )[0]
         values["created_by"] = self.users[primary_email(plan.host)]
         values["city"], values["region_name"] = host.city, host.region_name
         values.setdefault("fewer_opportunities_support", "")
-        offer, created = upsert(Offer, {"organisation": host, "title": values.pop("title")},
-                                values)
+        offer, created = upsert(Offer, {"organisation": host, "title": values.pop("title")}, values)
         offer.themes.set(self.pick(self.themes, plan.themes, "theme"))
         offer.languages.set(self.pick(self.languages, plan.languages, "language"))
-        set_timestamps(offer, created_at=plan.created_at,
-                       updated_at=offer.published_at or plan.created_at)
+        set_timestamps(
+            offer, created_at=plan.created_at, updated_at=offer.published_at or plan.created_at
+        )
 
         # Accepted participants never exceed the capacity, also counting acceptances of
         # applications the seed does not know (written outside the services); if they leave
         # no room, the seed's acceptance becomes a shortlisting or a refusal.
         planned = [self.organisations[a.sender].pk for a in plan.applications]
-        accepted = 0 if created else (
-            offer.applications.filter(status=Application.Status.ACCEPTED)
-            .exclude(organisation__in=planned).aggregate(n=Sum("participants"))["n"] or 0)
+        accepted = (
+            0
+            if created
+            else (
+                offer.applications.filter(status=Application.Status.ACCEPTED)
+                .exclude(organisation__in=planned)
+                .aggregate(n=Sum("participants"))["n"]
+                or 0
+            )
+        )
         for application in plan.applications:
             values, events = dict(application.values), list(application.events)
             if values["status"] == Application.Status.ACCEPTED:
@@ -213,14 +253,18 @@ class Command(BaseCommand):
                     accepted += values["participants"]
             seeded = self.seed_application(offer, application, values, events)
             if seeded.status == Application.Status.ACCEPTED:
-                self.accepted.append(Accepted(plan.host, application.sender, plan.themes, seeded,
-                                             events))
+                self.accepted.append(
+                    Accepted(plan.host, application.sender, plan.themes, seeded, events)
+                )
             else:
                 self.not_accepted.append(seeded.pk)
 
     def downgrade(self, offer, events):
-        status = (Application.Status.SHORTLISTED if offer.status == Offer.Status.PUBLISHED
-                  else Application.Status.DECLINED)
+        status = (
+            Application.Status.SHORTLISTED
+            if offer.status == Offer.Status.PUBLISHED
+            else Application.Status.DECLINED
+        )
         _accepted, actor, _message, at = events[-1]
         events = events[:-1]
         if events[-1][0] != status:
@@ -231,14 +275,16 @@ class Command(BaseCommand):
         sender = self.organisations[plan.sender]
         values["submitted_by"] = self.users[events[0][1]]
         application, _created = upsert(
-            Application, {"offer": offer, "organisation": sender}, values)
+            Application, {"offer": offer, "organisation": sender}, values
+        )
         application.languages.set(self.pick(self.languages, plan.languages, "language"))
         existing = list(application.events.order_by("created_at", "pk"))
         if [e.status for e in existing] != [e[0] for e in events]:
             application.events.all().delete()
             existing = ApplicationEvent.objects.bulk_create(
                 ApplicationEvent(application=application, status=status)
-                for status, *_rest in events)
+                for status, *_rest in events
+            )
         stale = {
             event.pk: (self.users[actor_email].pk, message, at)
             for event, (_status, actor_email, message, at) in zip(existing, events)
@@ -246,12 +292,21 @@ class Command(BaseCommand):
             != (self.users[actor_email].pk, message, at)
         }
         if stale:  # one UPDATE for the whole history (created_at is auto_now_add)
-            ApplicationEvent.objects.filter(pk__in=stale).update(**{
-                name: Case(*(When(pk=pk, then=Value(row[i])) for pk, row in stale.items()),
-                           output_field=ApplicationEvent._meta.get_field(field))
-                for i, (name, field) in enumerate(
-                    (("actor_id", "actor"), ("message", "message"), ("created_at", "created_at")))
-            })
+            ApplicationEvent.objects.filter(pk__in=stale).update(
+                **{
+                    name: Case(
+                        *(When(pk=pk, then=Value(row[i])) for pk, row in stale.items()),
+                        output_field=ApplicationEvent._meta.get_field(field),
+                    )
+                    for i, (name, field) in enumerate(
+                        (
+                            ("actor_id", "actor"),
+                            ("message", "message"),
+                            ("created_at", "created_at"),
+                        )
+                    )
+                }
+            )
         set_timestamps(application, created_at=events[0][3], updated_at=events[-1][3])
         return application
 
@@ -274,7 +329,8 @@ class Command(BaseCommand):
             },
         )
         profile.exchange_types.set(
-            self.pick(self.exchange_types, data["exchange_types"], "exchange type"))
+            self.pick(self.exchange_types, data["exchange_types"], "exchange type")
+        )
         profile.themes.set(self.pick(self.themes, data["themes"], "theme"))
         profile.languages.set(self.pick(self.languages, data["languages"], "language"))
         return profile
@@ -287,26 +343,40 @@ class Command(BaseCommand):
         countries = Organisation.objects.values("country").distinct().count()
         offers = Counter(dict(Offer.objects.values_list("status").annotate(n=Count("pk"))))
         applications = Counter(
-            dict(Application.objects.values_list("status").annotate(n=Count("pk"))))
+            dict(Application.objects.values_list("status").annotate(n=Count("pk")))
+        )
         out.write(self.style.SUCCESS(f"Demo data ready in {seconds:.1f} s."))
         out.write(f"Organisations: {organisations} in {countries} countries")
-        out.write(f"Offers: {sum(offers.values())} ("
-                  + ", ".join(f"{offers[s]} {s}" for s in Offer.Status.values) + ")")
-        out.write(f"Applications: {sum(applications.values())} ("
-                  + ", ".join(f"{applications[s]} {s}" for s in Application.Status.values) + ")")
+        out.write(
+            f"Offers: {sum(offers.values())} ("
+            + ", ".join(f"{offers[s]} {s}" for s in Offer.Status.values)
+            + ")"
+        )
+        out.write(
+            f"Applications: {sum(applications.values())} ("
+            + ", ".join(f"{applications[s]} {s}" for s in Application.Status.values)
+            + ")"
+        )
         exchanges = Counter(dict(Exchange.objects.values_list("status").annotate(n=Count("pk"))))
         case_studies = Counter(
-            dict(CaseStudy.objects.values_list("status").annotate(n=Count("pk"))))
-        out.write(f"Exchanges: {sum(exchanges.values())} ("
-                  + ", ".join(f"{exchanges[s]} {s}" for s in Exchange.Status.values)
-                  + f"); follow-ups: {FollowUp.objects.count()}; case studies: "
-                  f"{case_studies[CaseStudy.Status.PUBLISHED]} published, "
-                  f"{case_studies[CaseStudy.Status.DRAFT]} in review")
-        out.write(f"Interest profiles: {InterestProfile.objects.count()}; matches: "
-                  f"{OfferProfileMatch.objects.count()}; applications scored: "
-                  f"{Application.objects.filter(scored_at__isnull=False).count()}")
+            dict(CaseStudy.objects.values_list("status").annotate(n=Count("pk")))
+        )
+        out.write(
+            f"Exchanges: {sum(exchanges.values())} ("
+            + ", ".join(f"{exchanges[s]} {s}" for s in Exchange.Status.values)
+            + f"); follow-ups: {FollowUp.objects.count()}; case studies: "
+            f"{case_studies[CaseStudy.Status.PUBLISHED]} published, "
+            f"{case_studies[CaseStudy.Status.DRAFT]} in review"
+        )
+        out.write(
+            f"Interest profiles: {InterestProfile.objects.count()}; matches: "
+            f"{OfferProfileMatch.objects.count()}; applications scored: "
+            f"{Application.objects.filter(scored_at__isnull=False).count()}"
+        )
         out.write(f"Demo logins, password {DEMO_PASSWORD!r}:")
         for email, _first, _last, about, *_rest in DEMO_USERS:
             out.write(f"  {email:<30} {about}")
-        out.write("  coordinator@<organisation-slug>.demo.earlall.eu: admin of each other "
-                  "organisation, same password")
+        out.write(
+            "  coordinator@<organisation-slug>.demo.earlall.eu: admin of each other "
+            "organisation, same password"
+        )

@@ -44,127 +44,233 @@ SECRETARIAT_EMAIL = "secretariat@demo.earlall.eu"
 
 # (organisation slug, contact name and role, logo consent, applied, approved, motivation)
 MEMBERS = [
-    ("boras-stad", "Nicholas Waller", "International Coordinator, Working Life Department", True,
-     (2024, 9, 17), (2024, 10, 1),
-     "Borås Stad's Working Life Department hosts job shadowing on how its Multicompetent Team "
-     "brings people who are furthest from the labour market back to education and work, and "
-     "looks for reciprocal visits with partner regions."),
-    ("vestland-county-council", "Ingrid Hillestad Bårgard",
-     "Advisor, Section for Quality in Education", True, (2024, 9, 20), (2024, 10, 1),
-     "Vestland is developing, with NAV, a way to bring young people and adults outside "
-     "education and work back into training, and wants to learn from other regions through "
-     "job shadowing."),
-    ("generalitat-de-catalunya-education-and-vocational-training", "Montserrat Puig",
-     "Head of the VET mobility unit", True, (2024, 9, 17), (2024, 10, 1),
-     "Catalonia sends and hosts thousands of VET learners a year and wants more of them to be "
-     "learners with fewer opportunities."),
-    ("basque-government-vice-ministry-of-vocational-training", "Iñaki Etxeberria",
-     "Coordinator of international projects", False, (2024, 11, 4), (2024, 11, 18),
-     "The Basque VET system works closely with companies; we want apprenticeship mobility to "
-     "become as common as school-based mobility."),
-    ("regione-lombardia-directorate-for-education-training-and-work", "Giulia Bianchi",
-     "Officer for European programmes", True, (2025, 1, 13), (2025, 1, 27),
-     "Lombardy wants to open its dual-training system to learners and staff from other "
-     "regions and to send more of its apprentices abroad."),
-    ("council-of-tampere-region", "Anu Virtanen", "Senior advisor, education and skills", False,
-     (2025, 3, 3), (2025, 3, 17),
-     "Tampere Region coordinates the region's education providers and wants a common way to "
-     "monitor the mobility of its learners."),
-    ("upper-austria-education-directorate", "Katharina Huber", "Head of international affairs",
-     True, (2025, 6, 2), (2025, 6, 16),
-     "Upper Austria's apprenticeship offices want partners for the mobility of apprentices in "
-     "industry and for staff exchanges between training companies."),
-]  # fmt: skip
-PENDING = ("sjuharad-vocational-college", "Karin Sjöberg", "Head of international affairs", True,
-           "Our learners in textile technology, logistics and health care do their work "
-           "placements in regional companies; we want to offer some of them abroad, and to host "
-           "learners from partner regions.")  # fmt: skip
+    (
+        "boras-stad",
+        "Nicholas Waller",
+        "International Coordinator, Working Life Department",
+        True,
+        (2024, 9, 17),
+        (2024, 10, 1),
+        "Borås Stad's Working Life Department hosts job shadowing on how its Multicompetent Team "
+        "brings people who are furthest from the labour market back to education and work, and "
+        "looks for reciprocal visits with partner regions.",
+    ),
+    (
+        "vestland-county-council",
+        "Ingrid Hillestad Bårgard",
+        "Advisor, Section for Quality in Education",
+        True,
+        (2024, 9, 20),
+        (2024, 10, 1),
+        "Vestland is developing, with NAV, a way to bring young people and adults outside "
+        "education and work back into training, and wants to learn from other regions through "
+        "job shadowing.",
+    ),
+    (
+        "generalitat-de-catalunya-education-and-vocational-training",
+        "Montserrat Puig",
+        "Head of the VET mobility unit",
+        True,
+        (2024, 9, 17),
+        (2024, 10, 1),
+        "Catalonia sends and hosts thousands of VET learners a year and wants more of them to be "
+        "learners with fewer opportunities.",
+    ),
+    (
+        "basque-government-vice-ministry-of-vocational-training",
+        "Iñaki Etxeberria",
+        "Coordinator of international projects",
+        False,
+        (2024, 11, 4),
+        (2024, 11, 18),
+        "The Basque VET system works closely with companies; we want apprenticeship mobility to "
+        "become as common as school-based mobility.",
+    ),
+    (
+        "regione-lombardia-directorate-for-education-training-and-work",
+        "Giulia Bianchi",
+        "Officer for European programmes",
+        True,
+        (2025, 1, 13),
+        (2025, 1, 27),
+        "Lombardy wants to open its dual-training system to learners and staff from other "
+        "regions and to send more of its apprentices abroad.",
+    ),
+    (
+        "council-of-tampere-region",
+        "Anu Virtanen",
+        "Senior advisor, education and skills",
+        False,
+        (2025, 3, 3),
+        (2025, 3, 17),
+        "Tampere Region coordinates the region's education providers and wants a common way to "
+        "monitor the mobility of its learners.",
+    ),
+    (
+        "upper-austria-education-directorate",
+        "Katharina Huber",
+        "Head of international affairs",
+        True,
+        (2025, 6, 2),
+        (2025, 6, 16),
+        "Upper Austria's apprenticeship offices want partners for the mobility of apprentices in "
+        "industry and for staff exchanges between training companies.",
+    ),
+]
+PENDING = (
+    "sjuharad-vocational-college",
+    "Karin Sjöberg",
+    "Head of international affairs",
+    True,
+    "Our learners in textile technology, logistics and health care do their work "
+    "placements in regional companies; we want to offer some of them abroad, and to host "
+    "learners from partner regions.",
+)
 
 PROMOTERS = [
-    dict(organisation="boras-stad", name="Nicholas Waller",
-         role="International Coordinator, Working Life Department", languages=["sv", "en"],
-         status=Promoter.Status.APPROVED, nominated=(2025, 5, 26), decided=(2025, 6, 3),
-         contact_email="nicholas.waller@boras-stad.example.org",
-         bio="Nicholas coordinates the international work of Borås Stad's Working Life "
-             "Department. In May 2025 he hosted Vestland County Council for a day and a half of "
-             "job shadowing with the Multicompetent Team, showing how Borås supports people who "
-             "are furthest from the labour market: inter-agency cooperation, personalised "
-             "support, motivational interviewing and ACT guidance. He wants to continue the "
-             "exchange with a visit to Vestland and helps other regions prepare their first job "
-             "shadowing."),
-    dict(organisation="vestland-county-council", name="Ingrid Hillestad Bårgard",
-         role="Advisor, Section for Quality in Education, Department for Education and "
-              "Competence", languages=["no", "en"],
-         status=Promoter.Status.APPROVED, nominated=(2025, 5, 28), decided=(2025, 6, 3),
-         contact_email="ingrid.hillestad.bargard@vestland-county-council.example.org",
-         bio="Ingrid works with NAV, the Norwegian Labour and Welfare Administration, on bringing "
-             "young people and adults outside education and work back into training. After job "
-             "shadowing in Borås in May 2025, Vestland is adapting motivational interviews, "
-             "mapping and a better flow of information between organisations to its own "
-             "context: “We left Borås full of ideas.” She can tell you what job shadowing "
-             "brings to a regional team and how to prepare one."),
-    dict(organisation="generalitat-de-catalunya-education-and-vocational-training",
-         name="Montserrat Puig", role="Head of the VET mobility unit",
-         languages=["ca", "es", "en"], status=Promoter.Status.PENDING, nominated=None,
-         decided=None, contact_email="montserrat.puig@catalunya-vet.example.org",
-         bio="Montserrat supports Catalan VET centres in their Erasmus+ projects and in dual "
-             "training with companies abroad, with a focus on learners with fewer "
-             "opportunities."),
-]  # fmt: skip
+    dict(
+        organisation="boras-stad",
+        name="Nicholas Waller",
+        role="International Coordinator, Working Life Department",
+        languages=["sv", "en"],
+        status=Promoter.Status.APPROVED,
+        nominated=(2025, 5, 26),
+        decided=(2025, 6, 3),
+        contact_email="nicholas.waller@boras-stad.example.org",
+        bio="Nicholas coordinates the international work of Borås Stad's Working Life "
+        "Department. In May 2025 he hosted Vestland County Council for a day and a half of "
+        "job shadowing with the Multicompetent Team, showing how Borås supports people who "
+        "are furthest from the labour market: inter-agency cooperation, personalised "
+        "support, motivational interviewing and ACT guidance. He wants to continue the "
+        "exchange with a visit to Vestland and helps other regions prepare their first job "
+        "shadowing.",
+    ),
+    dict(
+        organisation="vestland-county-council",
+        name="Ingrid Hillestad Bårgard",
+        role="Advisor, Section for Quality in Education, Department for Education and Competence",
+        languages=["no", "en"],
+        status=Promoter.Status.APPROVED,
+        nominated=(2025, 5, 28),
+        decided=(2025, 6, 3),
+        contact_email="ingrid.hillestad.bargard@vestland-county-council.example.org",
+        bio="Ingrid works with NAV, the Norwegian Labour and Welfare Administration, on bringing "
+        "young people and adults outside education and work back into training. After job "
+        "shadowing in Borås in May 2025, Vestland is adapting motivational interviews, "
+        "mapping and a better flow of information between organisations to its own "
+        "context: “We left Borås full of ideas.” She can tell you what job shadowing "
+        "brings to a regional team and how to prepare one.",
+    ),
+    dict(
+        organisation="generalitat-de-catalunya-education-and-vocational-training",
+        name="Montserrat Puig",
+        role="Head of the VET mobility unit",
+        languages=["ca", "es", "en"],
+        status=Promoter.Status.PENDING,
+        nominated=None,
+        decided=None,
+        contact_email="montserrat.puig@catalunya-vet.example.org",
+        bio="Montserrat supports Catalan VET centres in their Erasmus+ projects and in dual "
+        "training with companies abroad, with a focus on learners with fewer "
+        "opportunities.",
+    ),
+]
 
 BRUSSELS = zoneinfo.ZoneInfo("Europe/Brussels")
 MATCHMAKING_DAY = dict(
     slug="matchmaking-day-inclusive-job-shadowing",
     title="Matchmaking day: inclusive job shadowing",
     description="A day for the members of the partnership, and the organisations that want to "
-                "work with them, to prepare job shadowing and study visits on reaching people "
-                "who are furthest from education and work. In the morning, Borås Stad and "
-                "Vestland County Council tell how their exchange came about and what it "
-                "changed; the rest of the day is 1:1 meetings of 30 minutes, booked here "
-                "beforehand.",
-    place="EARLALL, Rue du Luxembourg 47-51, 1050 Brussels", online_url="",
-    capacity=20, registrations_need_approval=True, slot_minutes=30, meeting_cap=8,
-)  # fmt: skip
+    "work with them, to prepare job shadowing and study visits on reaching people "
+    "who are furthest from education and work. In the morning, Borås Stad and "
+    "Vestland County Council tell how their exchange came about and what it "
+    "changed; the rest of the day is 1:1 meetings of 30 minutes, booked here "
+    "beforehand.",
+    place="EARLALL, Rue du Luxembourg 47-51, 1050 Brussels",
+    online_url="",
+    capacity=20,
+    registrations_need_approval=True,
+    slot_minutes=30,
+    meeting_cap=8,
+)
 PAST_WEBINAR = dict(
     slug="matchmaking-webinar-apprenticeship-mobility",
     title="Matchmaking webinar: apprenticeship mobility",
     description="An online afternoon for regions and VET providers looking for partners for "
-                "the mobility of apprentices: short presentations, then 1:1 meetings.",
-    place="", online_url="https://meet.earlall.example.org/apprenticeship-mobility",
-    capacity=30, registrations_need_approval=False, slot_minutes=20, meeting_cap=6,
-)  # fmt: skip
+    "the mobility of apprentices: short presentations, then 1:1 meetings.",
+    place="",
+    online_url="https://meet.earlall.example.org/apprenticeship-mobility",
+    capacity=30,
+    registrations_need_approval=False,
+    slot_minutes=20,
+    meeting_cap=6,
+)
 # (organisation slug, confirmed, people attending)
 DAY_REGISTRATIONS = [
-    ("boras-stad", True, [("Nicholas Waller", "International Coordinator, Working Life Department"),
-                          ("Maria Lindqvist", "Coach, Multicompetent Team")]),
-    ("vestland-county-council", True, [("Ingrid Hillestad Bårgard", "Advisor, Section for "
-                                        "Quality in Education")]),
-    ("generalitat-de-catalunya-education-and-vocational-training", True,
-     [("Montserrat Puig", "Head of the VET mobility unit")]),
-    ("regione-lombardia-directorate-for-education-training-and-work", True,
-     [("Giulia Bianchi", "Officer for European programmes")]),
+    (
+        "boras-stad",
+        True,
+        [
+            ("Nicholas Waller", "International Coordinator, Working Life Department"),
+            ("Maria Lindqvist", "Coach, Multicompetent Team"),
+        ],
+    ),
+    (
+        "vestland-county-council",
+        True,
+        [("Ingrid Hillestad Bårgard", "Advisor, Section for Quality in Education")],
+    ),
+    (
+        "generalitat-de-catalunya-education-and-vocational-training",
+        True,
+        [("Montserrat Puig", "Head of the VET mobility unit")],
+    ),
+    (
+        "regione-lombardia-directorate-for-education-training-and-work",
+        True,
+        [("Giulia Bianchi", "Officer for European programmes")],
+    ),
     ("council-of-tampere-region", True, [("Anu Virtanen", "Senior advisor, education and skills")]),
-    ("upper-austria-education-directorate", True,
-     [("Katharina Huber", "Head of international affairs")]),
+    (
+        "upper-austria-education-directorate",
+        True,
+        [("Katharina Huber", "Head of international affairs")],
+    ),
     ("sjuharad-vocational-college", False, [("Karin Sjöberg", "Head of international affairs")]),
-]  # fmt: skip
+]
 # (from, to, slot number from 09:00, status, message)
 DAY_MEETINGS = [
-    ("vestland-county-council", "boras-stad", 2, Meeting.Status.ACCEPTED,
-     "After our job shadowing in May we would like to plan your visit to Vestland: dates, "
-     "who comes, and what you would like to see of our work with NAV."),
-    ("generalitat-de-catalunya-education-and-vocational-training", "boras-stad", 4,
-     Meeting.Status.REQUESTED,
-     "We are looking for a host for four VET guidance counsellors who work with early school "
-     "leavers. Could we talk about the Multicompetent Team?"),
-    ("council-of-tampere-region", "vestland-county-council", 3, Meeting.Status.DECLINED,
-     "We would like to hear how you monitor the mobility of your learners."),
-]  # fmt: skip
+    (
+        "vestland-county-council",
+        "boras-stad",
+        2,
+        Meeting.Status.ACCEPTED,
+        "After our job shadowing in May we would like to plan your visit to Vestland: dates, "
+        "who comes, and what you would like to see of our work with NAV.",
+    ),
+    (
+        "generalitat-de-catalunya-education-and-vocational-training",
+        "boras-stad",
+        4,
+        Meeting.Status.REQUESTED,
+        "We are looking for a host for four VET guidance counsellors who work with early school "
+        "leavers. Could we talk about the Multicompetent Team?",
+    ),
+    (
+        "council-of-tampere-region",
+        "vestland-county-council",
+        3,
+        Meeting.Status.DECLINED,
+        "We would like to hear how you monitor the mobility of your learners.",
+    ),
+]
 WEBINAR_REGISTRATIONS = [
-    ("basque-government-vice-ministry-of-vocational-training",
-     [("Iñaki Etxeberria", "Coordinator of international projects")]),
+    (
+        "basque-government-vice-ministry-of-vocational-training",
+        [("Iñaki Etxeberria", "Coordinator of international projects")],
+    ),
     ("upper-austria-education-directorate", [("Katharina Huber", "Head of international affairs")]),
-]  # fmt: skip
+]
 
 LOGO_COLOURS = [(0, 84, 147), (178, 34, 52), (0, 122, 94), (120, 60, 140), (210, 120, 0)]
 
@@ -226,10 +332,14 @@ class Command(BaseCommand):
             raise CommandError(f"{organisation} has no admin: run `manage.py seed_demo` first.")
         return membership.user
 
-    def seed_application(self, organisation, contact_name, contact_role, consent, motivation,
-                         created_at, decided_at):  # fmt: skip
-        status = (MembershipApplication.Status.APPROVED if decided_at
-                  else MembershipApplication.Status.PENDING)  # fmt: skip
+    def seed_application(
+        self, organisation, contact_name, contact_role, consent, motivation, created_at, decided_at
+    ):
+        status = (
+            MembershipApplication.Status.APPROVED
+            if decided_at
+            else MembershipApplication.Status.PENDING
+        )
         submitter = self.admin_of(organisation)
         application, _created = upsert(
             MembershipApplication,
@@ -237,19 +347,28 @@ class Command(BaseCommand):
             {
                 "contact_role": contact_role,
                 "contact_email": f"{slugify(contact_name.split()[0])}@"
-                                 f"{organisation.slug[:40].strip('-')}.example.org",
-                "motivation": motivation, "commitments": sorted(Commitment.values),
-                "logo_consent": consent, "status": status, "submitted_by": submitter,
+                f"{organisation.slug[:40].strip('-')}.example.org",
+                "motivation": motivation,
+                "commitments": sorted(Commitment.values),
+                "logo_consent": consent,
+                "status": status,
+                "submitted_by": submitter,
                 "created_at": created_at,
                 "decided_by": self.secretariat if decided_at else None,
                 "decided_at": decided_at,
                 "decision_note": "Welcome to the partnership!" if decided_at else "",
             },
-        )  # fmt: skip
+        )
         history = [(MembershipEvent.Kind.APPLIED, submitter, "", created_at)]
         if decided_at:
-            history.append((MembershipEvent.Kind.APPROVED, self.secretariat,
-                            application.decision_note, decided_at))  # fmt: skip
+            history.append(
+                (
+                    MembershipEvent.Kind.APPROVED,
+                    self.secretariat,
+                    application.decision_note,
+                    decided_at,
+                )
+            )
         for kind, actor, note, at in history:
             upsert(
                 MembershipEvent,
@@ -258,11 +377,19 @@ class Command(BaseCommand):
             )
         return application
 
-    def seed_member(self, position, slug, contact_name, contact_role, consent, applied, approved,
-                    motivation):  # fmt: skip
+    def seed_member(
+        self, position, slug, contact_name, contact_role, consent, applied, approved, motivation
+    ):
         organisation = self.organisations[slug]
-        self.seed_application(organisation, contact_name, contact_role, consent, motivation,
-                              _at(applied), _at(approved, 15))  # fmt: skip
+        self.seed_application(
+            organisation,
+            contact_name,
+            contact_role,
+            consent,
+            motivation,
+            _at(applied),
+            _at(approved, 15),
+        )
         changes = {}
         if organisation.rsp_member_since != datetime.date(*approved):
             changes["rsp_member_since"] = datetime.date(*approved)
@@ -274,30 +401,44 @@ class Command(BaseCommand):
     def seed_pending(self, slug, contact_name, contact_role, consent, motivation):
         organisation = self.organisations[slug]
         applied = timezone.make_aware(
-            datetime.datetime.combine(timezone.localdate() - datetime.timedelta(days=3),
-                                      datetime.time(9, 30))  # fmt: skip
+            datetime.datetime.combine(
+                timezone.localdate() - datetime.timedelta(days=3), datetime.time(9, 30)
+            )
         )
         # Whatever was done with it in the demo, the application waits for a decision again.
         MembershipApplication.objects.pending().filter(organisation=organisation).exclude(
             contact_name=contact_name
         ).update(status=MembershipApplication.Status.WITHDRAWN, decided_at=timezone.now())
-        application = self.seed_application(organisation, contact_name, contact_role, consent,
-                                            motivation, applied, None)  # fmt: skip
+        application = self.seed_application(
+            organisation, contact_name, contact_role, consent, motivation, applied, None
+        )
         application.events.exclude(kind=MembershipEvent.Kind.APPLIED).delete()
         if organisation.rsp_member_since is not None:
             Organisation.objects.filter(pk=organisation.pk).update(rsp_member_since=None)
 
     def seed_promoter(self, *, organisation, name, languages, nominated, decided, **values):
         organisation = Organisation.objects.get(slug=organisation)
-        nominated_at = (_at(nominated) if nominated else timezone.make_aware(
-            datetime.datetime.combine(timezone.localdate() - datetime.timedelta(days=2),
-                                      datetime.time(11))))  # fmt: skip
-        promoter, _created = upsert(Promoter, {"organisation": organisation, "name": name}, {
-            **values, "photo_consent": False, "nominated_by": self.admin_of(organisation),
-            "created_at": nominated_at,
-            "decided_by": self.secretariat if decided else None,
-            "decided_at": _at(decided, 14) if decided else None,
-        })  # fmt: skip
+        nominated_at = (
+            _at(nominated)
+            if nominated
+            else timezone.make_aware(
+                datetime.datetime.combine(
+                    timezone.localdate() - datetime.timedelta(days=2), datetime.time(11)
+                )
+            )
+        )
+        promoter, _created = upsert(
+            Promoter,
+            {"organisation": organisation, "name": name},
+            {
+                **values,
+                "photo_consent": False,
+                "nominated_by": self.admin_of(organisation),
+                "created_at": nominated_at,
+                "decided_by": self.secretariat if decided else None,
+                "decided_at": _at(decided, 14) if decided else None,
+            },
+        )
         wanted = {self.languages[code] for code in languages}
         if set(promoter.languages.all()) != wanted:
             promoter.languages.set(wanted)
@@ -314,8 +455,12 @@ class Command(BaseCommand):
             for row, line in enumerate(line for line in lines if line):
                 if font is None:  # Pillow's own font lacks letters such as å: write them bare
                     line = unicodedata.normalize("NFKD", line).encode("ascii", "ignore").decode()
-                draw.text((18, 18 + row * 42), line, fill="white",
-                          font=font or ImageFont.load_default(size=30))  # fmt: skip
+                draw.text(
+                    (18, 18 + row * 42),
+                    line,
+                    fill="white",
+                    font=font or ImageFont.load_default(size=30),
+                )
             buffer = io.BytesIO()
             image.save(buffer, "PNG")
             saved = default_storage.save(name, ContentFile(buffer.getvalue()))
@@ -328,60 +473,98 @@ class Command(BaseCommand):
         day = _first_tuesday_of_next_month(timezone.localdate())
         start = datetime.datetime.combine(day, datetime.time(9), BRUSSELS)
         event = self.seed_event(
-            MATCHMAKING_DAY, start, start.replace(hour=17),
+            MATCHMAKING_DAY,
+            start,
+            start.replace(hour=17),
             deadline=start.replace(hour=17) - datetime.timedelta(days=7),
-        )  # fmt: skip
+        )
         registrations = {
-            slug: self.seed_registration(event, slug, attendees, confirmed=confirmed,
-                                         at=start - datetime.timedelta(days=20))
+            slug: self.seed_registration(
+                event, slug, attendees, confirmed=confirmed, at=start - datetime.timedelta(days=20)
+            )
             for slug, confirmed, attendees in DAY_REGISTRATIONS
-        }  # fmt: skip
+        }
         for requester, recipient, slot, status, message in DAY_MEETINGS:
-            self.seed_meeting(event, registrations[requester], registrations[recipient],
-                              event.slots()[slot].start, status, message)  # fmt: skip
-        webinar_start = datetime.datetime(timezone.localdate().year - 1, 4, 15, 14, 0,
-                                          tzinfo=BRUSSELS)  # fmt: skip
+            self.seed_meeting(
+                event,
+                registrations[requester],
+                registrations[recipient],
+                event.slots()[slot].start,
+                status,
+                message,
+            )
+        webinar_start = datetime.datetime(
+            timezone.localdate().year - 1, 4, 15, 14, 0, tzinfo=BRUSSELS
+        )
         webinar = self.seed_event(
-            PAST_WEBINAR, webinar_start, webinar_start.replace(hour=17),
+            PAST_WEBINAR,
+            webinar_start,
+            webinar_start.replace(hour=17),
             deadline=webinar_start - datetime.timedelta(days=2),
-        )  # fmt: skip
+        )
         for slug, attendees in WEBINAR_REGISTRATIONS:
-            self.seed_registration(webinar, slug, attendees, confirmed=True,
-                                   at=webinar_start - datetime.timedelta(days=10))  # fmt: skip
+            self.seed_registration(
+                webinar,
+                slug,
+                attendees,
+                confirmed=True,
+                at=webinar_start - datetime.timedelta(days=10),
+            )
 
     def seed_event(self, values, starts_at, ends_at, *, deadline):
         values = dict(values)
         slug = values.pop("slug")
-        event, _created = upsert(Event, {"slug": slug}, {
-            **values, "time_zone": "Europe/Brussels", "starts_at": starts_at, "ends_at": ends_at,
-            "registration_deadline": deadline,
-        })  # fmt: skip
+        event, _created = upsert(
+            Event,
+            {"slug": slug},
+            {
+                **values,
+                "time_zone": "Europe/Brussels",
+                "starts_at": starts_at,
+                "ends_at": ends_at,
+                "registration_deadline": deadline,
+            },
+        )
         return event
 
     def seed_registration(self, event, slug, attendees, *, confirmed, at):
         organisation = Organisation.objects.get(slug=slug)
         registration, _created = upsert(
-            EventRegistration, {"event": event, "organisation": organisation}, {
+            EventRegistration,
+            {"event": event, "organisation": organisation},
+            {
                 "attendees": [{"name": name, "role": role} for name, role in attendees],
-                "status": (EventRegistration.Status.CONFIRMED if confirmed
-                           else EventRegistration.Status.PENDING),
-                "registered_by": self.admin_of(organisation), "created_at": at,
-                "confirmed_by": self.secretariat if confirmed and event.registrations_need_approval
-                                else None,
+                "status": (
+                    EventRegistration.Status.CONFIRMED
+                    if confirmed
+                    else EventRegistration.Status.PENDING
+                ),
+                "registered_by": self.admin_of(organisation),
+                "created_at": at,
+                "confirmed_by": self.secretariat
+                if confirmed and event.registrations_need_approval
+                else None,
                 "confirmed_at": at + datetime.timedelta(days=1) if confirmed else None,
             },
-        )  # fmt: skip
+        )
         return registration
 
     def seed_meeting(self, event, requester, recipient, slot_start, status, message):
         requested_at = event.starts_at - datetime.timedelta(days=10)
         decided = status != Meeting.Status.REQUESTED
-        upsert(Meeting, {"event": event, "requester": requester, "recipient": recipient}, {
-            "slot_start": slot_start, "status": status, "message": message,
-            "requested_by": self.admin_of(requester.organisation), "created_at": requested_at,
-            "decided_by": self.admin_of(recipient.organisation) if decided else None,
-            "decided_at": requested_at + datetime.timedelta(days=1) if decided else None,
-        })  # fmt: skip
+        upsert(
+            Meeting,
+            {"event": event, "requester": requester, "recipient": recipient},
+            {
+                "slot_start": slot_start,
+                "status": status,
+                "message": message,
+                "requested_by": self.admin_of(requester.organisation),
+                "created_at": requested_at,
+                "decided_by": self.admin_of(recipient.organisation) if decided else None,
+                "decided_at": requested_at + datetime.timedelta(days=1) if decided else None,
+            },
+        )
 
 
 def _first_tuesday_of_next_month(today):
