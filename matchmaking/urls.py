@@ -1,8 +1,9 @@
-"""The site's URL map (DESIGN.md, "Pages").
+"""The site's URL map (DESIGN.md, "Pages"): the composition root, the one module that names
+every app.
 
-Apps are included by module name, so the core package imports none of them. Site-wide pages
-(home, desk, organisation profiles) come from each app's ``site_urls`` and have names without
-a namespace; ``organisations/new/`` is listed before the profiles' ``organisations/<slug>/``.
+Site-wide pages (home, desk, organisation profiles) have names without a namespace; each app's
+own pages come from its ``urls`` module under its namespace. ``organisations/new/`` is listed
+before the public profiles' ``organisations/<slug>/``.
 """
 
 from django.conf import settings
@@ -10,14 +11,56 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from exchanges import urls as exchanges_urls
+from exchanges import views as exchanges_views
+from matchmaking import views as organisation_views
+from partnership import site
+from partnership import urls as partnership_urls
+from partnership.events import urls as events_urls
+
+# The core app's pages: organisations, their people, the signed-in person's profile.
+organisation_patterns = (
+    [
+        path(
+            "organisations/new/", organisation_views.organisation_create, name="organisation_create"
+        ),
+        path(
+            "organisations/<slug:slug>/edit/",
+            organisation_views.organisation_edit,
+            name="organisation_edit",
+        ),
+        path(
+            "organisations/<slug:slug>/people/",
+            organisation_views.organisation_people,
+            name="organisation_people",
+        ),
+        path(
+            "organisations/<slug:slug>/people/<int:pk>/remove/",
+            organisation_views.membership_remove,
+            name="membership_remove",
+        ),
+        path(
+            "organisations/<slug:slug>/invitations/<int:pk>/cancel/",
+            organisation_views.invitation_cancel,
+            name="invitation_cancel",
+        ),
+        path(
+            "my/organisation/", organisation_views.organisation_switch, name="organisation_switch"
+        ),
+        path("accounts/profile/", organisation_views.profile, name="profile"),
+    ],
+    "matchmaking",
+)
+
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("", include("matchmaking.site_urls")),
-    path("", include("exchanges.site_urls")),
-    path("", include("partnership.site_urls")),
+    path("", site.home, name="home"),
+    path("my/", exchanges_views.desk, name="desk"),
+    path("", include(organisation_patterns)),
+    path("organisations/<slug:slug>/", site.organisation_detail, name="organisation_detail"),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("", include("exchanges.urls")),
-    path("partnership/", include("partnership.urls")),
-    path("events/", include("partnership.event_urls")),
+    path("", include(exchanges_urls)),
+    path("partnership/", include(partnership_urls)),
+    path("events/", include(events_urls)),
 ] + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -5,115 +5,16 @@ actions need the custom permissions (``decide_membershipapplication``, ``decide_
 which the Secretariat group holds; other staff may see the lists but are not offered them.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
-from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
-from django.shortcuts import render
-from django.urls import reverse
+from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
-from django_countries import countries
+
+from matchmaking.admin_helpers import Decision, DecisionActionsMixin, ReadOnlyAdmin, country_filter
 
 from . import permissions, selectors, services
+from .events import admin as events_admin  # noqa: F401 (registers the events' admin)
 from .forms import DecisionNoteForm, EndMembershipForm
 from .models import MembershipApplication, MembershipEvent, PartnershipMember, Promoter
-
-
-def country_filter(field):
-    """A list filter offering only the countries present, by name."""
-
-    class CountryFilter(admin.SimpleListFilter):
-        title = _("country")
-        parameter_name = "country"
-
-        def lookups(self, request, model_admin):
-            queryset = model_admin.get_queryset(request).order_by()
-            codes = queryset.values_list(field, flat=True).distinct()
-            return sorted(((code, countries.name(code)) for code in codes), key=lambda c: c[1])
-
-        def queryset(self, request, queryset):
-            return queryset.filter(**{field: self.value()}) if self.value() else queryset
-
-    return CountryFilter
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows change only through the services (the actions); nobody adds or deletes them here."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@dataclass(frozen=True)
-class Decision:
-    """One of the secretariat's admin actions: the service it calls and what its page says."""
-
-    action: str
-    service: Callable
-    target: str  # the service's keyword for the object decided on
-    form_class: type
-    title: str
-    intro: str
-    button: str
-    done: str  # with %(count)d
-    nothing: str
-    note_required: bool = False
-
-
-class DecisionActionsMixin:
-    """An action with an intermediate page that asks for a note (or reason), then decides each."""
-
-    decision_template = "admin/partnership/decision.html"
-
-    def run_decision(self, request, queryset, decision):
-        form_kwargs = {"note_required": True} if decision.note_required else {}
-        if "apply" not in request.POST:
-            form = decision.form_class(**form_kwargs)
-        else:
-            form = decision.form_class(request.POST, **form_kwargs)
-            if form.is_valid():
-                self._decide_each(request, queryset, decision, form.cleaned_data)
-                return None
-        if not queryset:
-            self.message_user(request, decision.nothing, messages.WARNING)
-            return None
-        opts = self.model._meta
-        return render(
-            request,
-            self.decision_template,
-            {
-                **self.admin_site.each_context(request),
-                "title": decision.title,
-                "decision": decision,
-                "objects": queryset,
-                "form": form,
-                "opts": opts,
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-                "cancel_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"),
-            },
-        )
-
-    def _decide_each(self, request, queryset, decision, fields):
-        """One service call (and transaction) per object; a refusal is reported, not fatal."""
-        decided = 0
-        for obj in queryset:
-            try:
-                decision.service(**{decision.target: obj}, acting_user=request.user, **fields)
-            except ValidationError as error:
-                self.message_user(request, f"{obj}: {' '.join(error.messages)}", messages.ERROR)
-            else:
-                decided += 1
-        if decided:
-            self.message_user(request, decision.done % {"count": decided}, messages.SUCCESS)
-
 
 APPROVE_APPLICATIONS = Decision(
     action="approve",
@@ -378,7 +279,3 @@ class PromoterAdmin(DecisionActionsMixin, ReadOnlyAdmin):
     @admin.action(description=_("Reject the selected promoters"), permissions=["decide"])
     def reject(self, request, queryset):
         return self.run_decision(request, self._pending(queryset), REJECT_PROMOTERS)
-
-
-# Matchmaking events: in their own module, registered when the admin loads this one.
-from . import event_admin  # noqa: E402, F401

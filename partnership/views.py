@@ -1,18 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from exchanges import selectors as exchange_selectors
-from exchanges.models import Application, Offer
 from matchmaking.forms import apply_validation_error
-from matchmaking.models import Organisation
 from matchmaking.permissions import (
     active_organisation,
-    membership_for,
     organisation_for_user,
     organisations_for,
 )
@@ -23,45 +18,6 @@ from .forms import JoinForm, LeaveForm, MemberFilterForm, NominationForm, Promot
 # A visitor may write to promoters this many times an hour (per address; see ratelimit.py).
 PROMOTER_CONTACT_LIMIT = 5
 PROMOTER_CONTACT_PERIOD = 60 * 60
-
-
-@require_GET
-def home(request):
-    """What the tool is, a search box, the newest offers, the latest case studies and the
-    partnership in figures."""
-    figures = Organisation.objects.filter(is_suspended=False).aggregate(
-        organisations=Count("pk"), countries=Count("country", distinct=True)
-    )
-    figures["open_offers"] = Offer.objects.open_for_applications().count()
-    figures["accepted"] = Application.objects.filter(status=Application.Status.ACCEPTED).count()
-    return render(
-        request,
-        "partnership/home.html",
-        {
-            "latest_offers": exchange_selectors.latest_offers(),
-            "latest_case_studies": exchange_selectors.published_case_studies()[:3],
-            "figures": figures,
-        },
-    )
-
-
-@require_GET
-def organisation_detail(request, slug):
-    """An organisation's public profile: its published offers, its completed exchanges and
-    the published case studies of its exchanges."""
-    organisation = get_object_or_404(Organisation.objects.prefetch_related("languages"), slug=slug)
-    offers = exchange_selectors.catalogue_offers().filter(organisation=organisation)
-    return render(
-        request,
-        "partnership/organisation_detail.html",
-        {
-            "organisation": organisation,
-            "offers": offers.order_by("available_from", "pk"),
-            "completed_exchanges": exchange_selectors.completed_exchanges_of(organisation),
-            "case_studies": exchange_selectors.published_case_studies_of(organisation),
-            "membership": membership_for(request.user, organisation),
-        },
-    )
 
 
 @require_GET

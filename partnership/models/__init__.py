@@ -6,7 +6,7 @@ rest of the site reads. The services in this app set and clear it, and every cha
 ``MembershipEvent`` that says who did it and why.
 """
 
-from .events import (
+from partnership.events.models import (
     Event,
     EventRegistration,
     EventRegistrationQuerySet,
@@ -14,6 +14,7 @@ from .events import (
     Slot,
     default_meeting_cap,
 )
+
 from .membership import (
     Commitment,
     MembershipApplication,

@@ -14,7 +14,7 @@ from django.db import connection
 from django.db.models import Q
 
 from matchmaking.models import Membership
-from partnership import event_services as services
+from partnership.events import services
 from partnership.models import EventRegistration, Meeting
 from tests.factories import (
     EventFactory,

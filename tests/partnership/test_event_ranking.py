@@ -2,7 +2,7 @@
 
 import pytest
 
-from partnership.event_selectors import organisations_to_meet
+from partnership.events.selectors import organisations_to_meet
 from partnership.models import EventRegistration
 from tests.factories import (
     EventRegistrationFactory,

@@ -1,4 +1,4 @@
-"""The demo's matchmaking events, written by ``seed_partnership`` at the end of ``seed_demo``."""
+"""The demo's matchmaking events, written by ``seed_demo`` (``partnership.demo.partnership``)."""
 
 from io import StringIO
 
@@ -27,7 +27,7 @@ def _state():
 
 @pytest.fixture(scope="module")
 def seeded_twice(django_db_setup, django_db_blocker, tmp_path_factory):
-    """seed_demo (which ends with seed_partnership) and seed_partnership again, rolled back."""
+    """seed_demo twice, rolled back."""
     with (
         django_db_blocker.unblock(),
         override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")),
@@ -38,7 +38,7 @@ def seeded_twice(django_db_setup, django_db_blocker, tmp_path_factory):
             out = StringIO()
             call_command("seed_demo", stdout=out)
             before = _state()
-            call_command("seed_partnership", stdout=StringIO())
+            call_command("seed_demo", stdout=StringIO())
             yield out.getvalue(), before, _state()
         finally:
             transaction.set_rollback(True)

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from matchmaking.models import OutboxEmail
-from partnership import event_services as services
+from partnership.events import services
 from partnership.models import EventRegistration, Meeting
 from tests.factories import (
     EventFactory,

@@ -1,4 +1,4 @@
-"""``manage.py seed_partnership``, run by ``seed_demo``: the demo's members and promoters."""
+"""``manage.py seed_demo``'s partnership half: the demo's members and promoters."""
 
 from io import StringIO
 
@@ -35,7 +35,7 @@ def _state():
 
 @pytest.fixture(scope="module")
 def seeded_twice(django_db_setup, django_db_blocker, tmp_path_factory):
-    """seed_demo (which ends with seed_partnership) and seed_partnership again, rolled back."""
+    """seed_demo twice, rolled back."""
     media = tmp_path_factory.mktemp("media")
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
         atomic = transaction.atomic()
@@ -44,7 +44,7 @@ def seeded_twice(django_db_setup, django_db_blocker, tmp_path_factory):
             out = StringIO()
             call_command("seed_demo", stdout=out)
             before = _state()
-            call_command("seed_partnership", stdout=StringIO())
+            call_command("seed_demo", stdout=StringIO())
             yield out.getvalue(), before, _state(), media
         finally:
             transaction.set_rollback(True)

@@ -1,8 +1,8 @@
-"""``/events/``: the partnership's matchmaking events (included by matchmaking/urls.py)."""
+"""``/events/``: the partnership's matchmaking events (included by the root URLconf)."""
 
 from django.urls import path
 
-from . import event_views as views
+from . import views
 
 app_name = "events"
 

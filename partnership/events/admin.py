@@ -17,10 +17,12 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import event_services, permissions
-from .admin import ReadOnlyAdmin
+from matchmaking.admin_helpers import ReadOnlyAdmin
+
+from ..validators import available_time_zones
+from . import permissions
+from . import services as event_services
 from .models import Event, EventRegistration, Meeting
-from .validators import available_time_zones
 
 LOCAL_TIMES = ["starts_at", "ends_at", "registration_deadline"]
 

@@ -7,7 +7,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from .forms import _OrganisationChoiceMixin
+from ..forms import _OrganisationChoiceMixin
 from .models import EventRegistration
 
 

@@ -2,7 +2,7 @@
 
 Vestland's profile is the seed's story going on: after the 2025 job shadowing in Borås it
 looks for more of the same, and Borås's new round is among the offers recommended to it.
-Windows are in days from today, like the offers' (see _demo_plan); ``None`` means any time.
+Windows are in days from today, like the offers' (see plan); ``None`` means any time.
 """
 
 P = dict  # one profile per entry, kept short

@@ -15,10 +15,10 @@ from django.utils.text import slugify
 
 from matchmaking.vocabularies import LANGUAGES
 
-from . import _demo_exchange_texts as records
-from . import _demo_offers as texts
-from . import _demo_story as story
-from ._demo_organisations import ORGANISATIONS
+from . import exchange_texts as records
+from . import offers as texts
+from . import story as story
+from .organisations import ORGANISATIONS
 
 DAY = datetime.timedelta(days=1)
 LANGUAGE_NAMES = dict(LANGUAGES)

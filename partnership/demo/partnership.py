@@ -1,6 +1,6 @@
-"""``python manage.py seed_partnership``: the demo's Regional Skills Partnership.
+"""The demo's Regional Skills Partnership (the second half of ``manage.py seed_demo``).
 
-Run after ``seed_demo`` (which calls it at its end): Borås Stad, Vestland County Council and
+Run after the site's demo (``organisations_and_offers``): Borås Stad, Vestland County Council and
 five other demo organisations are members, with approved applications and their history;
 Sjuhärad Vocational College has a pending application for the secretariat to decide; Nicholas
 Waller and Ingrid Hillestad Bårgard, the two voices of the seed's case study, are approved
@@ -22,13 +22,12 @@ import zoneinfo
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from PIL import Image, ImageDraw, ImageFont
 
-from exchanges.management.commands.seed_demo import upsert
 from matchmaking.models import Language, Membership, Organisation, User
 from partnership.models import (
     Commitment,
@@ -39,6 +38,8 @@ from partnership.models import (
     MembershipEvent,
     Promoter,
 )
+
+from .rows import upsert
 
 SECRETARIAT_EMAIL = "secretariat@demo.earlall.eu"
 
@@ -286,13 +287,13 @@ def _at(day, hour=10):
     return timezone.make_aware(datetime.datetime(*day, hour))
 
 
-class Command(BaseCommand):
-    help = (
-        "Create or refresh the demo partnership: members, one pending application, promoters, "
-        "and matchmaking events with registrations and meetings."
-    )
+class PartnershipSeeder:
+    """Members, a pending application, promoters, and matchmaking events."""
 
-    def handle(self, *args, **options):
+    def __init__(self, *, stdout):
+        self.stdout = stdout
+
+    def seed(self):
         with transaction.atomic():
             slugs = {member[0] for member in MEMBERS} | {PENDING[0]}
             self.organisations = Organisation.objects.in_bulk(slugs, field_name="slug")

@@ -16,11 +16,9 @@ from matchmaking.forms import apply_validation_error
 from matchmaking.models import Organisation
 from matchmaking.permissions import active_organisation, organisations_for
 
-from . import event_selectors as selectors
-from . import event_services as services
-from . import permissions
-from .event_exports import schedule_calendar, write_grid
-from .event_forms import AttendeeFormSet, MeetingRequestForm, RegistrationForm
+from . import permissions, selectors, services
+from .exports import schedule_calendar, write_grid
+from .forms import AttendeeFormSet, MeetingRequestForm, RegistrationForm
 from .models import Event, Meeting
 
 

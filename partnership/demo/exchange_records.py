@@ -1,7 +1,7 @@
 """seed_demo's exchanges: what each accepted demo application became.
 
 Past exchanges are completed, the others planned. The seed's Borås–Vestland exchange and the
-learners' placement in Borås (``_demo_exchange_texts``) have both follow-ups and a published
+learners' placement in Borås (``exchange_texts``) have both follow-ups and a published
 case study; of the generated past exchanges, the first has both follow-ups and a draft case
 study waiting for the secretariat, the second only the host's follow-up. The reminders that
 the daily beat would have sent by today are marked as sent, so that it sends none for demo
@@ -30,11 +30,11 @@ from exchanges.models import (
 from matchmaking.models import FewerOpportunityCategory, Theme
 from matchmaking.vocabularies import FEWER_OPPORTUNITY_CATEGORIES
 
-from . import _demo_exchange_texts as texts
-from . import _demo_offers as offer_texts
-from . import _demo_story as story
-from ._demo_plan import DAY, primary_email
-from ._demo_rows import set_timestamps, upsert
+from . import exchange_texts as texts
+from . import offers as offer_texts
+from . import story as story
+from .plan import DAY, primary_email
+from .rows import set_timestamps, upsert
 
 HOST, SENDING = FollowUpSide.HOST, FollowUpSide.SENDING
 Kind = ExchangeEvent.Kind

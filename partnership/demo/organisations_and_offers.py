@@ -1,9 +1,9 @@
-"""``python manage.py seed_demo``: the demo site's organisations, people, offers, applications
-and the exchanges that the accepted ones became.
+"""The demo site's organisations, people, offers, applications and the exchanges that the
+accepted ones became (the first half of ``manage.py seed_demo``).
 
 Among them the seed's exchange: Borås Stad hosted Vestland County Council for 1.5 days of job
 shadowing on 12–13 May 2025; it is completed, both sides wrote their follow-up and the
-secretariat published its case study (``_demo_exchanges``). Running the command again brings
+secretariat published its case study (``exchange_records``). Running the command again brings
 the demo rows back to the same state (rows are keyed on slug, email, host and title, offer and
 sending organisation, application) and creates no duplicates; rows it does not know are left
 alone.
@@ -19,8 +19,7 @@ from collections import Counter
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
-from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
 from django.db.models import Case, Count, Sum, Value, When
 from django.utils import timezone
@@ -46,9 +45,9 @@ from matchmaking.models import (
 )
 from matchmaking.vocabularies import EXCHANGE_TYPES
 
-from ._demo_exchanges import Accepted, ExchangeSeeder
-from ._demo_organisations import ORGANISATIONS
-from ._demo_plan import (
+from .exchange_records import Accepted, ExchangeSeeder
+from .organisations import ORGANISATIONS
+from .plan import (
     DAY,
     DEMO_USERS,
     ORGANISATIONS_WITH_DEMO_ADMIN,
@@ -58,22 +57,21 @@ from ._demo_plan import (
     organisation_slug,
     primary_email,
 )
-from ._demo_profiles import PROFILES
-from ._demo_rows import set_timestamps, upsert
+from .profiles import PROFILES
+from .rows import set_timestamps, upsert
 
 DEMO_PASSWORD = "demo-pass-2026"
 # A fixed salt gives the same hash on every run: hashed once, compared as a string.
 DEMO_PASSWORD_SALT = "earlalldemo2026"
 
 
-class Command(BaseCommand):
-    help = (
-        "Create or refresh the demo data: about 40 organisations, 70 offers, applications in "
-        "every state, their exchanges, the Borås–Vestland case study, and one demo login per "
-        "role."
-    )
+class SiteSeeder:
+    """The organisations, people, offers, applications, exchanges and interest profiles."""
 
-    def handle(self, *args, **options):
+    def __init__(self, *, stdout, style):
+        self.stdout, self.style = stdout, style
+
+    def seed(self):
         started = time.monotonic()
         plans = Planner(timezone.localdate()).plan()
         self.check_plan(plans)
@@ -96,9 +94,6 @@ class Command(BaseCommand):
             # directly, so it is scored here, in-process, once everything is in place.
             matching.rescore_all()
         self.print_summary(time.monotonic() - started)
-        # The partnership's demo (members, promoters) belongs to the partnership app, which
-        # this app must not import; call_command finds the command by its name.
-        call_command("seed_partnership", stdout=self.stdout, stderr=self.stderr)
 
     def check_plan(self, plans):
         missing = {slug for slug, _name in EXCHANGE_TYPES} - {

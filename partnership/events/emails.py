@@ -1,0 +1,87 @@
+"""One function per email of the matchmaking events, each queued in the caller's transaction."""
+
+from django.conf import settings
+from django.urls import reverse
+
+from matchmaking import mail
+
+
+def _event_url(name, event, query=""):
+    return settings.SITE_URL + reverse(name, kwargs={"slug": event.slug}) + query
+
+
+def _as(organisation):
+    """The query that makes an event page act for ``organisation`` (people in several)."""
+    return f"?organisation={organisation.slug}"
+
+
+def event_registration_confirmed(registration):
+    """The organisation's people learn that it takes part, and where to find others to meet."""
+    event, organisation = registration.event, registration.organisation
+    return mail.queue(
+        "event_registration_confirmed",
+        mail.recipients_of(organisation),
+        {
+            "registration": registration,
+            "event": event,
+            "organisation": organisation,
+            "url": _event_url("events:meetings", event, _as(organisation)),
+        },
+        key=f"event_registration_confirmed:{registration.pk}",
+    )
+
+
+def event_meeting_requested(meeting):
+    """The people of the organisation asked to meet learn who asks, when, and why."""
+    organisation = meeting.recipient.organisation
+    return mail.queue(
+        "event_meeting_requested",
+        mail.recipients_of(organisation),
+        {
+            "meeting": meeting,
+            "event": meeting.event,
+            "requester": meeting.requester.organisation,
+            "organisation": organisation,
+            "url": _event_url("events:meetings", meeting.event, _as(organisation)),
+        },
+        key=f"event_meeting_requested:{meeting.pk}",
+    )
+
+
+def event_meeting_accepted(meeting):
+    """Both organisations learn that the meeting is in their schedules."""
+    queued = []
+    for mine, other in [
+        (meeting.requester.organisation, meeting.recipient.organisation),
+        (meeting.recipient.organisation, meeting.requester.organisation),
+    ]:
+        queued += mail.queue(
+            "event_meeting_accepted",
+            mail.recipients_of(mine),
+            {
+                "meeting": meeting,
+                "event": meeting.event,
+                "organisation": mine,
+                "other": other,
+                "url": _event_url("events:schedule", meeting.event, _as(mine)),
+            },
+            key=f"event_meeting_accepted:{meeting.pk}",
+        )
+    return queued
+
+
+def event_meeting_declined(meeting):
+    """The organisation that asked learns that the other declined."""
+    organisation = meeting.requester.organisation
+    return mail.queue(
+        "event_meeting_declined",
+        mail.recipients_of(organisation),
+        {
+            "meeting": meeting,
+            "event": meeting.event,
+            "organisation": organisation,
+            "other": meeting.recipient.organisation,
+            "url": _event_url("events:meetings", meeting.event, _as(organisation)),
+        },
+        key=f"event_meeting_declined:{meeting.pk}",
+    )
