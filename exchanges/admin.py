@@ -4,18 +4,20 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from matchmaking.admin_helpers import HistoryInline
 from matchmaking.models import InterestProfile
 
-from . import services, tasks
+from . import permissions, services, tasks
 from .models import (
     Application,
-    ApplicationEvent,
+    ApplicationHistory,
     CaseStudy,
     Exchange,
-    ExchangeEvent,
+    ExchangeHistory,
     FewerOpportunityCount,
     FollowUp,
     Offer,
+    OfferHistory,
     OfferInvitation,
     OfferProfileMatch,
     Quote,
@@ -38,6 +40,10 @@ class ApplicationInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return False
+
+
+class OfferHistoryInline(HistoryInline):
+    model = OfferHistory
 
 
 @admin.register(Offer)
@@ -65,7 +71,7 @@ class OfferAdmin(admin.ModelAdmin):
     readonly_fields = ["published_at", "created_by", "created_at", "updated_at"]
     date_hierarchy = "available_from"
     list_select_related = ["organisation", "exchange_type"]
-    inlines = [ApplicationInline]
+    inlines = [ApplicationInline, OfferHistoryInline]
     actions = ["rescore"]
 
     @admin.action(description=_("Re-score the selected offers"), permissions=["change"])
@@ -92,17 +98,9 @@ class OfferAdmin(admin.ModelAdmin):
         return offer.application_count
 
 
-class ApplicationEventInline(admin.TabularInline):
-    """The status history is a record: shown, never edited."""
-
-    model = ApplicationEvent
-    extra = 0
-    fields = ["created_at", "status", "actor", "message"]
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
+class ApplicationHistoryInline(HistoryInline):
+    model = ApplicationHistory
+    verbose_name_plural = _("status history")
 
 
 @admin.register(Application)
@@ -120,18 +118,18 @@ class ApplicationAdmin(admin.ModelAdmin):
     search_fields = ["offer__title", "organisation__name", "motivation"]
     list_select_related = ["offer", "organisation"]
     date_hierarchy = "created_at"
-    inlines = [ApplicationEventInline]
+    inlines = [ApplicationHistoryInline]
     readonly_fields = [f.name for f in Application._meta.fields] + ["languages"]
 
     def has_add_permission(self, request):
         return False
 
 
-@admin.register(ApplicationEvent)
-class ApplicationEventAdmin(admin.ModelAdmin):
-    list_display = ["application", "status", "actor", "created_at"]
-    list_filter = ["status"]
-    search_fields = ["application__offer__title", "application__organisation__name", "message"]
+@admin.register(ApplicationHistory)
+class ApplicationHistoryAdmin(admin.ModelAdmin):
+    list_display = ["application", "kind", "actor", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["application__offer__title", "application__organisation__name", "note"]
     list_select_related = ["application__offer", "application__organisation", "actor"]
 
     def has_add_permission(self, request):
@@ -218,17 +216,8 @@ class FewerOpportunityCountInline(admin.TabularInline):
         return False
 
 
-class ExchangeEventInline(admin.TabularInline):
-    """The history is a record: shown, never edited."""
-
-    model = ExchangeEvent
-    extra = 0
-    fields = ["created_at", "kind", "actor", "note"]
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
+class ExchangeHistoryInline(HistoryInline):
+    model = ExchangeHistory
 
 
 @admin.register(Exchange)
@@ -242,7 +231,7 @@ class ExchangeAdmin(admin.ModelAdmin):
     list_select_related = ["application__offer", "host", "sender"]
     date_hierarchy = "start_date"
     readonly_fields = [f.name for f in Exchange._meta.fields]
-    inlines = [FewerOpportunityCountInline, ExchangeEventInline]
+    inlines = [FewerOpportunityCountInline, ExchangeHistoryInline]
 
     def has_add_permission(self, request):
         return False
@@ -326,7 +315,7 @@ class CaseStudyAdmin(admin.ModelAdmin):
         return False  # prepared by the service when both follow-ups are in
 
     def has_publish_permission(self, request):
-        return request.user.has_perm("exchanges.publish_casestudy")
+        return permissions.can_publish_case_studies(request.user)
 
     @admin.action(description=_("Publish the selected case studies"), permissions=["publish"])
     def publish(self, request, queryset):

@@ -46,7 +46,7 @@ def exchange_calendar(exchange) -> bytes:
     )
     entry.add("description", _description(exchange))
     entry.add("url", settings.SITE_URL + exchange.get_absolute_url())
-    cancelled = exchange.status == exchange.Status.CANCELLED
+    cancelled = exchange.is_cancelled
     entry.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODUCT_ID)

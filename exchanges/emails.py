@@ -3,43 +3,43 @@
 from django.conf import settings
 from django.urls import reverse
 
-from matchmaking import mail
+from matchmaking import outbox
 
 from .models import Application
 from .tokens import unsubscribe_token
 
 
-def _application_email(name, event, recipients):
-    application = event.application
-    return mail.queue(
+def _application_email(name, entry, recipients):
+    application = entry.application
+    return outbox.queue(
         name,
         recipients,
         {
             "application": application,
             "offer": application.offer,
-            "event": event,
+            "entry": entry,
             "url": settings.SITE_URL + application.get_absolute_url(),
         },
-        key=f"application_status:{event.pk}",
+        key=f"application_status:{entry.pk}",
     )
 
 
-def application_received(event):
+def application_received(entry):
     """The host's coordinators learn of a new application."""
-    host = event.application.offer.organisation
-    return _application_email("application_received", event, mail.recipients_of(host))
+    host = entry.application.offer.organisation
+    return _application_email("application_received", entry, outbox.recipients_of(host))
 
 
-def application_decided(event):
+def application_decided(entry):
     """The applicant's coordinators learn that the host shortlisted, accepted or declined."""
-    applicant = event.application.organisation
-    return _application_email("application_decided", event, mail.recipients_of(applicant))
+    applicant = entry.application.organisation
+    return _application_email("application_decided", entry, outbox.recipients_of(applicant))
 
 
-def application_withdrawn(event):
+def application_withdrawn(entry):
     """The host's coordinators learn that an applicant withdrew."""
-    host = event.application.offer.organisation
-    return _application_email("application_withdrawn", event, mail.recipients_of(host))
+    host = entry.application.offer.organisation
+    return _application_email("application_withdrawn", entry, outbox.recipients_of(host))
 
 
 _BY_STATUS = {
@@ -51,8 +51,8 @@ _BY_STATUS = {
 }
 
 
-def application_status_changed(event):
-    return _BY_STATUS[event.status](event)
+def application_status_changed(entry):
+    return _BY_STATUS[entry.kind](entry)
 
 
 # Matches: alerts, digests and invitations
@@ -87,9 +87,9 @@ def offer_alert(*, offer, profile, breakdown):
     One email per offer and organisation, however many of its profiles the offer fits.
     """
     links, headers = _profile_links(profile)
-    return mail.queue(
+    return outbox.queue(
         "offer_alert",
-        mail.recipients_of(profile.organisation),
+        outbox.recipients_of(profile.organisation),
         {
             "offer": offer,
             "host": offer.organisation,
@@ -110,9 +110,9 @@ def weekly_digest(*, profile, matches, week):
     so that a digest is sent once per profile and week.
     """
     links, headers = _profile_links(profile)
-    return mail.queue(
+    return outbox.queue(
         "weekly_digest",
-        mail.recipients_of(profile.organisation),
+        outbox.recipients_of(profile.organisation),
         {
             "profile": profile,
             "items": [
@@ -135,9 +135,9 @@ def weekly_digest(*, profile, matches, week):
 def invitation_to_apply(invitation):
     """A host invites an organisation that may be interested to apply to its offer."""
     offer = invitation.offer
-    return mail.queue(
+    return outbox.queue(
         "invitation_to_apply",
-        mail.recipients_of(invitation.organisation),
+        outbox.recipients_of(invitation.organisation),
         {
             "invitation": invitation,
             "offer": offer,
@@ -153,11 +153,11 @@ def invitation_to_apply(invitation):
 
 
 def _both_sides(exchange):
-    return mail.recipients_of(exchange.host) + mail.recipients_of(exchange.sender)
+    return outbox.recipients_of(exchange.host) + outbox.recipients_of(exchange.sender)
 
 
 def _exchange_email(name, exchange, *, key, url=None, **context):
-    return mail.queue(
+    return outbox.queue(
         name,
         _both_sides(exchange),
         {
@@ -199,10 +199,10 @@ def follow_up_reminder(exchange, *, missing_sides):
     """14 days after the end, to the sides whose follow-up is still missing."""
     recipients = []
     if "host" in missing_sides:
-        recipients += mail.recipients_of(exchange.host)
+        recipients += outbox.recipients_of(exchange.host)
     if "sending" in missing_sides:
-        recipients += mail.recipients_of(exchange.sender)
-    return mail.queue(
+        recipients += outbox.recipients_of(exchange.sender)
+    return outbox.queue(
         "follow_up_reminder",
         recipients,
         {

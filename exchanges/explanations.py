@@ -15,6 +15,7 @@ from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext as _
 
 from matchmaking.scoring import COMPONENTS
+from matchmaking.scoring.components import date_facts
 
 SLIM_VERSION = 2  # exchanges.matching.breakdowns.SLIM_VERSION
 
@@ -62,18 +63,20 @@ def facts(breakdown, *, offer=None, profile=None) -> dict:
         (lang for lang in offer.languages.all() if lang.pk in profile_languages),
         key=lambda lang: (lang.name, lang.pk),
     )
-    start, end = offer.available_from, offer.available_until
-    if profile.available_from and profile.available_until:
-        first, last = max(start, profile.available_from), min(end, profile.available_until)
-        overlap = max(0, (last - first).days + 1)
-        window = (profile.available_until - profile.available_from).days + 1
-    else:  # any dates: the offer's whole window is shared
-        overlap, window = max(0, (end - start).days + 1), None
+    # The engine's arithmetic, on this pair's dates as the loaders give them to it.
+    has_window = bool(profile.available_from and profile.available_until)
+    overlap, window = date_facts(
+        offer.available_from.toordinal(),
+        offer.available_until.toordinal(),
+        has_window,
+        profile.available_from.toordinal() if has_window else 0,
+        profile.available_until.toordinal() if has_window else 0,
+    )
     said.update(
         shared_themes=[t.name for t in themes],
         shared_languages=[lang.name for lang in languages],
-        date_overlap_days=overlap,
-        seeker_window_days=window,
+        date_overlap_days=int(overlap),
+        seeker_window_days=int(window) if has_window else None,
         fewer_opportunities=[
             bool(offer.supports_fewer_opportunities),
             profile.fewer_opportunity_participants,

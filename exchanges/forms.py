@@ -3,11 +3,33 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from matchmaking.models import InterestProfile, Language, Theme
-from matchmaking.permissions import organisations_for
 
 from .models import Application, Exchange, FollowUp, FollowUpSide, Offer, Quote
+from .permissions import applicant_organisations_for
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+# How far from today a date a person types may lie; beyond it, it is a typo (year 0001 or
+# 9999, which calendars and date arithmetic cannot even hold).
+DATE_REACH_YEARS = 10
+
+
+def refuse_far_dates(form, cleaned, names):
+    """Add an error next to each changed date of ``names`` that is out of reach of today."""
+    today = timezone.localdate()
+    earliest = today.replace(year=today.year - DATE_REACH_YEARS, day=1)
+    latest = today.replace(year=today.year + DATE_REACH_YEARS, day=1)
+    for name in names:
+        value = cleaned.get(name)
+        if value and name in form.changed_data and not earliest <= value <= latest:
+            form.add_error(
+                name,
+                forms.ValidationError(
+                    _("Enter a date between %(earliest)s and %(latest)s."),
+                    code="out_of_reach",
+                    params={"earliest": earliest.isoformat(), "latest": latest.isoformat()},
+                ),
+            )
 
 
 class OfferForm(forms.ModelForm):
@@ -67,6 +89,9 @@ class OfferForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         today = timezone.localdate()
+        refuse_far_dates(
+            self, cleaned, ("available_from", "available_until", "application_deadline")
+        )
         # Dates a coordinator types now must lie ahead; old offers keep their past dates.
         for name in ("available_from", "application_deadline"):
             value = cleaned.get(name)
@@ -110,9 +135,7 @@ class ApplicationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.offer = offer
         self.instance.offer = offer
-        self.fields["organisation"].queryset = (
-            organisations_for(user).exclude(pk=offer.organisation_id).filter(is_suspended=False)
-        )
+        self.fields["organisation"].queryset = applicant_organisations_for(user, offer)
         if active_organisation is not None:
             self.initial.setdefault("organisation", active_organisation.pk)
         self.fields["languages"].queryset = Language.objects.all()
@@ -130,6 +153,11 @@ class ApplicationForm(forms.ModelForm):
                 self.error_messages["duplicate"] % {"name": organisation.name}, code="duplicate"
             )
         return organisation
+
+    def clean(self):
+        cleaned = super().clean()
+        refuse_far_dates(self, cleaned, ("preferred_start", "preferred_end"))
+        return cleaned
 
 
 class DecisionForm(forms.Form):
@@ -208,6 +236,7 @@ class InterestProfileForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        refuse_far_dates(self, cleaned, ("available_from", "available_until"))
         until = cleaned.get("available_until")
         # A window that is over fits no offer; a saved profile may keep its past one.
         if until and "available_until" in self.changed_data and until < timezone.localdate():
@@ -272,6 +301,11 @@ class ExchangeForm(forms.ModelForm):
                 required=False,
                 initial=recorded.get(category.pk, 0),
             )
+
+    def clean(self):
+        cleaned = super().clean()
+        refuse_far_dates(self, cleaned, ("start_date", "end_date"))
+        return cleaned
 
     @staticmethod
     def count_field_name(category):

@@ -1,4 +1,8 @@
-"""Reads of offers and applications, always scoped to what the user may see."""
+"""Reads of offers, applications, profiles, exchanges and case studies.
+
+What a given user may load (the scoped loaders ``*_for_user``, ``*_for_host``, …) is
+decided in ``exchanges.permissions``; the reads here take objects already loaded through it.
+"""
 
 from dataclasses import dataclass
 
@@ -11,13 +15,12 @@ from django.db.models import (
     Max,
     Prefetch,
     Q,
-    Sum,
+    QuerySet,
     Value,
     When,
     prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
-from django.shortcuts import get_object_or_404
 
 from matchmaking.models import (
     FewerOpportunityCategory,
@@ -26,14 +29,14 @@ from matchmaking.models import (
     Organisation,
     Theme,
 )
-from matchmaking.permissions import organisations_for
 
 from . import explanations
 from .models import (
     Application,
-    ApplicationEvent,
+    ApplicationHistory,
     CaseStudy,
     Exchange,
+    FollowUp,
     Offer,
     OfferProfileMatch,
     Quote,
@@ -43,67 +46,34 @@ from .tokens import profile_id_from_unsubscribe_token
 _CARD_RELATIONS = ("organisation", "exchange_type")
 
 
-def _with_card_data(offers):
+def with_card_data(offers: QuerySet[Offer]):
+    """The offers with what a card shows: organisation, type, themes and languages."""
     return offers.select_related(*_CARD_RELATIONS).prefetch_related(
         Prefetch("themes", queryset=Theme.objects.order_by("position")),
         Prefetch("languages", queryset=Language.objects.order_by("name")),
     )
 
 
-def with_places_taken(offers):
+def with_places_taken(offers: QuerySet[Offer]) -> QuerySet[Offer]:
+    """The offers with ``places_taken``: the participants of their applications that hold
+    places (``Application.objects.holding_places()``)."""
     return offers.annotate(
         places_taken=Coalesce(
-            # accepted applications whose exchange was not cancelled (holding_places)
-            Sum(
-                "applications__participants",
-                filter=Q(applications__status="accepted")
-                & ~Q(applications__exchange__status="cancelled"),
-            ),
-            Value(0),
-            output_field=IntegerField(),
+            Application.objects.places_held_subquery(), Value(0), output_field=IntegerField()
         )
     )
 
 
-def catalogue_offers():
+def catalogue_offers() -> QuerySet[Offer]:
     """Published offers of organisations in good standing, with what a card shows."""
-    return _with_card_data(Offer.objects.visible_in_catalogue())
+    return with_card_data(Offer.objects.visible_in_catalogue())
 
 
-def latest_offers(limit=6):
+def latest_offers(limit: int = 6) -> QuerySet[Offer]:
     return catalogue_offers().open_for_applications().order_by("-published_at")[:limit]
 
 
-def offer_for_viewer(user, pk):
-    """An offer as a visitor sees it.
-
-    Published and closed offers are public (a closed one stays readable for the exchanges and
-    case studies that point to it); drafts and archived ones only to the host's members and to
-    the organisations that applied to them.
-    """
-    mine = organisations_for(user)
-    visible = Offer.objects.filter(
-        Q(
-            status__in=(Offer.Status.PUBLISHED, Offer.Status.CLOSED),
-            organisation__is_suspended=False,
-        )
-        | Q(organisation__in=mine)
-        | Q(applications__organisation__in=mine)
-    )
-    return get_object_or_404(_with_card_data(with_places_taken(visible.distinct())), pk=pk)
-
-
-def offer_for_host(user, pk):
-    """An offer the user may manage; 404 for anyone outside the host organisation."""
-    return get_object_or_404(
-        Offer.objects.select_related("organisation", "exchange_type").filter(
-            organisation__in=organisations_for(user)
-        ),
-        pk=pk,
-    )
-
-
-def offers_of(organisation):
+def offers_of(organisation: Organisation) -> QuerySet[Offer]:
     """An organisation's own offers with their application counts, for its desk."""
     return with_places_taken(
         organisation.offers.select_related("exchange_type").annotate(
@@ -117,52 +87,22 @@ def offers_of(organisation):
     ).order_by("-created_at")
 
 
-def applications_of(organisation):
+def applications_of(organisation: Organisation) -> QuerySet[Application]:
     """The applications an organisation has sent, with their offers."""
     return organisation.applications.select_related(
         "offer__organisation", "offer__exchange_type"
     ).order_by("-created_at")
 
 
-def application_for_user(user, pk):
-    """An application seen by either side; 404 for everyone else."""
-    mine = organisations_for(user)
-    return get_object_or_404(
-        Application.objects.select_related(
-            "offer__organisation", "offer__exchange_type", "organisation", "submitted_by"
-        )
-        .prefetch_related("languages")
-        .filter(Q(organisation__in=mine) | Q(offer__organisation__in=mine))
-        .distinct(),
-        pk=pk,
-    )
+def history_of(application: Application):
+    return ApplicationHistory.objects.filter(application=application).select_related("actor")
 
 
-def history_of(application):
-    return ApplicationEvent.objects.filter(application=application).select_related("actor")
+def history_of_offer(offer: Offer):
+    return offer.history.select_related("actor")
 
 
-def application_for_host(user, pk):
-    """An application to one of the user's organisations' offers; 404 otherwise."""
-    return get_object_or_404(
-        Application.objects.select_related("offer__organisation", "organisation").filter(
-            offer__organisation__in=organisations_for(user)
-        ),
-        pk=pk,
-    )
-
-
-def application_for_applicant(user, pk):
-    """An application one of the user's organisations sent; 404 otherwise."""
-    return get_object_or_404(
-        Application.objects.select_related("offer__organisation", "organisation").filter(
-            organisation__in=organisations_for(user)
-        ),
-        pk=pk,
-    )
-
-
-def applications_ranked_for(offer):
+def applications_ranked_for(offer: Offer) -> QuerySet[Application]:
     """An offer's applications: undecided first, each group the best fit first (those not
     scored yet last), then the newest.
     """
@@ -183,7 +123,7 @@ def applications_ranked_for(offer):
 # Interest profiles and matches
 
 
-def profiles_of(organisation):
+def profiles_of(organisation: Organisation) -> QuerySet[InterestProfile]:
     """An organisation's interest profiles with what their list shows."""
     return organisation.interest_profiles.prefetch_related(
         "exchange_types",
@@ -192,18 +132,11 @@ def profiles_of(organisation):
     ).order_by("name", "pk")
 
 
-def profile_for_user(user, pk):
-    """A profile of one of the user's organisations; 404 for anyone else."""
-    return get_object_or_404(
-        InterestProfile.objects.select_related("organisation").filter(
-            organisation__in=organisations_for(user)
-        ),
-        pk=pk,
-    )
+def profile_for_unsubscribe_token(token: str) -> InterestProfile | None:
+    """The profile an unsubscribe link was made for, or None if the token is not ours.
 
-
-def profile_for_unsubscribe_token(token):
-    """The profile an unsubscribe link was made for, or None if the token is not ours."""
+    Raises ``tokens.TokenExpired`` when the link is too old.
+    """
     profile_id = profile_id_from_unsubscribe_token(token)
     if profile_id is None:
         return None
@@ -233,7 +166,7 @@ def _follow(obj, path):
 _EXPLAINED = ("themes", "languages")
 
 
-def recommendations_for(organisation, *, limit=None):
+def recommendations_for(organisation: Organisation, *, limit: int | None = None):
     """Open offers of other organisations, ranked by their best match with the organisation's
     profiles; offers it has already applied to are left out. Each match's ``offer`` and
     ``profile`` are loaded with what its reasons are worked out from.
@@ -262,7 +195,7 @@ class InterestedOrganisation:
     invited: bool
 
 
-def interested_organisations(offer, *, limit=10):
+def interested_organisations(offer: Offer, *, limit: int = 10):
     """The organisations whose profiles fit an offer best, each with its best profile's match,
     leaving out the host and those that already applied; and whether the host invited them.
     """
@@ -286,7 +219,7 @@ def interested_organisations(offer, *, limit=10):
     ]
 
 
-def invitable_organisations(offer):
+def invitable_organisations(offer: Offer):
     """The organisations a host may invite to apply: those whose profiles match the offer."""
     return (
         Organisation.objects.filter(
@@ -299,55 +232,27 @@ def invitable_organisations(offer):
 
 # Exchanges after acceptance, follow-ups and case studies
 
-_EXCHANGE_RELATIONS = (
-    "application__offer__exchange_type",
-    "application__offer__organisation",
-    "host",
-    "sender",
-)
+
+def history_of_exchange(exchange: Exchange):
+    return exchange.history.select_related("actor")
 
 
-def exchange_for_user(user, pk):
-    """An exchange seen by either side; 404 for everyone else."""
-    mine = organisations_for(user)
-    return get_object_or_404(
-        Exchange.objects.select_related(*_EXCHANGE_RELATIONS).filter(
-            Q(host__in=mine) | Q(sender__in=mine)
-        ),
-        pk=pk,
-    )
-
-
-def exchange_for_sender(user, pk):
-    """An exchange one of the user's organisations took part in as the sending side."""
-    return get_object_or_404(
-        Exchange.objects.select_related(*_EXCHANGE_RELATIONS).filter(
-            sender__in=organisations_for(user)
-        ),
-        pk=pk,
-    )
-
-
-def history_of_exchange(exchange):
-    return exchange.events.select_related("actor")
-
-
-def counts_of(exchange):
+def counts_of(exchange: Exchange):
     """The participants with fewer opportunities per category: counts only, never names."""
     return exchange.fewer_opportunity_counts.select_related("category")
 
 
-def follow_ups_of(exchange):
+def follow_ups_of(exchange: Exchange) -> dict[str, FollowUp]:
     """The follow-ups written so far, by side ("host", "sending")."""
     return {follow_up.side: follow_up for follow_up in exchange.follow_ups.all()}
 
 
-def follow_up_of(exchange, side):
+def follow_up_of(exchange: Exchange, side: str) -> FollowUp | None:
     """One side's follow-up with its quotes, or None if that side has not written it yet."""
     return exchange.follow_ups.filter(side=side).prefetch_related("quotes").first()
 
 
-def exchanges_of(organisation):
+def exchanges_of(organisation: Organisation) -> QuerySet[Exchange]:
     """The exchanges an organisation hosts or sends participants to, for its desk."""
     return (
         Exchange.objects.filter(Q(host=organisation) | Q(sender=organisation))
@@ -356,7 +261,7 @@ def exchanges_of(organisation):
     )
 
 
-def completed_exchanges_of(organisation):
+def completed_exchanges_of(organisation: Organisation) -> QuerySet[Exchange]:
     """What an organisation's public profile shows of its exchanges: the completed ones."""
     return (
         exchanges_of(organisation)
@@ -365,53 +270,34 @@ def completed_exchanges_of(organisation):
     )
 
 
-def published_case_studies():
+def published_case_studies() -> QuerySet[CaseStudy]:
     """The good-practice library, with what a case study's card shows."""
     return CaseStudy.objects.published().select_related(
         "theme", "exchange__host", "exchange__sender", "exchange__application__offer__exchange_type"
     )
 
 
-def published_case_studies_of(organisation):
+def published_case_studies_of(organisation: Organisation) -> QuerySet[CaseStudy]:
     return published_case_studies().filter(
         Q(exchange__host=organisation) | Q(exchange__sender=organisation)
     )
 
 
-def case_study_for_viewer(user, slug):
-    """A published case study; a draft only for those who review it (the secretariat)."""
-    case_studies = CaseStudy.objects.select_related(
-        "theme", "exchange__host", "exchange__sender", "exchange__application__offer__exchange_type"
-    )
-    if not user.has_perm("exchanges.view_casestudy"):
-        case_studies = case_studies.published()
-    return get_object_or_404(case_studies, slug=slug)
-
-
-def public_quotes_of(case_study):
+def public_quotes_of(case_study: CaseStudy) -> QuerySet[Quote]:
     """The quotes the case study shows: only those marked public *and* consented to."""
     return Quote.objects.filter(
         follow_up__exchange_id=case_study.exchange_id, public=True, consent=True
     ).order_by("follow_up__side", "pk")
 
 
-def case_study_of(exchange):
+def case_study_of(exchange: Exchange) -> CaseStudy | None:
     """The exchange's case study, draft or published, or None."""
     return CaseStudy.objects.filter(exchange=exchange).first()
 
 
-def fewer_opportunity_categories_for(exchange):
+def fewer_opportunity_categories_for(exchange: Exchange) -> QuerySet[FewerOpportunityCategory]:
     """The categories an exchange's form asks about: those in use, and any retired one the
     exchange still has a count for (leaving it out would drop that count on saving)."""
     return FewerOpportunityCategory.objects.filter(
         Q(is_active=True) | Q(feweropportunitycount__exchange=exchange)
     ).distinct()
-
-
-def own_side_of(user, exchange, *, prefer=None):
-    """The organisation a user acts for in an exchange: the active one if it is a party,
-    else whichever party the user belongs to; None for outsiders."""
-    parties = organisations_for(user).filter(pk__in=[exchange.host_id, exchange.sender_id])
-    if prefer is not None and parties.filter(pk=prefer.pk).exists():
-        return prefer
-    return parties.order_by("name").first()

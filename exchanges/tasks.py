@@ -1,8 +1,9 @@
-"""Celery tasks of the exchanges app: scoring matches and sending the alerts they cause.
+"""Celery tasks of the exchanges app: scoring matches, the alerts they cause, the reminders.
 
-Each task takes ids, loads what it needs and calls ``exchanges.matching``; running one twice
-stores the same scores and sends no email twice (alerts are claimed on the match rows and
-keyed in the outbox). A task whose object was deleted meanwhile does nothing.
+Each task takes ids, loads what it needs and calls ``exchanges.matching`` or
+``exchanges.reminders``; running one twice stores the same scores and sends no email twice
+(alerts and reminders are claimed on their rows and keyed in the outbox). A task whose object
+was deleted meanwhile does nothing.
 """
 
 import logging
@@ -11,7 +12,7 @@ from celery import shared_task
 from django.db import transaction
 from kombu.exceptions import OperationalError
 
-from . import matching
+from . import matching, reminders
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +65,4 @@ def send_weekly_digests():
 @shared_task(ignore_result=True)
 def send_exchange_reminders():
     """Periodic (beat, daily): a week before, on the last day, and 14 days after exchanges."""
-    from . import services  # services import this module: import them when the task runs
-
-    return services.send_exchange_reminders()
+    return reminders.send_exchange_reminders()

@@ -18,8 +18,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
-from . import mail, services
-from .mail import Recipient
+from . import outbox, services
+from .outbox import Recipient
 
 PASSWORD_RESET = "password_reset"
 CONFIRMATION = "email_confirmation"
@@ -47,7 +47,7 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix, email, context):
         """Account emails without a secret (notices) go through the outbox already rendered."""
         message = self.render_mail(template_prefix, email, context)
-        mail.queue_rendered(
+        outbox.queue_rendered(
             message,
             key=f"account:{template_prefix}:{uuid.uuid4()}",
             language=translation.get_language(),
@@ -64,8 +64,8 @@ class AccountAdapter(DefaultAccountAdapter):
         self._queue_secret(kind, address.email, {"email_address": address})
 
     def _queue_secret(self, kind, email, references):
-        mail.queue(
-            mail.ACCOUNT_EMAIL,
+        outbox.queue(
+            outbox.ACCOUNT_EMAIL,
             [Recipient(email=email, language=translation.get_language() or settings.LANGUAGE_CODE)],
             {"kind": kind, **references},
             key=f"account:{kind}:{uuid.uuid4()}",

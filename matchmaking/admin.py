@@ -4,7 +4,8 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from . import mail, services
+from . import outbox, services
+from .admin_helpers import HistoryInline
 from .models import (
     ExchangeType,
     FewerOpportunityCategory,
@@ -13,6 +14,7 @@ from .models import (
     Language,
     Membership,
     Organisation,
+    OrganisationHistory,
     OutboxEmail,
     Theme,
     User,
@@ -33,6 +35,17 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ["is_staff", "is_active", "preferred_language", "groups"]
     search_fields = ["email", "first_name", "last_name"]
     readonly_fields = ["last_login", "date_joined"]
+
+    def get_fieldsets(self, request, obj=None):
+        """Only superusers see (and reset) a password's hash; the secretariat sees the person."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or request.user.is_superuser:
+            return fieldsets
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "password"]})
+            for name, options in fieldsets
+        ]
+
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         (_("Person"), {"fields": ["first_name", "last_name", "preferred_language"]}),
@@ -57,11 +70,33 @@ class LanguageAdmin(admin.ModelAdmin):
     search_fields = ["name", "code"]
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipReadOnly:
+    """Who acts for an organisation is decided by its own admins on the site (people page).
+
+    In the admin nobody adds, moves or removes a membership: changing its user, organisation
+    or role would let staff act as any organisation's admin without anyone knowing.
+    """
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class MembershipInline(MembershipReadOnly, admin.TabularInline):
     model = Membership
     extra = 0
-    autocomplete_fields = ["user"]
-    readonly_fields = ["created_at"]
+    fields = ["user", "role", "created_at"]
+    readonly_fields = ["user", "role", "created_at"]
+
+
+class OrganisationHistoryInline(HistoryInline):
+    model = OrganisationHistory
+    verbose_name_plural = _("suspensions")
 
 
 class SuspendForm(forms.Form):
@@ -89,7 +124,7 @@ class OrganisationAdmin(admin.ModelAdmin):
     ]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["languages"]
-    inlines = [MembershipInline]
+    inlines = [MembershipInline, OrganisationHistoryInline]
     actions = ["suspend", "unsuspend"]
     date_hierarchy = "created_at"
 
@@ -136,11 +171,10 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(MembershipReadOnly, admin.ModelAdmin):
     list_display = ["user", "organisation", "role", "created_at"]
     list_filter = ["role"]
     search_fields = ["user__email", "organisation__name"]
-    autocomplete_fields = ["user", "organisation"]
     list_select_related = ["user", "organisation"]
 
 
@@ -180,7 +214,7 @@ class OutboxEmailAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Send the selected emails again"), permissions=["change"])
     def resend(self, request, queryset):
-        count = mail.resend(queryset)
+        count = outbox.resend(queryset)
         self.message_user(
             request, _("%(count)d emails are queued again.") % {"count": count}, messages.SUCCESS
         )

@@ -43,6 +43,22 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class HistoryInline(admin.TabularInline):
+    """A history table (``matchmaking.models.History``) under its subject: shown, never edited."""
+
+    extra = 0
+    fields = ["created_at", "kind", "actor", "note"]
+    readonly_fields = fields
+    can_delete = False
+    verbose_name_plural = _("history")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @dataclass(frozen=True)
 class Decision:
     """One of the secretariat's admin actions: the service it calls and what its page says."""

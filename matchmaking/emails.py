@@ -3,8 +3,8 @@
 from django.conf import settings
 from django.urls import reverse
 
-from . import mail
-from .mail import Recipient
+from . import outbox
+from .outbox import Recipient
 
 
 def _url(name):
@@ -12,7 +12,7 @@ def _url(name):
 
 
 def membership_added(membership):
-    return mail.queue(
+    return outbox.queue(
         "membership_added",
         [Recipient.for_user(membership.user)],
         {"membership": membership, "organisation": membership.organisation, "url": _url("desk")},
@@ -23,7 +23,7 @@ def membership_added(membership):
 def invitation(invitation):
     inviter = invitation.invited_by
     language = inviter.preferred_language if inviter else settings.LANGUAGE_CODE
-    return mail.queue(
+    return outbox.queue(
         "invitation",
         [Recipient(email=invitation.email, language=language)],
         {
@@ -36,18 +36,18 @@ def invitation(invitation):
 
 
 def organisation_suspended(organisation):
-    return mail.queue(
+    return outbox.queue(
         "organisation_suspended",
-        mail.recipients_of(organisation, admins_only=True),
+        outbox.recipients_of(organisation, admins_only=True),
         {"organisation": organisation, "url": _url("desk")},
         key=f"organisation_suspended:{organisation.pk}:{organisation.suspended_at.isoformat()}",
     )
 
 
 def organisation_unsuspended(organisation, *, suspended_at):
-    return mail.queue(
+    return outbox.queue(
         "organisation_unsuspended",
-        mail.recipients_of(organisation, admins_only=True),
+        outbox.recipients_of(organisation, admins_only=True),
         {"organisation": organisation, "url": _url("desk")},
         key=f"organisation_unsuspended:{organisation.pk}:{suspended_at.isoformat()}",
     )

@@ -3,6 +3,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .models import Language, Membership, Organisation, User
+from .validators import validate_logo
 
 
 def apply_validation_error(form, error: ValidationError):
@@ -14,11 +15,21 @@ def apply_validation_error(form, error: ValidationError):
         form.add_error(None, error)
 
 
+class LogoField(forms.ImageField):
+    """The logo's own checks (bytes, pixels, format, from the header) before Pillow decodes it."""
+
+    def to_python(self, data):
+        if data not in self.empty_values:
+            validate_logo(data)
+        return super().to_python(data)
+
+
 class OrganisationForm(forms.ModelForm):
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
 
     class Meta:
         model = Organisation
+        field_classes = {"logo": LogoField}
         fields = [
             "name",
             "kind",

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxLengthValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -255,6 +255,78 @@ class Invitation(models.Model):
 
     def __str__(self):
         return f"{self.email} → {self.organisation}"
+
+
+# Decisions and history ------------------------------------------------------------------------
+
+
+class Decided(models.Model):
+    """The secretariat's decision on a request: who decided, when, and what the organisation is
+    told. Shared by membership applications, promoters and event registrations."""
+
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(
+        _("note to the organisation"),
+        max_length=2000,
+        blank=True,
+        validators=[MaxLengthValidator(2000)],
+    )
+
+    class Meta:
+        abstract = True
+
+
+class History(models.Model):
+    """One step in the life of something people look back on: what happened, who did it, when,
+    and what they said. Every history table has this shape; each declares ``kind`` again with
+    its own choices and adds the foreign key to its subject."""
+
+    kind = models.CharField(_("what"), max_length=16)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at", "pk"]
+
+
+class OrganisationHistory(History):
+    """An organisation's suspensions and their lifting."""
+
+    class Kind(models.TextChoices):
+        SUSPENDED = "suspended", _("Suspended")
+        UNSUSPENDED = "unsuspended", _("Suspension lifted")
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="history",
+        verbose_name=_("organisation"),
+    )
+    kind = models.CharField(_("what"), max_length=16, choices=Kind.choices)
+
+    class Meta(History.Meta):
+        verbose_name = _("organisation history entry")
+        verbose_name_plural = _("organisation history")
+
+    def __str__(self):
+        return f"{self.organisation}: {self.get_kind_display()}"
 
 
 class OutboxEmail(models.Model):

@@ -4,11 +4,17 @@ Objects are always loaded *through* the organisations a user belongs to, so an o
 another organisation is a 404, never a 403 that would confirm it exists. A member without
 the right role gets 403; anonymous users are sent to the login page by the views'
 ``@login_required``.
+
+Each app keeps its own rules in its ``permissions`` module (``exchanges.permissions``,
+``partnership.permissions``, ``partnership.events.permissions``), built on the predicates here:
+``is_member_of``, ``is_admin_of``, ``is_secretariat`` and the suspension refusal
+``require_not_suspended``. Services and views ask them; they never compute a role themselves.
 """
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from .models import Membership, Organisation
 
@@ -22,6 +28,47 @@ def organisations_for(user):
     return Organisation.objects.filter(memberships__user=user)
 
 
+def is_member_of(user, organisation) -> bool:
+    """Whether the user belongs to the organisation, in any role."""
+    return (
+        user.is_authenticated
+        and Membership.objects.filter(user=user, organisation=organisation).exists()
+    )
+
+
+def is_admin_of(user, organisation) -> bool:
+    """Whether the user is an admin of the organisation (who may edit it, add people, join
+    or leave the partnership for it)."""
+    return (
+        user.is_authenticated
+        and Membership.objects.filter(
+            user=user, organisation=organisation, role=Membership.Role.ADMIN
+        ).exists()
+    )
+
+
+def is_secretariat(user, permission: str) -> bool:
+    """Whether the user acts as the EARLALL secretariat in what ``permission`` allows
+    (``"app_label.codename"``): an active staff member who holds it, through the Secretariat
+    group (``partnership.permissions.SECRETARIAT_PERMISSIONS``) or as a superuser. Staff who
+    hold only some of the group's permissions are the secretariat only for those."""
+    return user.is_active and user.is_staff and user.has_perm(permission)
+
+
+def require_not_suspended(organisation, refusal=None):
+    """Refuse (``ValidationError``, code ``"suspended"``) to let a suspended organisation act.
+
+    ``refusal`` is the translated sentence shown, with ``%(name)s`` and optionally
+    ``%(reason)s``; by default it names the secretariat's reason.
+    """
+    if organisation.is_suspended:
+        refusal = refusal or _("%(name)s is suspended and cannot do this: %(reason)s")
+        raise ValidationError(
+            refusal % {"name": organisation.name, "reason": organisation.suspension_reason},
+            code="suspended",
+        )
+
+
 def membership_for(user, organisation):
     if not user.is_authenticated:
         return None
@@ -31,12 +78,7 @@ def membership_for(user, organisation):
 def organisation_for_user(user, slug, *, admin=False):
     """Load an organisation the user belongs to; 404 for outsiders, 403 for non-admins."""
     organisation = get_object_or_404(organisations_for(user), slug=slug)
-    if (
-        admin
-        and not Membership.objects.filter(
-            user=user, organisation=organisation, role=Membership.Role.ADMIN
-        ).exists()
-    ):
+    if admin and not is_admin_of(user, organisation):
         raise PermissionDenied
     return organisation
 

@@ -1,5 +1,7 @@
 """Every change to organisations, memberships and users goes through these functions."""
 
+from collections.abc import Iterable
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -7,7 +9,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from . import emails
-from .models import Invitation, Membership, Organisation, User
+from .models import Invitation, Language, Membership, Organisation, OrganisationHistory, User
+from .permissions import is_member_of
 
 # Path segments under /organisations/ that are pages, not organisations.
 RESERVED_SLUGS = {"new"}
@@ -37,7 +40,9 @@ def _unique_slug(name, *, exclude_pk=None):
 
 
 @transaction.atomic
-def organisation_create(*, acting_user, languages, **fields) -> Organisation:
+def organisation_create(
+    *, acting_user: User, languages: Iterable[Language], **fields
+) -> Organisation:
     """Create an organisation; the person who creates it becomes its admin."""
     organisation = Organisation(**{k: fields[k] for k in ORGANISATION_FIELDS if k in fields})
     organisation.slug = _unique_slug(organisation.name)
@@ -51,7 +56,9 @@ def organisation_create(*, acting_user, languages, **fields) -> Organisation:
 
 
 @transaction.atomic
-def organisation_update(*, organisation, languages, **fields) -> Organisation:
+def organisation_update(
+    *, organisation: Organisation, languages: Iterable[Language], **fields
+) -> Organisation:
     for name in ORGANISATION_FIELDS:
         if name in fields:
             setattr(organisation, name, fields[name])
@@ -62,7 +69,9 @@ def organisation_update(*, organisation, languages, **fields) -> Organisation:
 
 
 @transaction.atomic
-def membership_add(*, organisation, email, role, acting_user):
+def membership_add(
+    *, organisation: Organisation, email: str, role: str, acting_user: User
+) -> Membership | Invitation:
     """Add a person by email: at once if they have an account, else by an emailed invitation.
 
     Returns the Membership or the Invitation.
@@ -70,7 +79,7 @@ def membership_add(*, organisation, email, role, acting_user):
     email = User.objects.normalize_email(email).strip()
     user = User.objects.filter(email__iexact=email).first()
     if user is not None:
-        if Membership.objects.filter(user=user, organisation=organisation).exists():
+        if is_member_of(user, organisation):
             raise ValidationError(
                 {"email": _("%(email)s is already a member.") % {"email": email}},
                 code="already_member",
@@ -93,7 +102,7 @@ def membership_add(*, organisation, email, role, acting_user):
 
 
 @transaction.atomic
-def membership_remove(*, membership, acting_user):
+def membership_remove(*, membership: Membership, acting_user: User) -> None:
     """Remove a person; an organisation always keeps at least one admin."""
     organisation = Organisation.objects.select_for_update().get(pk=membership.organisation_id)
     if (
@@ -109,12 +118,12 @@ def membership_remove(*, membership, acting_user):
     membership.delete()
 
 
-def invitation_cancel(*, invitation):
+def invitation_cancel(*, invitation: Invitation) -> None:
     invitation.delete()
 
 
 @transaction.atomic
-def invitations_claim(*, user) -> list[Membership]:
+def invitations_claim(*, user: User) -> list[Membership]:
     """Turn the invitations sent to a user's (now verified) address into memberships."""
     memberships = []
     for invitation in Invitation.objects.select_for_update().filter(email__iexact=user.email):
@@ -127,7 +136,9 @@ def invitations_claim(*, user) -> list[Membership]:
 
 
 @transaction.atomic
-def organisation_suspend(*, organisation, reason, acting_user):
+def organisation_suspend(
+    *, organisation: Organisation, reason: str, acting_user: User
+) -> Organisation:
     """Suspend an organisation: its offers leave the catalogue, it can neither post nor apply."""
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the organisation is suspended.")})
@@ -138,12 +149,19 @@ def organisation_suspend(*, organisation, reason, acting_user):
     organisation.save(
         update_fields=["is_suspended", "suspension_reason", "suspended_at", "suspended_by"]
     )
+    OrganisationHistory.objects.create(
+        organisation=organisation,
+        kind=OrganisationHistory.Kind.SUSPENDED,
+        actor=acting_user,
+        note=organisation.suspension_reason,
+        created_at=organisation.suspended_at,
+    )
     emails.organisation_suspended(organisation)
     return organisation
 
 
 @transaction.atomic
-def organisation_unsuspend(*, organisation, acting_user):
+def organisation_unsuspend(*, organisation: Organisation, acting_user: User) -> Organisation:
     if not organisation.is_suspended:
         return organisation
     suspended_at = organisation.suspended_at
@@ -154,11 +172,16 @@ def organisation_unsuspend(*, organisation, acting_user):
     organisation.save(
         update_fields=["is_suspended", "suspension_reason", "suspended_at", "suspended_by"]
     )
+    OrganisationHistory.objects.create(
+        organisation=organisation, kind=OrganisationHistory.Kind.UNSUSPENDED, actor=acting_user
+    )
     emails.organisation_unsuspended(organisation, suspended_at=suspended_at)
     return organisation
 
 
-def user_update_profile(*, user, first_name, last_name, preferred_language) -> User:
+def user_update_profile(
+    *, user: User, first_name: str, last_name: str, preferred_language: str
+) -> User:
     user.first_name = first_name
     user.last_name = last_name
     user.preferred_language = preferred_language

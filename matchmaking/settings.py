@@ -56,14 +56,14 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
+    "csp",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
     "django_countries",
-    "django_htmx",
     "matchmaking",
     "exchanges",
     "partnership",
@@ -79,8 +79,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
+    "matchmaking.middleware.StaffSessionMiddleware",
     "matchmaking.middleware.UserLanguageMiddleware",
 ]
 
@@ -103,6 +105,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Rate limits and lockouts are counted here, so every worker process must share it: Redis in
+# production (redis://host:6379/1), local memory for the demo's single process.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
@@ -132,6 +138,18 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_ADAPTER = "matchmaking.adapters.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Mobility Matchmaking] "
+# Wrong passwords: allauth counts them in the shared cache (below), per address and per IP;
+# the admin's login is the same form (matchmaking/urls.py sends /admin/login/ there).
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+
+# A second factor (allauth.mfa): any user may add one; staff must, before they reach /admin/
+# (matchmaking.middleware.StaffSessionMiddleware).
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_TOTP_ISSUER = "Mobility Matchmaking"
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+# Staff sessions end after an idle hour; everyone else's after two idle weeks.
+STAFF_SESSION_IDLE_SECONDS = env.int("STAFF_SESSION_IDLE_SECONDS", default=60 * 60)
+SESSION_COOKIE_AGE = 14 * 24 * 60 * 60
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [
@@ -164,7 +182,11 @@ STORAGES = {
 }
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Whether the site serves /media/ itself (also with DEBUG off); turn it off when the web server
+# in front serves MEDIA_ROOT at /media/.
+SERVE_MEDIA = _flag("SERVE_MEDIA", True)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_HANDLERS = ["matchmaking.uploads.CappedUploadHandler"]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5_242_880
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -199,10 +221,42 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 # How long a page of the catalogue is.
 OFFERS_PER_PAGE = env.int("OFFERS_PER_PAGE", default=20)
 
+# Production headers. The Content-Security-Policy holds everywhere (the site has no inline
+# script and loads nothing from elsewhere); HTTPS, HSTS and secure cookies when DEBUG is off.
+# Behind a proxy that sets HSTS itself, SECURE_HSTS_SECONDS=0 turns Django's off.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        # The HTML emails' inline styles never reach a page; Django's admin sets a few
+        # style attributes of its own.
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+PERMISSIONS_POLICY = {
+    "camera": [],
+    "geolocation": [],
+    "microphone": [],
+    "payment": [],
+    "usb": [],
+    "interest-cohort": [],
+}
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
 if not DEBUG:
     SESSION_COOKIE_SECURE = _flag("SESSION_COOKIE_SECURE", True)
     CSRF_COOKIE_SECURE = _flag("CSRF_COOKIE_SECURE", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = _flag("SECURE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=365 * 24 * 60 * 60)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _flag("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = _flag("SECURE_HSTS_PRELOAD", True)
 
 LOGGING = {
     "version": 1,

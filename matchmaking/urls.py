@@ -7,9 +7,9 @@ before the public profiles' ``organisations/<slug>/``.
 """
 
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from exchanges import urls as exchanges_urls
 from exchanges import views as exchanges_views
@@ -53,6 +53,13 @@ organisation_patterns = (
 )
 
 urlpatterns = [
+    # The admin signs in through the site's own form: the same throttling and lockout, then
+    # the second factor that staff need (matchmaking.middleware.StaffSessionMiddleware).
+    path(
+        "admin/login/",
+        RedirectView.as_view(pattern_name="account_login", query_string=True),
+        name="admin_login",
+    ),
     path("admin/", admin.site.urls),
     path("", site.home, name="home"),
     path("my/", exchanges_views.desk, name="desk"),
@@ -63,4 +70,17 @@ urlpatterns = [
     path("", include(exchanges_urls)),
     path("partnership/", include(partnership_urls)),
     path("events/", include(events_urls)),
-] + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    # Uploaded logos and photos: served here unless the web server in front does it
+    # (SERVE_MEDIA=off; see the README's "Running it for real").
+    *(
+        [
+            path(
+                f"{settings.MEDIA_URL.lstrip('/')}<path:path>",
+                organisation_views.media_file,
+                name="media",
+            )
+        ]
+        if settings.SERVE_MEDIA
+        else []
+    ),
+]

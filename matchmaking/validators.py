@@ -4,6 +4,11 @@ from PIL import Image
 
 IMAGE_MAX_BYTES = 2 * 1024 * 1024
 IMAGE_FORMATS = {"PNG", "JPEG"}
+# A logo or photo needs no more than 4,000 × 4,000 pixels; a larger one is refused from its
+# header, before any pixel is decoded (a small file can hold a huge picture).
+IMAGE_MAX_PIXELS = 4000 * 4000
+# Pillow's own guard against decompression bombs, for every image the site opens.
+Image.MAX_IMAGE_PIXELS = IMAGE_MAX_PIXELS
 LOGO_MAX_BYTES, LOGO_FORMATS = IMAGE_MAX_BYTES, IMAGE_FORMATS
 
 
@@ -30,7 +35,19 @@ class ImageValidator:
             file.seek(0)
             with Image.open(file) as image:
                 image_format = image.format
+                width, height = image.size
+                if width * height > IMAGE_MAX_PIXELS:
+                    raise ValidationError(
+                        _(
+                            "The image is %(width)d × %(height)d pixels; at most 4,000 × 4,000 "
+                            "are accepted. Make it smaller and upload it again."
+                        )
+                        % {"width": width, "height": height},
+                        code=f"{self.kind}_too_many_pixels",
+                    )
                 image.verify()
+        except ValidationError:
+            raise
         except Exception as error:
             raise self._error("not_image") from error
         finally:

@@ -5,7 +5,8 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.static import serve
 
 from . import permissions, services
 from .forms import (
@@ -139,7 +140,10 @@ def organisation_switch(request):
     else:
         messages.error(request, _("Choose one of your organisations."))
     next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
+    # Only a path of this site: redirect() would read any other word as a view's name.
+    if not next_url.startswith("/") or not url_has_allowed_host_and_scheme(
+        next_url, {request.get_host()}
+    ):
         next_url = "desk"
     return redirect(next_url)
 
@@ -156,3 +160,17 @@ def profile(request):
         response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.preferred_language)
         return response
     return render(request, "matchmaking/profile.html", {"form": form})
+
+
+@require_GET
+def media_file(request, path):
+    """An uploaded logo or photo, when the site serves ``/media/`` itself (SERVE_MEDIA).
+
+    Uploads are checked PNG or JPEG images with generated names; the headers still make sure a
+    browser never runs or sniffs one as anything else.
+    """
+    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

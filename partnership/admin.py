@@ -9,12 +9,24 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from matchmaking.admin_helpers import Decision, DecisionActionsMixin, ReadOnlyAdmin, country_filter
+from matchmaking.admin_helpers import (
+    Decision,
+    DecisionActionsMixin,
+    HistoryInline,
+    ReadOnlyAdmin,
+    country_filter,
+)
 
 from . import permissions, selectors, services
 from .events import admin as events_admin  # noqa: F401 (registers the events' admin)
 from .forms import DecisionNoteForm, EndMembershipForm
-from .models import MembershipApplication, MembershipEvent, PartnershipMember, Promoter
+from .models import (
+    MembershipApplication,
+    MembershipHistory,
+    PartnershipMember,
+    Promoter,
+    PromoterHistory,
+)
 
 APPROVE_APPLICATIONS = Decision(
     action="approve",
@@ -106,20 +118,9 @@ REJECT_PROMOTERS = Decision(
 # Membership applications --------------------------------------------------------------------
 
 
-class ApplicationHistoryInline(admin.TabularInline):
-    model = MembershipEvent
+class MembershipApplicationHistoryInline(HistoryInline):
+    model = MembershipHistory
     fk_name = "application"
-    extra = 0
-    can_delete = False
-    fields = ["at", "kind", "actor", "note"]
-    readonly_fields = fields
-    verbose_name_plural = _("history")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(MembershipApplication)
@@ -153,7 +154,7 @@ class MembershipApplicationAdmin(DecisionActionsMixin, ReadOnlyAdmin):
         "decision_note",
     ]
     readonly_fields = fields
-    inlines = [ApplicationHistoryInline]
+    inlines = [MembershipApplicationHistoryInline]
     actions = ["approve", "reject"]
 
     def has_decide_permission(self, request):
@@ -186,20 +187,12 @@ class MembershipApplicationAdmin(DecisionActionsMixin, ReadOnlyAdmin):
 # Members ------------------------------------------------------------------------------------
 
 
-class OrganisationHistoryInline(admin.TabularInline):
-    model = MembershipEvent
+class MembershipHistoryInline(HistoryInline):
+    model = MembershipHistory
     fk_name = "organisation"
-    extra = 0
-    can_delete = False
-    fields = ["at", "kind", "actor", "note", "application"]
+    fields = [*HistoryInline.fields, "application"]
     readonly_fields = fields
     verbose_name_plural = _("history in the partnership")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(PartnershipMember)
@@ -209,7 +202,7 @@ class PartnershipMemberAdmin(DecisionActionsMixin, ReadOnlyAdmin):
     search_fields = ["name", "region_name", "city"]
     fields = ["name", "kind", "country", "region_name", "city", "rsp_member_since", "is_suspended"]
     readonly_fields = fields
-    inlines = [OrganisationHistoryInline]
+    inlines = [MembershipHistoryInline]
     actions = ["end_membership"]
 
     def get_queryset(self, request):
@@ -237,12 +230,17 @@ class PartnershipMemberAdmin(DecisionActionsMixin, ReadOnlyAdmin):
 # Promoters ----------------------------------------------------------------------------------
 
 
+class PromoterHistoryInline(HistoryInline):
+    model = PromoterHistory
+
+
 @admin.register(Promoter)
 class PromoterAdmin(DecisionActionsMixin, ReadOnlyAdmin):
     list_display = ["name", "role", "organisation", "status", "photo_consent", "created_at"]
     list_filter = ["status", country_filter("organisation__country")]
     search_fields = ["name", "role", "organisation__name"]
     list_select_related = ["organisation"]
+    inlines = [PromoterHistoryInline]
     fields = [
         "name",
         "role",

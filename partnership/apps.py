@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,12 @@ class PartnershipConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "partnership"
     verbose_name = _("Regional Skills Partnership")
+
+    def ready(self):
+        from .permissions import grant_secretariat_permissions
+
+        # The Secretariat group's grants: declared once in partnership.permissions, applied
+        # after every migrate (after auth has created this app's permissions).
+        post_migrate.connect(
+            grant_secretariat_permissions, sender=self, dispatch_uid="secretariat_permissions"
+        )

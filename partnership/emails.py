@@ -7,8 +7,8 @@ from uuid import uuid4
 from django.conf import settings
 from django.urls import reverse
 
-from matchmaking import mail
-from matchmaking.mail import Recipient
+from matchmaking import outbox
+from matchmaking.outbox import Recipient
 
 # Promoters name the languages they speak (ISO 639-1); the site's Norwegian is Bokmål.
 _SITE_LANGUAGE_FOR = {"no": "nb", "nn": "nb"}
@@ -19,12 +19,12 @@ def _url(name, query=""):
 
 
 def _admins(organisation):
-    return mail.recipients_of(organisation, admins_only=True)
+    return outbox.recipients_of(organisation, admins_only=True)
 
 
 def membership_approved(application):
     """The organisation's admins learn that it is a member from today."""
-    return mail.queue(
+    return outbox.queue(
         "membership_approved",
         _admins(application.organisation),
         {
@@ -38,7 +38,7 @@ def membership_approved(application):
 
 def membership_rejected(application):
     """The organisation's admins learn that the secretariat declined, and why."""
-    return mail.queue(
+    return outbox.queue(
         "membership_rejected",
         _admins(application.organisation),
         {
@@ -50,19 +50,19 @@ def membership_rejected(application):
     )
 
 
-def membership_ended(event):
+def membership_ended(entry):
     """The organisation's admins learn that its membership ended: it left, or was ended."""
-    return mail.queue(
+    return outbox.queue(
         "membership_ended",
-        _admins(event.organisation),
-        {"event": event, "organisation": event.organisation, "url": _url("partnership:about")},
-        key=f"membership_ended:{event.pk}",
+        _admins(entry.organisation),
+        {"entry": entry, "organisation": entry.organisation, "url": _url("partnership:about")},
+        key=f"membership_ended:{entry.pk}",
     )
 
 
 def promoter_approved(promoter):
     """The nominating organisation's admins learn that their promoter is on the public page."""
-    return mail.queue(
+    return outbox.queue(
         "promoter_approved",
         _admins(promoter.organisation),
         {
@@ -76,7 +76,7 @@ def promoter_approved(promoter):
 
 def promoter_rejected(promoter):
     """The nominating organisation's admins learn that the secretariat declined, and why."""
-    return mail.queue(
+    return outbox.queue(
         "promoter_rejected",
         _admins(promoter.organisation),
         {
@@ -99,7 +99,7 @@ def _promoter_language(promoter):
 
 def promoter_contact(promoter, *, sender_name, sender_email, message):
     """A visitor's message to a promoter; the promoter answers by replying to the sender."""
-    return mail.queue(
+    return outbox.queue(
         "promoter_contact",
         [
             Recipient(

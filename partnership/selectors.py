@@ -1,6 +1,6 @@
 """Reads for the partnership's pages."""
 
-from django.db.models import BooleanField, OuterRef, Prefetch, Subquery, Value
+from django.db.models import BooleanField, OuterRef, Prefetch, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from matchmaking.models import Language, Organisation
@@ -18,7 +18,7 @@ def logo_consent():
     )
 
 
-def members(*, country=None):
+def members(*, country: str | None = None) -> QuerySet[Organisation]:
     """The members in good standing, with ``logo_consent``; one query however many there are."""
     queryset = Organisation.objects.filter(
         rsp_member_since__isnull=False, is_suspended=False
@@ -38,7 +38,7 @@ def member_countries():
     )
 
 
-def member_logos(limit=8):
+def member_logos(limit: int = 8) -> QuerySet[Organisation]:
     """A few members whose logo the partnership may show, the longest-standing first."""
     return (
         members()
@@ -48,7 +48,7 @@ def member_logos(limit=8):
     )
 
 
-def public_promoters():
+def public_promoters() -> QuerySet[Promoter]:
     return (
         Promoter.objects.public()
         .select_related("organisation")
@@ -56,7 +56,7 @@ def public_promoters():
     )
 
 
-def partnership_status_of(organisations):
+def partnership_status_of(organisations: QuerySet[Organisation]) -> list[Organisation]:
     """The user's organisations, each with its open application (or None), in two queries."""
     organisations = list(organisations.order_by("name"))
     pending = {

@@ -1,20 +1,24 @@
 """Every change to the partnership goes through these functions.
 
 They check who acts, validate, write in one transaction, record the step in the history
-(``MembershipEvent``; a promoter's nomination and decision on its own row) and queue the
+(``MembershipHistory``; a promoter's nomination and decision in ``PromoterHistory``) and queue the
 emails in the same transaction. Membership is ``Organisation.rsp_member_since``: set on
 approval, cleared when the organisation leaves or the secretariat ends it.
 """
 
+from collections.abc import Iterable
+
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from matchmaking.models import Membership, Organisation
+from matchmaking.models import Language, Organisation, User
+from matchmaking.permissions import is_admin_of, is_member_of, require_not_suspended
 
 from . import emails
-from .models import MembershipApplication, MembershipEvent, Promoter
+from .models import MembershipApplication, MembershipHistory, Promoter, PromoterHistory
 from .permissions import require_membership_decider, require_promoter_decider
 
 
@@ -23,14 +27,8 @@ def _lock(organisation):
     return Organisation.objects.select_for_update().get(pk=organisation.pk)
 
 
-def _is_admin(user, organisation):
-    return Membership.objects.filter(
-        user=user, organisation=organisation, role=Membership.Role.ADMIN
-    ).exists()
-
-
 def _refuse_unless_admin(user, organisation):
-    if not _is_admin(user, organisation):
+    if not is_admin_of(user, organisation):
         raise ValidationError(
             _("Only an admin of %(name)s can do this for it.") % {"name": organisation.name},
             code="not_admin",
@@ -38,12 +36,9 @@ def _refuse_unless_admin(user, organisation):
 
 
 def _refuse_if_suspended(organisation):
-    if organisation.is_suspended:
-        raise ValidationError(
-            _("%(name)s is suspended and cannot take part in the partnership.")
-            % {"name": organisation.name},
-            code="suspended",
-        )
+    require_not_suspended(
+        organisation, _("%(name)s is suspended and cannot take part in the partnership.")
+    )
 
 
 def _latest_approved_application(organisation):
@@ -61,7 +56,7 @@ def _latest_approved_application(organisation):
 def membership_application_submit(
     *,
     organisation: Organisation,
-    acting_user,
+    acting_user: User,
     contact_name: str,
     contact_role: str,
     contact_email: str,
@@ -104,10 +99,10 @@ def membership_application_submit(
             % {"name": organisation.name},
             code="already_pending",
         ) from error
-    MembershipEvent.objects.create(
+    MembershipHistory.objects.create(
         organisation=organisation,
         application=application,
-        kind=MembershipEvent.Kind.APPLIED,
+        kind=MembershipHistory.Kind.APPLIED,
         actor=acting_user,
     )
     return application
@@ -142,19 +137,19 @@ def _decide(application, *, status, acting_user, note):
     # Only what the decision changes; the rest was validated when the organisation applied.
     _clean_only(application, "status", "decision_note")
     application.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
-    MembershipEvent.objects.create(
+    MembershipHistory.objects.create(
         organisation=application.organisation,
         application=application,
         kind=status,  # the decisions share their names with the history's kinds
         actor=acting_user,
         note=application.decision_note,
-        at=application.decided_at,
+        created_at=application.decided_at,
     )
 
 
 @transaction.atomic
 def membership_application_approve(
-    *, application: MembershipApplication, acting_user, note: str = ""
+    *, application: MembershipApplication, acting_user: User, note: str = ""
 ) -> MembershipApplication:
     """The secretariat approves: the organisation is a member from today."""
     require_membership_decider(acting_user)
@@ -179,7 +174,7 @@ def membership_application_approve(
 
 @transaction.atomic
 def membership_application_reject(
-    *, application: MembershipApplication, acting_user, note: str
+    *, application: MembershipApplication, acting_user: User, note: str
 ) -> MembershipApplication:
     """The secretariat declines, and tells the organisation why."""
     require_membership_decider(acting_user)
@@ -201,7 +196,7 @@ def membership_application_reject(
 
 @transaction.atomic
 def membership_application_withdraw(
-    *, application: MembershipApplication, acting_user
+    *, application: MembershipApplication, acting_user: User
 ) -> MembershipApplication:
     """An admin of the organisation takes back its open application."""
     _refuse_unless_admin(acting_user, application.organisation)
@@ -210,12 +205,12 @@ def membership_application_withdraw(
     application.decided_by = acting_user
     application.decided_at = timezone.now()
     application.save(update_fields=["status", "decided_by", "decided_at"])
-    MembershipEvent.objects.create(
+    MembershipHistory.objects.create(
         organisation=application.organisation,
         application=application,
-        kind=MembershipEvent.Kind.WITHDRAWN,
+        kind=MembershipHistory.Kind.WITHDRAWN,
         actor=acting_user,
-        at=application.decided_at,
+        created_at=application.decided_at,
     )
     return application
 
@@ -226,15 +221,15 @@ def membership_application_withdraw(
 def _end(organisation, *, kind, acting_user, note):
     organisation.rsp_member_since = None
     organisation.save(update_fields=["rsp_member_since"])
-    event = MembershipEvent.objects.create(
+    entry = MembershipHistory.objects.create(
         organisation=organisation,
         application=_latest_approved_application(organisation),
         kind=kind,
         actor=acting_user,
         note=note,
     )
-    emails.membership_ended(event)
-    return event
+    emails.membership_ended(entry)
+    return entry
 
 
 def _refuse_unless_member(organisation):
@@ -246,16 +241,18 @@ def _refuse_unless_member(organisation):
 
 
 @transaction.atomic
-def partnership_leave(*, organisation: Organisation, acting_user) -> MembershipEvent:
+def partnership_leave(*, organisation: Organisation, acting_user: User) -> MembershipHistory:
     """An admin of the organisation takes it out of the partnership."""
     organisation = _lock(organisation)
     _refuse_unless_admin(acting_user, organisation)
     _refuse_unless_member(organisation)
-    return _end(organisation, kind=MembershipEvent.Kind.LEFT, acting_user=acting_user, note="")
+    return _end(organisation, kind=MembershipHistory.Kind.LEFT, acting_user=acting_user, note="")
 
 
 @transaction.atomic
-def partnership_end(*, organisation: Organisation, acting_user, reason: str) -> MembershipEvent:
+def partnership_end(
+    *, organisation: Organisation, acting_user: User, reason: str
+) -> MembershipHistory:
     """The secretariat ends an organisation's membership, with a reason it is told."""
     require_membership_decider(acting_user)
     if not reason.strip():
@@ -263,7 +260,10 @@ def partnership_end(*, organisation: Organisation, acting_user, reason: str) -> 
     organisation = _lock(organisation)
     _refuse_unless_member(organisation)
     return _end(
-        organisation, kind=MembershipEvent.Kind.ENDED, acting_user=acting_user, note=reason.strip()
+        organisation,
+        kind=MembershipHistory.Kind.ENDED,
+        acting_user=acting_user,
+        note=reason.strip(),
     )
 
 
@@ -274,17 +274,17 @@ def partnership_end(*, organisation: Organisation, acting_user, reason: str) -> 
 def promoter_nominate(
     *,
     organisation: Organisation,
-    acting_user,
+    acting_user: User,
     name: str,
     role: str,
-    languages,
+    languages: Iterable[Language],
     bio: str,
     contact_email: str,
-    photo=None,
+    photo: File | None = None,
     photo_consent: bool = False,
 ) -> Promoter:
     """A member organisation's admin or coordinator nominates a learning-mobility promoter."""
-    if not Membership.objects.filter(user=acting_user, organisation=organisation).exists():
+    if not is_member_of(acting_user, organisation):
         raise ValidationError(
             _("Only the people of %(name)s can nominate for it.") % {"name": organisation.name},
             code="not_member_of_organisation",
@@ -314,6 +314,9 @@ def promoter_nominate(
     promoter.full_clean()
     promoter.save()
     promoter.languages.set(languages)
+    PromoterHistory.objects.create(
+        promoter=promoter, kind=PromoterHistory.Kind.NOMINATED, actor=acting_user
+    )
     return promoter
 
 
@@ -337,10 +340,17 @@ def _decide_promoter(promoter, *, status, acting_user, note):
     promoter.decision_note = note.strip()
     _clean_only(promoter, "status", "decision_note")
     promoter.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    PromoterHistory.objects.create(
+        promoter=promoter,
+        kind=status,  # the decisions share their names with the history's kinds
+        actor=acting_user,
+        note=promoter.decision_note,
+        created_at=promoter.decided_at,
+    )
 
 
 @transaction.atomic
-def promoter_approve(*, promoter: Promoter, acting_user, note: str = "") -> Promoter:
+def promoter_approve(*, promoter: Promoter, acting_user: User, note: str = "") -> Promoter:
     """The secretariat approves: the promoter appears on the public page."""
     require_promoter_decider(acting_user)
     promoter = _lock_pending_promoter(promoter)
@@ -350,7 +360,7 @@ def promoter_approve(*, promoter: Promoter, acting_user, note: str = "") -> Prom
 
 
 @transaction.atomic
-def promoter_reject(*, promoter: Promoter, acting_user, note: str) -> Promoter:
+def promoter_reject(*, promoter: Promoter, acting_user: User, note: str) -> Promoter:
     """The secretariat declines a nomination, and tells the organisation why."""
     require_promoter_decider(acting_user)
     if not note.strip():
@@ -365,7 +375,9 @@ def promoter_reject(*, promoter: Promoter, acting_user, note: str) -> Promoter:
 
 
 @transaction.atomic
-def promoter_contact(*, promoter: Promoter, sender_name: str, sender_email: str, message: str):
+def promoter_contact(
+    *, promoter: Promoter, sender_name: str, sender_email: str, message: str
+) -> int:
     """Pass a visitor's message to a public promoter without showing them the address."""
     if not Promoter.objects.public().filter(pk=promoter.pk).exists():
         raise ValidationError(_("This promoter cannot be contacted."), code="not_public")

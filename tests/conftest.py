@@ -23,6 +23,7 @@ from tests.integration_fixtures import (  # noqa: F401 (fixtures)
     smtp_server,
     worker_processes,
 )
+from tests.second_factor import with_second_factor
 
 
 @pytest.fixture(scope="session")
@@ -136,6 +137,9 @@ def login(db):
     def signed_in_client(user):
         client = Client()
         client.force_login(user)
+        if user.is_staff:
+            # Staff reach the admin only after a second factor (tests/second_factor.py).
+            with_second_factor(client, user)
         return client
 
     return signed_in_client

@@ -298,7 +298,7 @@ class EventRegistrationFactory(factory.django.DjangoModelFactory):
     organisation = factory.SubFactory(OrganisationFactory)
     attendees = factory.LazyFunction(lambda: [{"name": "Anna Berg", "role": "Advisor"}])
     status = EventRegistration.Status.CONFIRMED
-    confirmed_at = factory.LazyAttribute(
+    decided_at = factory.LazyAttribute(
         lambda r: None if r.status == EventRegistration.Status.PENDING else timezone.now()
     )
 

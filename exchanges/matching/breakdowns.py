@@ -30,6 +30,7 @@ every pair.
 import numpy as np
 
 from matchmaking.scoring import COMPONENTS, Breakdown, Exclusion
+from matchmaking.scoring.components import date_facts
 
 _EXCLUSION_NAMES = {reason.value: reason.name for reason in Exclusion}
 # The engine's format version, read once from the engine itself.
@@ -77,15 +78,14 @@ def breakdowns(
     were_partners, seeks = reciprocity(
         offers, seekers, rows, columns, past_partners=past_partners, partners=partners
     )
-    offer_start = offers.start[rows].astype(np.int64)
-    offer_end = offers.end[rows].astype(np.int64)
     has_window = seekers.has_window[columns]
-    seeker_start = seekers.start[columns].astype(np.int64)
-    seeker_end = seekers.end[columns].astype(np.int64)
-    shared_days = np.minimum(offer_end, seeker_end) - np.maximum(offer_start, seeker_start) + 1
-    # A seeker without a window takes any dates: the offer's whole window is shared.
-    overlap = np.maximum(0, np.where(has_window, shared_days, offer_end - offer_start + 1))
-    window = seeker_end - seeker_start + 1
+    overlap, window = date_facts(
+        offers.start[rows],
+        offers.end[rows],
+        has_window,
+        seekers.start[columns],
+        seekers.end[columns],
+    )
     # Plain Python values, converted in bulk: the loop below only assembles them.
     cross_border = (offers.country[rows] != seekers.country[columns]).tolist()
     were_partners, seeks = were_partners.tolist(), seeks.tolist()

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 import numpy as np
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Sum
 from django_countries import countries
 from scipy import sparse
 
@@ -287,13 +286,7 @@ def load_offers(queryset, vocabularies):
         descriptions,
         programmes,
     ) = _columns(rows, 11)
-    taken = dict(
-        Application.objects.filter(offer__in=ids, status=Application.Status.ACCEPTED)
-        .order_by()
-        .values("offer_id")
-        .annotate(taken=Sum("participants"))
-        .values_list("offer_id", "taken")
-    )
+    taken = Application.objects.filter(offer__in=ids).places_held_by_offer()
     offer_ids = _integers(pks)
     host_ids = _integers(hosts)
     themes = _through(Offer.themes, "offer_id", ids, "theme_id", offer_ids)

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 from django.conf import settings
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 
 from matchmaking.models import InterestProfile
@@ -210,11 +210,12 @@ def _score_applications(applications, vocabularies, *, offers=None):
     """Score each application of the queryset against its own offer; store the scores.
 
     Each offer is scored with all of its applications in the queryset, as their text corpus.
-    An accepted application's participants already count against the places left, so it is
-    scored as if they were still free (else its own acceptance would exclude it), and the
-    applications to an offer do not make their organisations its host's "past partners". A
-    fixed number of queries, whatever the number of offers and applications; every pair in
-    one pass of the engine (``score_pairs``). ``offers`` may hold their offers already loaded.
+    An application that holds places (``holding_places``) already counts its participants
+    against the places left, so it is scored as if they were still free (else its own
+    acceptance would exclude it), and the applications to an offer do not make their
+    organisations its host's "past partners". A fixed number of queries, whatever the number
+    of offers and applications; every pair in one pass of the engine (``score_pairs``).
+    ``offers`` may hold their offers already loaded.
     """
     seekers = load_applications(applications, vocabularies)
     if not len(seekers):
@@ -225,9 +226,12 @@ def _score_applications(applications, vocabularies, *, offers=None):
         )
     offer_row = {offer_id: i for i, offer_id in enumerate(offers.ids.tolist())}
     offer_of, accepted = {}, set()
-    for pk, offer_id, status in applications.values_list("pk", "offer_id", "status"):
+    holding = Exists(Application.objects.holding_places().filter(pk=OuterRef("pk")))
+    for pk, offer_id, holds in applications.annotate(holds=holding).values_list(
+        "pk", "offer_id", "holds"
+    ):
         offer_of[pk] = offer_id
-        if status == Application.Status.ACCEPTED:
+        if holds:
             accepted.add(pk)
     partners = _PartnersByOffer.load()
     ids = seekers.ids.tolist()

@@ -1,23 +1,24 @@
 """The exchanges app's models, one module per subject."""
 
-from .applications import Application, ApplicationEvent, ApplicationQuerySet
+from .applications import Application, ApplicationHistory, ApplicationQuerySet
 from .case_studies import CaseStudy, FollowUp, Quote
 from .matches import OfferInvitation, OfferProfileMatch
-from .offers import Offer, OfferQuerySet
-from .records import Exchange, ExchangeEvent, FewerOpportunityCount, FollowUpSide
+from .offers import Offer, OfferHistory, OfferQuerySet
+from .records import Exchange, ExchangeHistory, FewerOpportunityCount, FollowUpSide
 
 __all__ = [
     "Application",
-    "ApplicationEvent",
+    "ApplicationHistory",
     "ApplicationQuerySet",
     "CaseStudy",
     "Exchange",
-    "ExchangeEvent",
+    "ExchangeHistory",
     "FewerOpportunityCount",
     "FollowUp",
     "FollowUpSide",
     "Quote",
     "Offer",
+    "OfferHistory",
     "OfferInvitation",
     "OfferProfileMatch",
     "OfferQuerySet",

@@ -4,20 +4,48 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery, Sum
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from matchmaking.models import Language, Organisation
+from matchmaking.models import History, Language, Organisation
 
 from .offers import Offer
 
 
 class ApplicationQuerySet(models.QuerySet):
     def holding_places(self):
-        """Accepted applications whose exchange still takes place: they use an offer's places."""
+        """Accepted applications whose exchange still takes place: they use an offer's places.
+
+        The one definition of "places held": the accepting service, the offer pages and the
+        matching engine's loaders all count places through it.
+        """
         return self.filter(status=Application.Status.ACCEPTED).exclude(exchange__status="cancelled")
+
+    def places_held_by_offer(self):
+        """Offer id -> participants of its applications in this queryset that hold places, for
+        the offers that have any: one query."""
+        return dict(
+            self.holding_places()
+            .order_by()
+            .values("offer_id")
+            .annotate(held=Sum("participants"))
+            .values_list("offer_id", "held")
+        )
+
+    def places_held_subquery(self):
+        """The places held in the offer of the outer query (``OuterRef("pk")``), for an
+        annotation; None when it has none."""
+        return Subquery(
+            self.holding_places()
+            .filter(offer=OuterRef("pk"))
+            .order_by()
+            .values("offer_id")
+            .annotate(held=Sum("participants"))
+            .values("held"),
+            output_field=models.IntegerField(),
+        )
 
 
 class Application(models.Model):
@@ -127,29 +155,23 @@ class Application(models.Model):
 
     @property
     def is_undecided(self):
+        """Still to be decided: the host may accept or decline it, its sender withdraw it."""
         return self.status in self.UNDECIDED
 
+    @property
+    def can_be_shortlisted(self):
+        return self.status == self.Status.SUBMITTED
 
-class ApplicationEvent(models.Model):
+
+class ApplicationHistory(History):
     """One change of an application's status: who made it, when, and what they said."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
-    status = models.CharField(_("status"), max_length=16, choices=Application.Status.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
-    message = models.TextField(_("message"), max_length=5000, blank=True)
-    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="history")
+    kind = models.CharField(_("status"), max_length=16, choices=Application.Status.choices)
 
-    class Meta:
-        ordering = ["created_at", "pk"]
+    class Meta(History.Meta):
         verbose_name = _("application history entry")
         verbose_name_plural = _("application history")
 
     def __str__(self):
-        return f"{self.application}: {self.get_status_display()}"
+        return f"{self.application}: {self.get_kind_display()}"

@@ -148,6 +148,10 @@ class CaseStudy(models.Model):
         return reverse("exchanges:case_study_detail", kwargs={"slug": self.slug})
 
     @property
+    def is_published(self):
+        return self.status == self.Status.PUBLISHED
+
+    @property
     def host_lesson_list(self):
         return bullet_lines(self.host_lessons)
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from matchmaking.models import ExchangeType, Language, Organisation, Theme
+from matchmaking.models import ExchangeType, History, Language, Organisation, Theme
 
 
 class OfferQuerySet(models.QuerySet):
@@ -143,10 +143,44 @@ class Offer(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    # What may happen next, by the status: the services refuse anything else and the pages
+    # offer only these. (Editing is allowed in every status.)
+
+    @property
+    def is_published(self):
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def can_be_published(self):
+        """A draft, or a closed offer opened again; the service also checks the deadline."""
+        return self.status in (self.Status.DRAFT, self.Status.CLOSED)
+
+    @property
+    def can_be_closed(self):
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def can_be_archived(self):
+        return self.status in (self.Status.DRAFT, self.Status.CLOSED)
+
     @property
     def is_open_for_applications(self):
         return (
-            self.status == self.Status.PUBLISHED
+            self.is_published
             and not self.organisation.is_suspended
             and self.application_deadline >= timezone.localdate()
         )
+
+
+class OfferHistory(History):
+    """One change of an offer's status (published, closed, archived): who made it and when."""
+
+    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="history")
+    kind = models.CharField(_("status"), max_length=16, choices=Offer.Status.choices)
+
+    class Meta(History.Meta):
+        verbose_name = _("offer history entry")
+        verbose_name_plural = _("offer history")
+
+    def __str__(self):
+        return f"{self.offer}: {self.get_kind_display()}"

@@ -2,7 +2,6 @@
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import models
@@ -10,7 +9,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from matchmaking.models import FewerOpportunityCategory, Organisation
+from matchmaking.models import FewerOpportunityCategory, History, Organisation
 
 from .applications import Application
 
@@ -106,6 +105,31 @@ class Exchange(models.Model):
     def offer(self):
         return self.application.offer
 
+    # What may happen next, by the status: the services refuse anything else and the pages
+    # offer only these.
+
+    @property
+    def is_cancelled(self):
+        return self.status == self.Status.CANCELLED
+
+    @property
+    def can_be_edited(self):
+        return self.status == self.Status.PLANNED
+
+    @property
+    def can_be_completed(self):
+        """Planned; the service also waits until the exchange has started."""
+        return self.status == self.Status.PLANNED
+
+    @property
+    def can_be_cancelled(self):
+        return self.status == self.Status.PLANNED
+
+    @property
+    def can_have_follow_up(self):
+        """Not cancelled; the service also waits for the exchange's last day."""
+        return not self.is_cancelled
+
     def clean(self):
         errors = {}
         if self.start_date and self.end_date and self.end_date < self.start_date:
@@ -114,7 +138,7 @@ class Exchange(models.Model):
             errors["fewer_opportunity_participants"] = _(
                 "There cannot be more participants with fewer opportunities than participants."
             )
-        if self.status == self.Status.CANCELLED and not self.cancellation_reason.strip():
+        if self.is_cancelled and not self.cancellation_reason.strip():
             errors["cancellation_reason"] = _("Say why the exchange is cancelled.")
         if errors:
             raise ValidationError(errors)
@@ -161,7 +185,7 @@ class FewerOpportunityCount(models.Model):
         return f"{self.category}: {self.count}"
 
 
-class ExchangeEvent(models.Model):
+class ExchangeHistory(History):
     """One change of an exchange: created, edited, completed, cancelled — who, when, why."""
 
     class Kind(models.TextChoices):
@@ -172,21 +196,10 @@ class ExchangeEvent(models.Model):
         FOLLOW_UP = "follow_up", _("Follow-up submitted")
         PUBLISHED = "published", _("Case study published")
 
-    exchange = models.ForeignKey(Exchange, on_delete=models.CASCADE, related_name="events")
+    exchange = models.ForeignKey(Exchange, on_delete=models.CASCADE, related_name="history")
     kind = models.CharField(_("what"), max_length=16, choices=Kind.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
-    note = models.TextField(_("note"), blank=True)
-    created_at = models.DateTimeField(_("at"), auto_now_add=True)
 
-    class Meta:
-        ordering = ["created_at", "pk"]
+    class Meta(History.Meta):
         verbose_name = _("exchange history entry")
         verbose_name_plural = _("exchange history")
 

@@ -37,7 +37,6 @@ from .records import (
     exchange_update,
     follow_up_submit,
     reciprocal_offer_draft,
-    send_exchange_reminders,
 )
 
 __all__ = [
@@ -55,7 +54,6 @@ __all__ = [
     "exchange_update",
     "follow_up_submit",
     "reciprocal_offer_draft",
-    "send_exchange_reminders",
     "interest_profile_create",
     "interest_profile_delete",
     "interest_profile_set_alert",

@@ -1,27 +1,38 @@
 """Applications: submitting them and every change of their status."""
 
+from collections.abc import Iterable
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from matchmaking.models import Language, Organisation, User
+from matchmaking.permissions import require_not_suspended
+
 from .. import emails, tasks
-from ..models import Application, ApplicationEvent, Offer
-from .offers import _refuse_if_suspended
+from ..models import Application, ApplicationHistory, Offer
 from .records import exchange_create_for
 
 
 def _record(application, *, acting_user, message=""):
-    event = ApplicationEvent.objects.create(
-        application=application, status=application.status, actor=acting_user, message=message
+    entry = ApplicationHistory.objects.create(
+        application=application, kind=application.status, actor=acting_user, note=message
     )
-    emails.application_status_changed(event)
-    return event
+    emails.application_status_changed(entry)
+    return entry
 
 
 @transaction.atomic
-def application_submit(*, offer, organisation, acting_user, languages, **fields) -> Application:
-    _refuse_if_suspended(organisation)
+def application_submit(
+    *,
+    offer: Offer,
+    organisation: Organisation,
+    acting_user: User,
+    languages: Iterable[Language],
+    **fields,
+) -> Application:
+    require_not_suspended(organisation)
     if offer.organisation_id == organisation.pk:
         raise ValidationError(
             _("You cannot apply to your own organisation's offer."), code="own_offer"
@@ -49,9 +60,11 @@ def _lock(application):
 
 
 @transaction.atomic
-def application_shortlist(*, application, acting_user, message="") -> Application:
+def application_shortlist(
+    *, application: Application, acting_user: User, message: str = ""
+) -> Application:
     application = _lock(application)
-    if application.status != Application.Status.SUBMITTED:
+    if not application.can_be_shortlisted:
         raise ValidationError(_("Only a submitted application can be shortlisted."), code="state")
     application.status = Application.Status.SHORTLISTED
     application.save(update_fields=["status", "updated_at"])
@@ -59,13 +72,15 @@ def application_shortlist(*, application, acting_user, message="") -> Applicatio
     return application
 
 
-def capacity_left(offer) -> int:
+def capacity_left(offer: Offer) -> int:
     taken = offer.applications.holding_places().aggregate(total=Sum("participants"))["total"]
     return offer.capacity - (taken or 0)
 
 
 @transaction.atomic
-def application_accept(*, application, acting_user, message="") -> Application:
+def application_accept(
+    *, application: Application, acting_user: User, message: str = ""
+) -> Application:
     # Lock the offer first: concurrent accepts of the same offer queue up here, so each
     # one counts the places left after the previous one has committed.
     offer = Offer.objects.select_for_update().get(pk=application.offer_id)
@@ -92,7 +107,9 @@ def application_accept(*, application, acting_user, message="") -> Application:
 
 
 @transaction.atomic
-def application_decline(*, application, acting_user, message="") -> Application:
+def application_decline(
+    *, application: Application, acting_user: User, message: str = ""
+) -> Application:
     application = _lock(application)
     if not application.is_undecided:
         raise ValidationError(_("This application has already been decided."), code="state")
@@ -103,7 +120,9 @@ def application_decline(*, application, acting_user, message="") -> Application:
 
 
 @transaction.atomic
-def application_withdraw(*, application, acting_user, message="") -> Application:
+def application_withdraw(
+    *, application: Application, acting_user: User, message: str = ""
+) -> Application:
     application = _lock(application)
     if not application.is_undecided:
         raise ValidationError(_("A decided application can no longer be withdrawn."), code="state")

@@ -1,12 +1,17 @@
 """Writing offers: create, edit, publish, close, archive, duplicate, invite."""
 
+from collections.abc import Iterable
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from matchmaking.models import Language, Organisation, Theme, User
+from matchmaking.permissions import require_not_suspended
+
 from .. import emails, tasks
-from ..models import Offer, OfferInvitation
+from ..models import Offer, OfferHistory, OfferInvitation
 
 OFFER_FIELDS = (
     "title",
@@ -29,13 +34,8 @@ OFFER_FIELDS = (
 )
 
 
-def _refuse_if_suspended(organisation):
-    if organisation.is_suspended:
-        raise ValidationError(
-            _("%(name)s is suspended and cannot do this: %(reason)s")
-            % {"name": organisation.name, "reason": organisation.suspension_reason},
-            code="suspended",
-        )
+def _record(offer, *, acting_user):
+    return OfferHistory.objects.create(offer=offer, kind=offer.status, actor=acting_user)
 
 
 def _save_offer(offer, *, themes, languages, fields):
@@ -50,27 +50,41 @@ def _save_offer(offer, *, themes, languages, fields):
 
 
 @transaction.atomic
-def offer_create(*, organisation, acting_user, themes, languages, **fields) -> Offer:
+def offer_create(
+    *,
+    organisation: Organisation,
+    acting_user: User,
+    themes: Iterable[Theme],
+    languages: Iterable[Language],
+    **fields,
+) -> Offer:
     """A new offer, as a draft."""
-    _refuse_if_suspended(organisation)
+    require_not_suspended(organisation)
     offer = Offer(organisation=organisation, created_by=acting_user)
     return _save_offer(offer, themes=themes, languages=languages, fields=fields)
 
 
 @transaction.atomic
-def offer_update(*, offer, acting_user, themes, languages, **fields) -> Offer:
+def offer_update(
+    *,
+    offer: Offer,
+    acting_user: User,
+    themes: Iterable[Theme],
+    languages: Iterable[Language],
+    **fields,
+) -> Offer:
     """Edit an offer; a published one is scored again once the change commits."""
-    _refuse_if_suspended(offer.organisation)
+    require_not_suspended(offer.organisation)
     _save_offer(offer, themes=themes, languages=languages, fields=fields)
-    if offer.status == Offer.Status.PUBLISHED:
+    if offer.is_published:
         tasks.queue_on_commit(tasks.score_offer, offer.pk)
     return offer
 
 
 @transaction.atomic
-def offer_publish(*, offer, acting_user) -> Offer:
-    _refuse_if_suspended(offer.organisation)
-    if offer.status not in (Offer.Status.DRAFT, Offer.Status.CLOSED):
+def offer_publish(*, offer: Offer, acting_user: User) -> Offer:
+    require_not_suspended(offer.organisation)
+    if not offer.can_be_published:
         raise ValidationError(_("Only a draft or closed offer can be published."), code="state")
     if offer.application_deadline < timezone.localdate():
         raise ValidationError(
@@ -79,34 +93,37 @@ def offer_publish(*, offer, acting_user) -> Offer:
     offer.status = Offer.Status.PUBLISHED
     offer.published_at = offer.published_at or timezone.now()
     offer.save(update_fields=["status", "published_at", "updated_at"])
+    _record(offer, acting_user=acting_user)
     tasks.queue_on_commit(tasks.score_offer, offer.pk)
     return offer
 
 
 @transaction.atomic
-def offer_close(*, offer, acting_user) -> Offer:
-    if offer.status != Offer.Status.PUBLISHED:
+def offer_close(*, offer: Offer, acting_user: User) -> Offer:
+    if not offer.can_be_closed:
         raise ValidationError(_("Only a published offer can be closed."), code="state")
     offer.status = Offer.Status.CLOSED
     offer.save(update_fields=["status", "updated_at"])
+    _record(offer, acting_user=acting_user)
     # A closed offer leaves the recommendations; its applications keep their scores.
     tasks.queue_on_commit(tasks.score_offer, offer.pk, alert=False)
     return offer
 
 
 @transaction.atomic
-def offer_archive(*, offer, acting_user) -> Offer:
-    if offer.status not in (Offer.Status.DRAFT, Offer.Status.CLOSED):
+def offer_archive(*, offer: Offer, acting_user: User) -> Offer:
+    if not offer.can_be_archived:
         raise ValidationError(_("Close the offer before archiving it."), code="state")
     offer.status = Offer.Status.ARCHIVED
     offer.save(update_fields=["status", "updated_at"])
+    _record(offer, acting_user=acting_user)
     return offer
 
 
 @transaction.atomic
-def offer_duplicate(*, offer, acting_user) -> Offer:
+def offer_duplicate(*, offer: Offer, acting_user: User) -> Offer:
     """A new draft with the same content, for the next round of the same exchange."""
-    _refuse_if_suspended(offer.organisation)
+    require_not_suspended(offer.organisation)
     copy = Offer(organisation=offer.organisation, created_by=acting_user)
     for name in OFFER_FIELDS:
         setattr(copy, name, getattr(offer, name))
@@ -121,16 +138,12 @@ def offer_duplicate(*, offer, acting_user) -> Offer:
 
 
 @transaction.atomic
-def offer_invite(*, offer, organisation, acting_user) -> OfferInvitation:
+def offer_invite(*, offer: Offer, organisation: Organisation, acting_user: User) -> OfferInvitation:
     """Email an organisation's coordinators an invitation to apply; once per offer."""
-    _refuse_if_suspended(offer.organisation)
+    require_not_suspended(offer.organisation)
     if organisation.pk == offer.organisation_id:
         raise ValidationError(_("You cannot invite your own organisation."), code="own_offer")
-    if organisation.is_suspended:
-        raise ValidationError(
-            _("%(name)s is suspended and cannot apply.") % {"name": organisation.name},
-            code="suspended",
-        )
+    require_not_suspended(organisation, _("%(name)s is suspended and cannot apply."))
     if not offer.is_open_for_applications:
         raise ValidationError(_("This offer does not accept applications."), code="closed")
     if offer.applications.filter(organisation=organisation).exists():

@@ -1,8 +1,18 @@
 """Interest profiles: what an organisation looks for, and how it hears of new offers."""
 
+from collections.abc import Iterable
+
 from django.db import transaction
 
-from matchmaking.models import InterestProfile
+from matchmaking.models import (
+    ExchangeType,
+    FieldOfEducation,
+    InterestProfile,
+    Language,
+    Organisation,
+    Theme,
+    User,
+)
 
 from .. import tasks
 
@@ -35,12 +45,12 @@ def _save_profile(profile, *, exchange_types, themes, languages, fields_of_educa
 @transaction.atomic
 def interest_profile_create(
     *,
-    organisation,
-    acting_user,
-    exchange_types,
-    themes,
-    languages,
-    fields_of_education=(),
+    organisation: Organisation,
+    acting_user: User,
+    exchange_types: Iterable[ExchangeType],
+    themes: Iterable[Theme],
+    languages: Iterable[Language],
+    fields_of_education: Iterable[FieldOfEducation] = (),
     **fields,
 ) -> InterestProfile:
     """A new interest profile; the offers that fit it are scored once it is saved."""
@@ -56,7 +66,14 @@ def interest_profile_create(
 
 @transaction.atomic
 def interest_profile_update(
-    *, profile, acting_user, exchange_types, themes, languages, fields_of_education=(), **fields
+    *,
+    profile: InterestProfile,
+    acting_user: User,
+    exchange_types: Iterable[ExchangeType],
+    themes: Iterable[Theme],
+    languages: Iterable[Language],
+    fields_of_education: Iterable[FieldOfEducation] = (),
+    **fields,
 ) -> InterestProfile:
     return _save_profile(
         profile,
@@ -69,12 +86,12 @@ def interest_profile_update(
 
 
 @transaction.atomic
-def interest_profile_delete(*, profile, acting_user) -> None:
+def interest_profile_delete(*, profile: InterestProfile, acting_user: User) -> None:
     profile.delete()  # its matches go with it
 
 
 @transaction.atomic
-def interest_profile_set_alert(*, profile, alert) -> InterestProfile:
+def interest_profile_set_alert(*, profile: InterestProfile, alert: str) -> InterestProfile:
     """Change only how the organisation hears of new offers; the scores stay as they are."""
     profile.alert = alert
     profile.full_clean(exclude=["organisation"], validate_constraints=False)
@@ -83,6 +100,6 @@ def interest_profile_set_alert(*, profile, alert) -> InterestProfile:
 
 
 @transaction.atomic
-def interest_profile_unsubscribe(*, profile) -> InterestProfile:
+def interest_profile_unsubscribe(*, profile: InterestProfile) -> InterestProfile:
     """The one-click unsubscribe of an alert email: no more alerts for this profile."""
     return interest_profile_set_alert(profile=profile, alert=InterestProfile.Alert.OFF)

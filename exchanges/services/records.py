@@ -2,6 +2,7 @@
 each side, and the case study the secretariat publishes from them."""
 
 import datetime
+from collections.abc import Iterable, Mapping
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -9,17 +10,21 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from matchmaking.models import FewerOpportunityCategory, Organisation, User
+
 from .. import emails
 from ..models import (
+    Application,
     CaseStudy,
     Exchange,
-    ExchangeEvent,
+    ExchangeHistory,
     FewerOpportunityCount,
     FollowUp,
     FollowUpSide,
     Offer,
     Quote,
 )
+from ..permissions import can_publish_case_studies
 
 EXCHANGE_FIELDS = (
     "start_date",
@@ -35,10 +40,12 @@ QUOTE_FIELDS = ("person_name", "role", "organisation_name", "text", "consent", "
 
 
 def _record(exchange, kind, *, acting_user, note=""):
-    return ExchangeEvent.objects.create(exchange=exchange, kind=kind, actor=acting_user, note=note)
+    return ExchangeHistory.objects.create(
+        exchange=exchange, kind=kind, actor=acting_user, note=note
+    )
 
 
-def exchange_create_for(*, application, acting_user) -> Exchange:
+def exchange_create_for(*, application: Application, acting_user: User) -> Exchange:
     """The planned exchange of an accepted application (called inside the accepting transaction)."""
     offer = application.offer
     exchange = Exchange(
@@ -55,7 +62,7 @@ def exchange_create_for(*, application, acting_user) -> Exchange:
     )
     exchange.full_clean()
     exchange.save()
-    _record(exchange, ExchangeEvent.Kind.PLANNED, acting_user=acting_user)
+    _record(exchange, ExchangeHistory.Kind.PLANNED, acting_user=acting_user)
     return exchange
 
 
@@ -81,13 +88,19 @@ def _check_counts(exchange, counts):
 
 
 @transaction.atomic
-def exchange_update(*, exchange, acting_user, counts, **fields) -> Exchange:
+def exchange_update(
+    *,
+    exchange: Exchange,
+    acting_user: User,
+    counts: Mapping[FewerOpportunityCategory, int],
+    **fields,
+) -> Exchange:
     """Change the confirmed dates, participants, programme and notes of a planned exchange.
 
     ``counts`` maps fewer-opportunity categories to numbers of participants (0 = none).
     """
     exchange = _lock(exchange)
-    if exchange.status != Exchange.Status.PLANNED:
+    if not exchange.can_be_edited:
         raise ValidationError(_("Only a planned exchange can be changed."), code="state")
     for name in EXCHANGE_FIELDS:
         if name in fields:
@@ -101,14 +114,14 @@ def exchange_update(*, exchange, acting_user, counts, **fields) -> Exchange:
         FewerOpportunityCount.objects.update_or_create(
             exchange=exchange, category=category, defaults={"count": count}
         )
-    _record(exchange, ExchangeEvent.Kind.EDITED, acting_user=acting_user)
+    _record(exchange, ExchangeHistory.Kind.EDITED, acting_user=acting_user)
     return exchange
 
 
 @transaction.atomic
-def exchange_complete(*, exchange, acting_user) -> Exchange:
+def exchange_complete(*, exchange: Exchange, acting_user: User) -> Exchange:
     exchange = _lock(exchange)
-    if exchange.status != Exchange.Status.PLANNED:
+    if not exchange.can_be_completed:
         raise ValidationError(_("Only a planned exchange can be completed."), code="state")
     if exchange.start_date > timezone.localdate():
         raise ValidationError(
@@ -117,34 +130,41 @@ def exchange_complete(*, exchange, acting_user) -> Exchange:
         )
     exchange.status = Exchange.Status.COMPLETED
     exchange.save(update_fields=["status", "updated_at"])
-    _record(exchange, ExchangeEvent.Kind.COMPLETED, acting_user=acting_user)
+    _record(exchange, ExchangeHistory.Kind.COMPLETED, acting_user=acting_user)
     return exchange
 
 
 @transaction.atomic
-def exchange_cancel(*, exchange, acting_user, reason) -> Exchange:
+def exchange_cancel(*, exchange: Exchange, acting_user: User, reason: str) -> Exchange:
     exchange = _lock(exchange)
-    if exchange.status != Exchange.Status.PLANNED:
+    if not exchange.can_be_cancelled:
         raise ValidationError(_("Only a planned exchange can be cancelled."), code="state")
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the exchange is cancelled.")}, code="reason")
     exchange.status = Exchange.Status.CANCELLED
     exchange.cancellation_reason = reason.strip()
     exchange.save(update_fields=["status", "cancellation_reason", "updated_at"])
-    _record(exchange, ExchangeEvent.Kind.CANCELLED, acting_user=acting_user, note=reason.strip())
+    _record(exchange, ExchangeHistory.Kind.CANCELLED, acting_user=acting_user, note=reason.strip())
     emails.exchange_cancelled(exchange)
     return exchange
 
 
 @transaction.atomic
-def follow_up_submit(*, exchange, organisation, acting_user, quotes, **fields) -> FollowUp:
+def follow_up_submit(
+    *,
+    exchange: Exchange,
+    organisation: Organisation,
+    acting_user: User,
+    quotes: Iterable[Mapping[str, object]],
+    **fields,
+) -> FollowUp:
     """One side's follow-up (submitting again replaces it); when both sides have written
     theirs, a draft case study is prepared for the secretariat."""
     exchange = _lock(exchange)
     side = exchange.side_of(organisation)
     if side is None:
         raise ValidationError(_("Only the two organisations of the exchange write its follow-up."))
-    if exchange.status == Exchange.Status.CANCELLED:
+    if not exchange.can_have_follow_up:
         raise ValidationError(_("A cancelled exchange has no follow-up."), code="state")
     if exchange.end_date > timezone.localdate():
         raise ValidationError(
@@ -166,7 +186,7 @@ def follow_up_submit(*, exchange, organisation, acting_user, quotes, **fields) -
         quote.save()
     _record(
         exchange,
-        ExchangeEvent.Kind.FOLLOW_UP,
+        ExchangeHistory.Kind.FOLLOW_UP,
         acting_user=acting_user,
         note=follow_up.get_side_display(),
     )
@@ -183,13 +203,13 @@ def _unique_case_study_slug(title, *, exclude_pk=None):
     return slug
 
 
-def case_study_prepare(*, exchange) -> CaseStudy:
+def case_study_prepare(*, exchange: Exchange) -> CaseStudy:
     """Draft (or refresh the draft of) the case study from the two follow-ups."""
     sides = {follow_up.side: follow_up for follow_up in exchange.follow_ups.all()}
     host, sending = sides[FollowUpSide.HOST], sides[FollowUpSide.SENDING]
     offer = exchange.application.offer
     case_study = CaseStudy.objects.filter(exchange=exchange).first()
-    if case_study is not None and case_study.status == CaseStudy.Status.PUBLISHED:
+    if case_study is not None and case_study.is_published:
         return case_study  # the secretariat's published text is not overwritten
     if case_study is None:
         kind = str(offer.exchange_type)
@@ -211,25 +231,25 @@ def case_study_prepare(*, exchange) -> CaseStudy:
 
 
 @transaction.atomic
-def case_study_publish(*, case_study, acting_user) -> CaseStudy:
+def case_study_publish(*, case_study: CaseStudy, acting_user: User) -> CaseStudy:
     """Publish a case study (secretariat only); both sides are told."""
-    if not acting_user.has_perm("exchanges.publish_casestudy"):
+    if not can_publish_case_studies(acting_user):
         raise PermissionDenied
     case_study = CaseStudy.objects.select_for_update().get(pk=case_study.pk)
-    if case_study.status == CaseStudy.Status.PUBLISHED:
+    if case_study.is_published:
         raise ValidationError(_("This case study is already published."), code="state")
     case_study.status = CaseStudy.Status.PUBLISHED
     case_study.published_at = timezone.now()
     case_study.published_by = acting_user
     case_study.full_clean()
     case_study.save()
-    _record(case_study.exchange, ExchangeEvent.Kind.PUBLISHED, acting_user=acting_user)
+    _record(case_study.exchange, ExchangeHistory.Kind.PUBLISHED, acting_user=acting_user)
     emails.case_study_published(case_study)
     return case_study
 
 
 @transaction.atomic
-def reciprocal_offer_draft(*, exchange, acting_user) -> Offer:
+def reciprocal_offer_draft(*, exchange: Exchange, acting_user: User) -> Offer:
     """A draft offer of the sending organisation, the same exchange the other way round."""
     from .offers import offer_create
 
@@ -258,54 +278,3 @@ def reciprocal_offer_draft(*, exchange, acting_user) -> Offer:
         capacity=max(exchange.participants, 1),
         application_deadline=start - datetime.timedelta(days=14),
     )
-
-
-def send_exchange_reminders(*, today=None) -> dict:
-    """Daily (beat): a week before the start, on the end date, and 14 days after it.
-
-    Each reminder is sent once per exchange (its timestamp is claimed with a conditional
-    update), so running this twice a day sends nothing twice.
-    """
-    today = today or timezone.localdate()
-    now = timezone.now()
-    sent = {"week_before": 0, "follow_up_due": 0, "follow_up_reminder": 0}
-    planned = Exchange.objects.filter(status=Exchange.Status.PLANNED)
-    for pk in planned.filter(
-        start_date=today + datetime.timedelta(days=7), week_reminder_sent_at__isnull=True
-    ).values_list("pk", flat=True):
-        with transaction.atomic():
-            if Exchange.objects.filter(pk=pk, week_reminder_sent_at__isnull=True).update(
-                week_reminder_sent_at=now
-            ):
-                emails.exchange_in_a_week(Exchange.objects.get(pk=pk))
-                sent["week_before"] += 1
-    open_for_follow_up = Exchange.objects.exclude(status=Exchange.Status.CANCELLED)
-    for pk in open_for_follow_up.filter(
-        end_date__lte=today, follow_up_requested_at__isnull=True
-    ).values_list("pk", flat=True):
-        with transaction.atomic():
-            if Exchange.objects.filter(pk=pk, follow_up_requested_at__isnull=True).update(
-                follow_up_requested_at=now
-            ):
-                emails.follow_up_due(Exchange.objects.get(pk=pk))
-                sent["follow_up_due"] += 1
-    two_weeks_ago = today - datetime.timedelta(days=14)
-    for exchange in open_for_follow_up.filter(
-        end_date__lte=two_weeks_ago,
-        follow_up_reminder_sent_at__isnull=True,
-        # Two weeks after asking too: an exchange recorded after it ended was only asked
-        # above, in this very run, and must not get the reminder with it.
-        follow_up_requested_at__date__lte=two_weeks_ago,
-    ).prefetch_related("follow_ups"):
-        missing = {FollowUpSide.HOST, FollowUpSide.SENDING} - {
-            follow_up.side for follow_up in exchange.follow_ups.all()
-        }
-        if not missing:
-            continue
-        with transaction.atomic():
-            if Exchange.objects.filter(
-                pk=exchange.pk, follow_up_reminder_sent_at__isnull=True
-            ).update(follow_up_reminder_sent_at=now):
-                emails.follow_up_reminder(exchange, missing_sides=sorted(missing))
-                sent["follow_up_reminder"] += 1
-    return sent

@@ -4,7 +4,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from .. import selectors
+from .. import permissions, selectors
 from ..filters import CaseStudyFilter
 
 CASE_STUDIES_PER_PAGE = 12
@@ -26,7 +26,7 @@ def case_study_list(request):
 @require_GET
 def case_study_detail(request, slug):
     """Public once published; a draft only for the secretariat, who reviews it."""
-    case_study = selectors.case_study_for_viewer(request.user, slug)
+    case_study = permissions.case_study_for_viewer(request.user, slug)
     return render(
         request,
         "exchanges/case_study_detail.html",

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from matchmaking.permissions import active_organisation
 
-from .. import selectors, services
+from .. import permissions, selectors, services
 from ..forms import InviteForm
 
 
@@ -30,7 +30,7 @@ def recommendations(request):
 @login_required
 @require_POST
 def offer_invite(request, pk):
-    offer = selectors.offer_for_host(request.user, pk)
+    offer = permissions.offer_for_host(request.user, pk)
     form = InviteForm(request.POST, organisations=selectors.invitable_organisations(offer))
     if not form.is_valid():
         messages.error(request, _("Choose one of the organisations that may be interested."))

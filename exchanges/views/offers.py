@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from matchmaking.forms import apply_validation_error
 from matchmaking.permissions import active_organisation, membership_for, organisations_for
 
-from .. import selectors, services
+from .. import permissions, selectors, services
 from ..filters import OfferFilter
 from ..forms import ApplicationForm, DecisionForm, OfferForm, WithdrawForm
 
@@ -36,13 +36,11 @@ def offer_list(request):
 
 @require_GET
 def offer_detail(request, pk):
-    offer = selectors.offer_for_viewer(request.user, pk)
-    is_host = offer.organisation in organisations_for(request.user)
+    offer = permissions.offer_for_viewer(request.user, pk)
+    is_host = permissions.is_host(request.user, offer)
     own_application = None
     if request.user.is_authenticated and not is_host:
-        own_application = offer.applications.filter(
-            organisation__in=organisations_for(request.user)
-        ).first()
+        own_application = permissions.own_application_to(request.user, offer)
     return render(
         request,
         "exchanges/offer_detail.html",
@@ -53,6 +51,7 @@ def offer_detail(request, pk):
             "places_left": offer.capacity - offer.places_taken,
             # Only the host sees who may be interested in its offer.
             "interested": selectors.interested_organisations(offer) if is_host else None,
+            "history": selectors.history_of_offer(offer) if is_host else None,
         },
     )
 
@@ -96,7 +95,7 @@ def offer_create(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def offer_edit(request, pk):
-    offer = selectors.offer_for_host(request.user, pk)
+    offer = permissions.offer_for_host(request.user, pk)
     saved_title = offer.title  # the form changes the instance; the heading shows what is saved
     form = OfferForm(request.POST or None, instance=offer)
     if request.method == "POST" and form.is_valid():
@@ -139,7 +138,7 @@ _OFFER_ACTIONS = {
 @login_required
 @require_POST
 def offer_action(request, pk, action):
-    offer = selectors.offer_for_host(request.user, pk)
+    offer = permissions.offer_for_host(request.user, pk)
     service, success = _OFFER_ACTIONS[action]
     try:
         result = service(offer=offer, acting_user=request.user)
@@ -153,8 +152,8 @@ def offer_action(request, pk, action):
 @login_required
 @require_http_methods(["GET", "POST"])
 def application_create(request, pk):
-    offer = selectors.offer_for_viewer(request.user, pk)
-    if offer.organisation in organisations_for(request.user):
+    offer = permissions.offer_for_viewer(request.user, pk)
+    if permissions.is_host(request.user, offer):
         messages.error(request, _("You cannot apply to your own organisation's offer."))
         return redirect(offer)
     if not offer.is_open_for_applications:
@@ -190,7 +189,7 @@ def application_create(request, pk):
 @login_required
 @require_GET
 def offer_applications(request, pk):
-    offer = selectors.offer_for_host(request.user, pk)
+    offer = permissions.offer_for_host(request.user, pk)
     return render(
         request,
         "exchanges/offer_applications.html",
@@ -203,13 +202,12 @@ def offer_applications(request, pk):
 
 
 def _application_page(request, application, *, status=200, **forms):
-    mine = organisations_for(request.user)
-    is_host = mine.filter(pk=application.offer.organisation_id).exists()
+    is_host = permissions.is_host(request.user, application.offer)
     context = {
         "application": application,
         "offer": application.offer,
         "is_host": is_host,
-        "is_applicant": mine.filter(pk=application.organisation_id).exists(),
+        "is_applicant": permissions.is_applicant(request.user, application),
         "history": selectors.history_of(application),
         "decision_form": DecisionForm(),
         "withdraw_form": WithdrawForm(),
@@ -222,7 +220,7 @@ def _application_page(request, application, *, status=200, **forms):
 @login_required
 @require_GET
 def application_detail(request, pk):
-    return _application_page(request, selectors.application_for_user(request.user, pk))
+    return _application_page(request, permissions.application_for_user(request.user, pk))
 
 
 _DECISIONS = {
@@ -235,7 +233,7 @@ _DECISIONS = {
 @login_required
 @require_POST
 def application_decide(request, pk):
-    application = selectors.application_for_host(request.user, pk)
+    application = permissions.application_for_host(request.user, pk)
     form = DecisionForm(request.POST)
     if not form.is_valid():
         return _application_page(request, application, status=400, decision_form=form)
@@ -256,7 +254,7 @@ def application_decide(request, pk):
 @login_required
 @require_POST
 def application_withdraw(request, pk):
-    application = selectors.application_for_applicant(request.user, pk)
+    application = permissions.application_for_applicant(request.user, pk)
     form = WithdrawForm(request.POST)
     if not form.is_valid():
         return _application_page(request, application, status=400, withdraw_form=form)

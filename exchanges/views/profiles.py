@@ -8,10 +8,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from exchanges.tokens import TokenExpired
 from matchmaking.forms import apply_validation_error
 from matchmaking.permissions import active_organisation
 
-from .. import selectors, services
+from .. import permissions, selectors, services
 from ..forms import AlertForm, InterestProfileForm
 
 
@@ -76,7 +77,7 @@ def profile_create(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile_edit(request, pk):
-    profile = selectors.profile_for_user(request.user, pk)
+    profile = permissions.profile_for_user(request.user, pk)
     saved_name = profile.name  # the form changes the instance; the heading shows what is saved
     form = InterestProfileForm(request.POST or None, instance=profile)
     if request.method == "POST" and form.is_valid():
@@ -105,7 +106,7 @@ def profile_edit(request, pk):
 @login_required
 @require_POST
 def profile_delete(request, pk):
-    profile = selectors.profile_for_user(request.user, pk)
+    profile = permissions.profile_for_user(request.user, pk)
     services.interest_profile_delete(profile=profile, acting_user=request.user)
     messages.success(request, _("The profile “%(name)s” is deleted.") % {"name": profile.name})
     return redirect("exchanges:profile_list")
@@ -114,7 +115,7 @@ def profile_delete(request, pk):
 @login_required
 @require_POST
 def profile_alert(request, pk):
-    profile = selectors.profile_for_user(request.user, pk)
+    profile = permissions.profile_for_user(request.user, pk)
     form = AlertForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose how you want to hear of new offers."))
@@ -134,7 +135,10 @@ def profile_alert(request, pk):
 @require_http_methods(["GET", "POST"])
 def profile_unsubscribe(request, token):
     """GET asks for a click (link scanners follow links); POST unsubscribes. No login."""
-    profile = selectors.profile_for_unsubscribe_token(token)
+    try:
+        profile = selectors.profile_for_unsubscribe_token(token)
+    except TokenExpired:
+        return render(request, "exchanges/unsubscribe_expired.html", status=410)
     if profile is None:
         return render(request, "exchanges/unsubscribe_invalid.html", status=404)
     unsubscribed = False

@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from matchmaking.forms import apply_validation_error
-from matchmaking.permissions import active_organisation, organisations_for
+from matchmaking.permissions import active_organisation
 
-from .. import calendars, selectors, services
+from .. import calendars, permissions, selectors, services
 from ..forms import (
     CancelExchangeForm,
     ExchangeForm,
@@ -22,13 +22,13 @@ from ..forms import (
     quote_initial,
     quotes_of,
 )
-from ..models import Exchange, FollowUpSide
+from ..models import FollowUpSide
 
 
 def _exchange_page(request, exchange, *, status=200, cancel_form=None):
     follow_ups = selectors.follow_ups_of(exchange)
     sending = follow_ups.get(FollowUpSide.SENDING)
-    is_sender = organisations_for(request.user).filter(pk=exchange.sender_id).exists()
+    is_sender = permissions.is_sender(request.user, exchange)
     context = {
         "exchange": exchange,
         "offer": exchange.offer,
@@ -49,14 +49,14 @@ def _exchange_page(request, exchange, *, status=200, cancel_form=None):
 @login_required
 @require_GET
 def exchange_detail(request, pk):
-    return _exchange_page(request, selectors.exchange_for_user(request.user, pk))
+    return _exchange_page(request, permissions.exchange_for_user(request.user, pk))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def exchange_edit(request, pk):
-    exchange = selectors.exchange_for_user(request.user, pk)
-    if exchange.status != Exchange.Status.PLANNED:
+    exchange = permissions.exchange_for_user(request.user, pk)
+    if not exchange.can_be_edited:
         # The service refuses it too; this spares the person a form they cannot save.
         messages.info(request, _("Only a planned exchange can be changed."))
         return redirect(exchange)
@@ -92,7 +92,7 @@ def exchange_edit(request, pk):
 @login_required
 @require_POST
 def exchange_complete(request, pk):
-    exchange = selectors.exchange_for_user(request.user, pk)
+    exchange = permissions.exchange_for_user(request.user, pk)
     try:
         services.exchange_complete(exchange=exchange, acting_user=request.user)
     except ValidationError as error:
@@ -107,7 +107,7 @@ def exchange_complete(request, pk):
 @login_required
 @require_POST
 def exchange_cancel(request, pk):
-    exchange = selectors.exchange_for_user(request.user, pk)
+    exchange = permissions.exchange_for_user(request.user, pk)
     form = CancelExchangeForm(request.POST)
     if form.is_valid():
         try:
@@ -128,7 +128,7 @@ def exchange_cancel(request, pk):
 @login_required
 @require_GET
 def exchange_calendar(request, pk):
-    exchange = selectors.exchange_for_user(request.user, pk)
+    exchange = permissions.exchange_for_user(request.user, pk)
     response = HttpResponse(
         calendars.exchange_calendar(exchange), content_type="text/calendar; charset=utf-8"
     )
@@ -140,8 +140,8 @@ def exchange_calendar(request, pk):
 @require_http_methods(["GET", "POST"])
 def follow_up(request, pk):
     """Each side writes (and may rewrite) its own follow-up, with the quotes it collected."""
-    exchange = selectors.exchange_for_user(request.user, pk)
-    organisation = selectors.own_side_of(
+    exchange = permissions.exchange_for_user(request.user, pk)
+    organisation = permissions.own_side_of(
         request.user, exchange, prefer=active_organisation(request)
     )
     side = exchange.side_of(organisation)
@@ -190,7 +190,7 @@ def follow_up(request, pk):
 @require_POST
 def reciprocal_offer(request, pk):
     """The sending organisation's one-click draft offer for hosting its host in return."""
-    exchange = selectors.exchange_for_sender(request.user, pk)
+    exchange = permissions.exchange_for_sender(request.user, pk)
     try:
         offer = services.reciprocal_offer_draft(exchange=exchange, acting_user=request.user)
     except ValidationError as error:

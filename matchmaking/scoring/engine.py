@@ -40,6 +40,8 @@ from enum import IntEnum
 import numpy as np
 from scipy import sparse
 
+from . import components
+from .components import LAST_PLACES  # noqa: F401 (a definition of the engine's; bench reads it)
 from .inputs import Offers, Seekers
 from .text import TextSimilarity, text_pairs_by_corpus
 
@@ -56,7 +58,6 @@ COMPONENTS = (
 THEMES, TEXT, DATES, LANGUAGES, CAPACITY, FEWER_OPPORTUNITIES, CROSS_BORDER, RECIPROCITY = range(
     len(COMPONENTS)
 )
-LAST_PLACES = 0.8
 
 # Pairs scored at once by top_matches (and score) when no chunk size is given: about 2 million
 # pairs keep a block's arrays near 150 MB.
@@ -331,8 +332,8 @@ def score_pairs(
     planes = np.empty((len(COMPONENTS), n), dtype=np.float32)
 
     shared_themes = _pair_overlap(o.themes, rows, s.themes, columns)
-    either = _set_sizes(o.themes)[rows] + _set_sizes(s.themes)[columns] - shared_themes
-    np.divide(shared_themes, np.maximum(either, 1, out=either), out=planes[THEMES])
+    theme_sizes = _set_sizes(o.themes)[rows], _set_sizes(s.themes)[columns]
+    components.themes(shared_themes, *theme_sizes, out=planes[THEMES])
 
     if corpora is None:
         planes[TEXT] = TextSimilarity(
@@ -343,33 +344,22 @@ def score_pairs(
             o.term_counts, rows, s.term_counts, columns, _per_pair(corpora, n, np.int64)
         )
 
-    has_window = s.has_window[columns]
-    first_day = np.where(has_window, s.start[columns], -(2**30)).astype(np.int32)
-    last_day = np.where(has_window, s.end[columns], 2**30).astype(np.int32)
-    window = s.end[columns].astype(np.int64) - s.start[columns] + 1
-    window_days = np.where(has_window, np.maximum(window, 1), 1).astype(np.float32)
-    first = np.maximum(o.start[rows], first_day)
-    overlap = np.minimum(o.end[rows], last_day)
-    overlap -= first
-    overlap += 1
+    first_day, last_day, window_days = components.seeker_windows(
+        s.has_window[columns], s.start[columns], s.end[columns]
+    )
+    overlap = components.overlap_days(o.start[rows], o.end[rows], first_day, last_day)
     dates_ok = overlap > 0
-    np.divide(overlap.astype(np.float32), window_days, out=planes[DATES])
-    np.clip(planes[DATES], 0.0, 1.0, out=planes[DATES])
+    components.dates(overlap, window_days, out=planes[DATES])
 
     shared_languages = _pair_overlap(o.languages, rows, s.languages, columns)
-    languages = _set_sizes(s.languages)[columns]
-    np.divide(shared_languages, np.maximum(languages, 1), out=planes[LANGUAGES])
-    seeker_without_languages = (languages == 0).astype(np.float32)
-    planes[LANGUAGES] += seeker_without_languages
-    offer_without_languages = _set_sizes(o.languages)[rows] == 0
-    planes[LANGUAGES][offer_without_languages] = 1.0
-    language_ok = (shared_languages > 0) | (seeker_without_languages > 0)
-    language_ok[offer_without_languages] = True
+    language_ok = components.languages(
+        shared_languages,
+        *components.seeker_languages(_set_sizes(s.languages)[columns]),
+        _set_sizes(o.languages)[rows] == 0,
+        out=planes[LANGUAGES],
+    )
 
-    participants = s.participants[columns]
-    fits = participants <= places
-    np.multiply(fits, np.float32(LAST_PLACES), out=planes[CAPACITY])
-    planes[CAPACITY] += (participants < places) * (np.float32(1) - np.float32(LAST_PLACES))
+    fits = components.capacity(s.participants[columns], places, out=planes[CAPACITY])
 
     brings = s.fewer_opportunity_participants[columns] > 0
     supports = o.supports_fewer_opportunities[rows]
@@ -582,16 +572,10 @@ class _Pairs:
         self.offer_theme_count = _set_sizes(o.themes)[:, np.newaxis]
         self.seeker_theme_count = _set_sizes(s.themes)
 
-        # A seeker without a window takes any dates: its window spans everything and counts
-        # one day, so that the dates component reaches 1 with any offer.
-        self.first_day = np.where(s.has_window, s.start, -(2**30)).astype(np.int32)
-        self.last_day = np.where(s.has_window, s.end, 2**30).astype(np.int32)
-        window = s.end.astype(np.int64) - s.start + 1
-        self.window_days = np.where(s.has_window, np.maximum(window, 1), 1).astype(np.float32)
-
-        languages = _set_sizes(s.languages)
-        self.language_divisor = np.maximum(languages, 1)
-        self.seeker_without_languages = (languages == 0).astype(np.float32)
+        self.first_day, self.last_day, self.window_days = components.seeker_windows(
+            s.has_window, s.start, s.end
+        )
+        self.seeker_languages = components.seeker_languages(_set_sizes(s.languages))
         self.offer_without_languages = _set_sizes(o.languages) == 0
 
         # Row 0 for an offer without support for fewer opportunities, row 1 with.
@@ -613,34 +597,31 @@ class _Pairs:
         country_ok = self.accepts_country[o.country[rows]]
 
         shared_themes = self.shared_themes(o.themes[rows])
-        either = self.offer_theme_count[rows] + self.seeker_theme_count - shared_themes
-        np.divide(shared_themes, np.maximum(either, 1, out=either), out=planes[THEMES])
+        components.themes(
+            shared_themes,
+            self.offer_theme_count[rows],
+            self.seeker_theme_count,
+            out=planes[THEMES],
+        )
 
         planes[TEXT] = 0.0 if self.text is None else self.text.block(lo, hi)
 
-        first = np.maximum(o.start[rows, np.newaxis], self.first_day)
-        overlap = np.minimum(o.end[rows, np.newaxis], self.last_day)
-        overlap -= first
-        overlap += 1
+        overlap = components.overlap_days(
+            o.start[rows, np.newaxis], o.end[rows, np.newaxis], self.first_day, self.last_day
+        )
         dates_ok = overlap > 0
-        overlap = overlap.astype(np.float32)
-        np.divide(overlap, self.window_days, out=planes[DATES])
-        np.clip(planes[DATES], 0.0, 1.0, out=planes[DATES])
+        components.dates(overlap, self.window_days, out=planes[DATES])
 
         shared_languages = self.shared_languages(o.languages[rows])
-        np.divide(shared_languages, self.language_divisor, out=planes[LANGUAGES])
-        planes[LANGUAGES] += self.seeker_without_languages
-        offer_without_languages = self.offer_without_languages[rows]
-        planes[LANGUAGES][offer_without_languages] = 1.0
-        language_ok = (shared_languages > 0) | (self.seeker_without_languages > 0)
-        language_ok[offer_without_languages] = True
+        language_ok = components.languages(
+            shared_languages,
+            *self.seeker_languages,
+            self.offer_without_languages[rows],
+            out=planes[LANGUAGES],
+        )
 
         places = o.places_left[rows, np.newaxis]
-        fits = s.participants <= places
-        # 1 with places to spare, LAST_PLACES when taking the last ones (exact in float32:
-        # LAST_PLACES + (1 - LAST_PLACES) rounds to 1).
-        np.multiply(fits, np.float32(LAST_PLACES), out=planes[CAPACITY])
-        planes[CAPACITY] += (s.participants < places) * (np.float32(1) - np.float32(LAST_PLACES))
+        fits = components.capacity(s.participants, places, out=planes[CAPACITY])
 
         supports = o.supports_fewer_opportunities[rows].astype(np.intp)
         planes[FEWER_OPPORTUNITIES] = self.fewer_opportunities[supports]

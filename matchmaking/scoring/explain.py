@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from .components import date_facts
 from .engine import (
     COMPONENTS,
     RECIPROCITY,
@@ -118,13 +119,9 @@ def explain(
         lookup = _Partners(offer.organisation_ids, seeker.organisation_ids, past_partners)
         partners = bool(lookup.block(0, 1)[0, 0])
 
-    offer_start, offer_end = int(offer.start[0]), int(offer.end[0])
-    if seeker.has_window[0]:
-        seeker_start, seeker_end = int(seeker.start[0]), int(seeker.end[0])
-        overlap = max(0, min(offer_end, seeker_end) - max(offer_start, seeker_start) + 1)
-        window = seeker_end - seeker_start + 1
-    else:
-        overlap, window = max(0, offer_end - offer_start + 1), None
+    overlap, window = date_facts(
+        offer.start, offer.end, seeker.has_window, seeker.start, seeker.end
+    )
 
     return Breakdown(
         total=total,
@@ -132,8 +129,8 @@ def explain(
         exclusion=exclusion,
         shared_theme_indices=_shared(offer.themes, seeker.themes),
         shared_language_indices=_shared(offer.languages, seeker.languages),
-        date_overlap_days=overlap,
-        seeker_window_days=window,
+        date_overlap_days=int(overlap[0]),
+        seeker_window_days=int(window[0]) if seeker.has_window[0] else None,
         cross_border=bool(offer.country[0] != seeker.country[0]),
         past_partners=partners,
         host_seeks_what_seeker_hosts=bool(shared_types),

@@ -21,7 +21,7 @@ from exchanges.models import (
     Application,
     CaseStudy,
     Exchange,
-    ExchangeEvent,
+    ExchangeHistory,
     FewerOpportunityCount,
     FollowUp,
     FollowUpSide,
@@ -37,7 +37,7 @@ from .plan import DAY, primary_email
 from .rows import set_timestamps, upsert
 
 HOST, SENDING = FollowUpSide.HOST, FollowUpSide.SENDING
-Kind = ExchangeEvent.Kind
+Kind = ExchangeHistory.Kind
 BEAT_HOUR = 7  # when the daily reminders run
 SECRETARIAT = "secretariat@demo.earlall.eu"
 
@@ -54,7 +54,7 @@ class Accepted:
     sender: str
     themes: list  # the offer's theme slugs, the one its title names first
     application: Application
-    events: list  # the application's history: (status, actor email, message, at)
+    steps: list  # the application's history: (status, actor email, message, at)
 
     @property
     def sort_key(self):
@@ -100,7 +100,7 @@ class ExchangeSeeder:
         follow_ups = follow_ups or {}
         completed = end < self.today
         host_user = self.users[primary_email(item.host)]
-        accepted_at = item.events[-1][3]
+        accepted_at = item.steps[-1][3]
         missing = {HOST, SENDING} - set(follow_ups)
         values = {
             "host_id": offer.organisation_id,
@@ -154,17 +154,16 @@ class ExchangeSeeder:
             )
 
     def seed_history(self, exchange, rows):
-        existing = list(exchange.events.order_by("created_at", "pk"))
-        if [event.kind for event in existing] != [row[0] for row in rows]:
-            exchange.events.all().delete()
-            existing = ExchangeEvent.objects.bulk_create(
-                ExchangeEvent(exchange=exchange, kind=kind, actor=actor, note=note)
-                for kind, actor, note, _at in rows
+        existing = list(exchange.history.order_by("created_at", "pk"))
+        if [entry.kind for entry in existing] != [row[0] for row in rows]:
+            exchange.history.all().delete()
+            existing = ExchangeHistory.objects.bulk_create(
+                ExchangeHistory(exchange=exchange, kind=kind, actor=actor, note=note, created_at=at)
+                for kind, actor, note, at in rows
             )
-        for event, (_kind, actor, note, when) in zip(existing, rows):
-            if (event.actor_id, event.note, event.created_at) != (actor.pk, note, when):
-                # created_at is auto_now_add: back-dated with an UPDATE
-                ExchangeEvent.objects.filter(pk=event.pk).update(
+        for entry, (_kind, actor, note, when) in zip(existing, rows):
+            if (entry.actor_id, entry.note, entry.created_at) != (actor.pk, note, when):
+                ExchangeHistory.objects.filter(pk=entry.pk).update(
                     actor=actor, note=note, created_at=when
                 )
 

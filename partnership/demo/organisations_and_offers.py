@@ -27,7 +27,7 @@ from django.utils import timezone
 from exchanges import matching
 from exchanges.models import (
     Application,
-    ApplicationEvent,
+    ApplicationHistory,
     CaseStudy,
     Exchange,
     FollowUp,
@@ -233,76 +233,76 @@ class SiteSeeder:
             0
             if created
             else (
-                offer.applications.filter(status=Application.Status.ACCEPTED)
+                offer.applications.holding_places()
                 .exclude(organisation__in=planned)
                 .aggregate(n=Sum("participants"))["n"]
                 or 0
             )
         )
         for application in plan.applications:
-            values, events = dict(application.values), list(application.events)
+            values, steps = dict(application.values), list(application.steps)
             if values["status"] == Application.Status.ACCEPTED:
                 if accepted + values["participants"] > offer.capacity:
-                    values["status"], events = self.downgrade(offer, events)
+                    values["status"], steps = self.downgrade(offer, steps)
                 else:
                     accepted += values["participants"]
-            seeded = self.seed_application(offer, application, values, events)
+            seeded = self.seed_application(offer, application, values, steps)
             if seeded.status == Application.Status.ACCEPTED:
                 self.accepted.append(
-                    Accepted(plan.host, application.sender, plan.themes, seeded, events)
+                    Accepted(plan.host, application.sender, plan.themes, seeded, steps)
                 )
             else:
                 self.not_accepted.append(seeded.pk)
 
-    def downgrade(self, offer, events):
+    def downgrade(self, offer, steps):
         status = (
             Application.Status.SHORTLISTED
             if offer.status == Offer.Status.PUBLISHED
             else Application.Status.DECLINED
         )
-        _accepted, actor, _message, at = events[-1]
-        events = events[:-1]
-        if events[-1][0] != status:
-            events.append((status, actor, "", at))
-        return status, events
+        _accepted, actor, _message, at = steps[-1]
+        steps = steps[:-1]
+        if steps[-1][0] != status:
+            steps.append((status, actor, "", at))
+        return status, steps
 
-    def seed_application(self, offer, plan, values, events):
+    def seed_application(self, offer, plan, values, steps):
         sender = self.organisations[plan.sender]
-        values["submitted_by"] = self.users[events[0][1]]
+        values["submitted_by"] = self.users[steps[0][1]]
         application, _created = upsert(
             Application, {"offer": offer, "organisation": sender}, values
         )
         application.languages.set(self.pick(self.languages, plan.languages, "language"))
-        existing = list(application.events.order_by("created_at", "pk"))
-        if [e.status for e in existing] != [e[0] for e in events]:
-            application.events.all().delete()
-            existing = ApplicationEvent.objects.bulk_create(
-                ApplicationEvent(application=application, status=status)
-                for status, *_rest in events
+        existing = list(application.history.order_by("created_at", "pk"))
+        if [entry.kind for entry in existing] != [step[0] for step in steps]:
+            application.history.all().delete()
+            existing = ApplicationHistory.objects.bulk_create(
+                ApplicationHistory(application=application, kind=kind, created_at=at)
+                for kind, _actor, _message, at in steps
             )
         stale = {
-            event.pk: (self.users[actor_email].pk, message, at)
-            for event, (_status, actor_email, message, at) in zip(existing, events)
-            if (event.actor_id, event.message, event.created_at)
+            entry.pk: (self.users[actor_email].pk, message, at)
+            for entry, (_kind, actor_email, message, at) in zip(existing, steps)
+            if (entry.actor_id, entry.note, entry.created_at)
             != (self.users[actor_email].pk, message, at)
         }
-        if stale:  # one UPDATE for the whole history (created_at is auto_now_add)
-            ApplicationEvent.objects.filter(pk__in=stale).update(
+        if stale:  # one UPDATE for the whole history
+            ApplicationHistory.objects.filter(pk__in=stale).update(
                 **{
                     name: Case(
                         *(When(pk=pk, then=Value(row[i])) for pk, row in stale.items()),
-                        output_field=ApplicationEvent._meta.get_field(field),
+                        output_field=ApplicationHistory._meta.get_field(field),
                     )
                     for i, (name, field) in enumerate(
                         (
                             ("actor_id", "actor"),
-                            ("message", "message"),
+                            ("note", "note"),
                             ("created_at", "created_at"),
                         )
                     )
                 }
             )
-        set_timestamps(application, created_at=events[0][3], updated_at=events[-1][3])
+        set_timestamps(application, created_at=steps[0][3], updated_at=steps[-1][3])
         return application
 
     # Interest profiles ---------------------------------------------------------------------

@@ -35,7 +35,7 @@ from partnership.models import (
     EventRegistration,
     Meeting,
     MembershipApplication,
-    MembershipEvent,
+    MembershipHistory,
     Promoter,
 )
 
@@ -360,11 +360,11 @@ class PartnershipSeeder:
                 "decision_note": "Welcome to the partnership!" if decided_at else "",
             },
         )
-        history = [(MembershipEvent.Kind.APPLIED, submitter, "", created_at)]
+        history = [(MembershipHistory.Kind.APPLIED, submitter, "", created_at)]
         if decided_at:
             history.append(
                 (
-                    MembershipEvent.Kind.APPROVED,
+                    MembershipHistory.Kind.APPROVED,
                     self.secretariat,
                     application.decision_note,
                     decided_at,
@@ -372,9 +372,9 @@ class PartnershipSeeder:
             )
         for kind, actor, note, at in history:
             upsert(
-                MembershipEvent,
+                MembershipHistory,
                 {"organisation": organisation, "application": application, "kind": kind},
-                {"actor": actor, "note": note, "at": at},
+                {"actor": actor, "note": note, "created_at": at},
             )
         return application
 
@@ -413,7 +413,7 @@ class PartnershipSeeder:
         application = self.seed_application(
             organisation, contact_name, contact_role, consent, motivation, applied, None
         )
-        application.events.exclude(kind=MembershipEvent.Kind.APPLIED).delete()
+        application.history.exclude(kind=MembershipHistory.Kind.APPLIED).delete()
         if organisation.rsp_member_since is not None:
             Organisation.objects.filter(pk=organisation.pk).update(rsp_member_since=None)
 
@@ -542,10 +542,10 @@ class PartnershipSeeder:
                 ),
                 "registered_by": self.admin_of(organisation),
                 "created_at": at,
-                "confirmed_by": self.secretariat
+                "decided_by": self.secretariat
                 if confirmed and event.registrations_need_approval
                 else None,
-                "confirmed_at": at + datetime.timedelta(days=1) if confirmed else None,
+                "decided_at": at + datetime.timedelta(days=1) if confirmed else None,
             },
         )
         return registration

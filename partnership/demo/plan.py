@@ -115,7 +115,7 @@ class ApplicationPlan:
     sender: str  # organisation key
     values: dict
     languages: list
-    events: list  # (status, actor email, message, aware datetime)
+    steps: list  # (status, actor email, message, aware datetime)
 
 
 @dataclass
@@ -199,7 +199,7 @@ class Planner:
                         message,
                         self.at(*when),
                     )
-                    for status, who, message, when in v["events"]
+                    for status, who, message, when in v["steps"]
                 ],
             )
         )
@@ -208,9 +208,9 @@ class Planner:
         for i, (key, status, n, roles, ago) in enumerate(story.BORAS_NEXT_APPLICATIONS):
             sender = ORGANISATION_BY_KEY[key]
             submitted = self.at(today - ago * DAY, 10 + i)
-            events = [(SUBMITTED, primary_email(key), "", submitted)]
+            steps = [(SUBMITTED, primary_email(key), "", submitted)]
             if status == SHORTLISTED:
-                events.append(
+                steps.append(
                     (
                         SHORTLISTED,
                         primary_email("boras"),
@@ -232,7 +232,7 @@ class Planner:
                         "status": status,
                     },
                     ["en"],
-                    events,
+                    steps,
                 )
             )
 
@@ -531,7 +531,7 @@ class Planner:
         )
 
     def history(self, offer, sender_key, status):
-        """The events that led to ``status``, all in the past and after publication."""
+        """The history steps that led to ``status``, all in the past and after publication."""
         rng = self.rng
         path = [SUBMITTED]
         if status == SHORTLISTED or (status != SUBMITTED and rng.random() < 0.5):
@@ -544,14 +544,14 @@ class Planner:
         else:
             latest, step = offer.values["application_deadline"] - 3 * DAY, rng.randint(1, 5)
         day = published + DAY + rng.randint(0, max(0, (latest - published - DAY).days)) * DAY
-        events = []
+        steps = []
         for i, state in enumerate(path):
             actor = primary_email(offer.host if state in HOST_DECISIONS else sender_key)
             messages = texts.DECISION_MESSAGES.get(state)
             message = rng.choice(messages) if messages and state != SHORTLISTED else ""
             if state == SHORTLISTED and rng.random() < 0.5:
                 message = rng.choice(messages)
-            events.append(
+            steps.append(
                 (
                     state,
                     actor,
@@ -559,4 +559,4 @@ class Planner:
                     self.at(day + i * step * DAY, rng.randint(8, 16), rng.randint(0, 59)),
                 )
             )
-        return events
+        return steps

@@ -89,7 +89,7 @@ VESTLAND_2025 = dict(
     preferred_start=datetime.date(2025, 5, 12),
     preferred_end=datetime.date(2025, 5, 13),
     languages=["en", "no"],
-    events=[
+    steps=[
         ("submitted", "applicant", "", (datetime.date(2025, 4, 8), 10)),
         (
             "accepted",

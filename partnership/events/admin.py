@@ -139,7 +139,7 @@ class EventAdmin(admin.ModelAdmin):
 
 @admin.register(EventRegistration)
 class EventRegistrationAdmin(ReadOnlyAdmin):
-    list_display = ["organisation", "event", "status", "people", "created_at", "confirmed_at"]
+    list_display = ["organisation", "event", "status", "people", "created_at", "decided_at"]
     list_filter = ["status", "event"]
     search_fields = ["organisation__name", "event__title"]
     list_select_related = ["organisation", "event"]
@@ -150,8 +150,8 @@ class EventRegistrationAdmin(ReadOnlyAdmin):
         "people",
         "registered_by",
         "created_at",
-        "confirmed_by",
-        "confirmed_at",
+        "decided_by",
+        "decided_at",
     ]
     readonly_fields = fields
     actions = ["confirm"]

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.urls import reverse
 
-from matchmaking import mail
+from matchmaking import outbox
 
 
 def _event_url(name, event, query=""):
@@ -18,9 +18,9 @@ def _as(organisation):
 def event_registration_confirmed(registration):
     """The organisation's people learn that it takes part, and where to find others to meet."""
     event, organisation = registration.event, registration.organisation
-    return mail.queue(
+    return outbox.queue(
         "event_registration_confirmed",
-        mail.recipients_of(organisation),
+        outbox.recipients_of(organisation),
         {
             "registration": registration,
             "event": event,
@@ -34,9 +34,9 @@ def event_registration_confirmed(registration):
 def event_meeting_requested(meeting):
     """The people of the organisation asked to meet learn who asks, when, and why."""
     organisation = meeting.recipient.organisation
-    return mail.queue(
+    return outbox.queue(
         "event_meeting_requested",
-        mail.recipients_of(organisation),
+        outbox.recipients_of(organisation),
         {
             "meeting": meeting,
             "event": meeting.event,
@@ -55,9 +55,9 @@ def event_meeting_accepted(meeting):
         (meeting.requester.organisation, meeting.recipient.organisation),
         (meeting.recipient.organisation, meeting.requester.organisation),
     ]:
-        queued += mail.queue(
+        queued += outbox.queue(
             "event_meeting_accepted",
-            mail.recipients_of(mine),
+            outbox.recipients_of(mine),
             {
                 "meeting": meeting,
                 "event": meeting.event,
@@ -73,9 +73,9 @@ def event_meeting_accepted(meeting):
 def event_meeting_declined(meeting):
     """The organisation that asked learns that the other declined."""
     organisation = meeting.requester.organisation
-    return mail.queue(
+    return outbox.queue(
         "event_meeting_declined",
-        mail.recipients_of(organisation),
+        outbox.recipients_of(organisation),
         {
             "meeting": meeting,
             "event": meeting.event,

@@ -69,6 +69,13 @@ def slot_label(event, slot, *, busy=False):
     return f"{label} ({_('taken')})" if busy else label
 
 
+# Moments this far from datetime's limits still take the event's time zone and slot length.
+_READABLE = (
+    datetime.datetime(2, 1, 1, tzinfo=datetime.UTC),
+    datetime.datetime(9998, 12, 31, tzinfo=datetime.UTC),
+)
+
+
 class SlotField(forms.ChoiceField):
     """A slot of the event, offered as a list; any aware moment is read, and the service
     decides whether it is a slot of the event (one place for that rule, with its message)."""
@@ -80,7 +87,7 @@ class SlotField(forms.ChoiceField):
             moment = datetime.datetime.fromisoformat(value)
         except (TypeError, ValueError):
             moment = None
-        if moment is None or timezone.is_naive(moment):
+        if moment is None or timezone.is_naive(moment) or not _READABLE[0] < moment < _READABLE[1]:
             raise forms.ValidationError(
                 self.error_messages["invalid_choice"],
                 code="invalid_choice",

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from matchmaking.models import Organisation
+from matchmaking.models import Decided, Organisation
 
 from ..validators import validate_time_zone
 
@@ -172,7 +172,7 @@ class EventRegistrationQuerySet(models.QuerySet):
         return self.filter(status=EventRegistration.Status.CONFIRMED)
 
 
-class EventRegistration(models.Model):
+class EventRegistration(Decided):
     """An organisation at an event, with the people who attend (names and roles only)."""
 
     class Status(models.TextChoices):
@@ -202,16 +202,8 @@ class EventRegistration(models.Model):
         verbose_name=_("registered by"),
     )
     created_at = models.DateTimeField(_("registered at"), default=timezone.now)
-    # Who confirmed it: the secretariat, or nobody when the event needs no approval.
-    confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("confirmed by"),
-    )
-    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    # The decision (Decided) is the confirmation: by the secretariat, or by nobody when the event
+    # needs no approval.
 
     objects = EventRegistrationQuerySet.as_manager()
 
@@ -229,8 +221,8 @@ class EventRegistration(models.Model):
                 violation_error_message=_("This organisation is already registered."),
             ),
             models.CheckConstraint(
-                condition=Q(status="pending") | Q(confirmed_at__isnull=False),
-                name="eventregistration_confirmed_has_a_date",
+                condition=Q(status="pending") | Q(decided_at__isnull=False),
+                name="eventregistration_decided_has_a_date",
             ),
         ]
 
@@ -360,6 +352,15 @@ class Meeting(models.Model):
     @property
     def slot_end(self):
         return self.slot_start + self.event.slot_length
+
+    @property
+    def is_accepted(self):
+        return self.status == self.Status.ACCEPTED
+
+    @property
+    def can_be_answered(self):
+        """Still waiting for the other side to accept or decline it."""
+        return self.status == self.Status.REQUESTED
 
     def other_side(self, registration):
         """The registration of the organisation that ``registration`` meets."""

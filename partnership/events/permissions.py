@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from matchmaking.permissions import active_organisation, organisations_for
+from matchmaking.permissions import active_organisation, is_secretariat, organisations_for
 
 from .models import EventRegistration, Meeting
 
@@ -22,7 +22,7 @@ ACTING_ORGANISATION_PARAMETER = "organisation"
 
 
 def can_see_event_grid(user):
-    return user.is_active and user.is_staff and user.has_perm(VIEW_EVENT_GRID)
+    return is_secretariat(user, VIEW_EVENT_GRID)
 
 
 def require_event_grid_viewer(user):
@@ -31,7 +31,7 @@ def require_event_grid_viewer(user):
 
 
 def can_confirm_registrations(user):
-    return user.is_active and user.is_staff and user.has_perm(CONFIRM_REGISTRATIONS)
+    return is_secretariat(user, CONFIRM_REGISTRATIONS)
 
 
 def require_registration_confirmer(user):
@@ -46,6 +46,11 @@ def registrations_for(user, event):
     return EventRegistration.objects.filter(
         event=event, organisation__in=organisations_for(user)
     ).select_related("organisation", "event")
+
+
+def unregistered_organisations_for(user, event):
+    """The user's organisations not registered for ``event`` yet: those they may register."""
+    return organisations_for(user).exclude(pk__in=event.registrations.values("organisation"))
 
 
 def registration_for_user(request, event):

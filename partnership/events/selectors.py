@@ -1,9 +1,10 @@
 """Reads for the matchmaking events' pages: lists, organisations to meet, schedules, the grid."""
 
+import datetime
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from exchanges import explanations
@@ -24,14 +25,14 @@ from .models import Event, EventRegistration, Meeting
 PLACE_HOLDING = [EventRegistration.Status.PENDING, EventRegistration.Status.CONFIRMED]
 
 
-def events_listed():
+def events_listed() -> QuerySet[Event]:
     """Every event with ``places_taken`` (pending and confirmed registrations): one query."""
     return Event.objects.annotate(
         places_taken=Count("registrations", filter=Q(registrations__status__in=PLACE_HOLDING))
     ).order_by("starts_at", "pk")
 
 
-def upcoming_and_past(now=None):
+def upcoming_and_past(now: datetime.datetime | None = None) -> tuple[list[Event], list[Event]]:
     """(upcoming events, soonest first; past events, latest first), from one query."""
     now = now or timezone.now()
     events = list(events_listed())
@@ -40,7 +41,7 @@ def upcoming_and_past(now=None):
     return upcoming, past
 
 
-def participants(event):
+def participants(event: Event) -> QuerySet[EventRegistration]:
     """The confirmed registrations of organisations in good standing, by name."""
     return (
         event.registrations.confirmed()
@@ -71,7 +72,7 @@ class OrganisationToMeet:
         return self.registration.organisation
 
 
-def organisations_to_meet(registration):
+def organisations_to_meet(registration: EventRegistration):
     """The other participants, ranked by the engine for ``registration``'s organisation.
 
     Every participant's interest profiles are scored against every participant's published
@@ -171,7 +172,7 @@ def _explain(best, offers, profiles, result, past_partners, vocabularies, viewer
 # Meetings ------------------------------------------------------------------------------------
 
 
-def meetings_of(registration):
+def meetings_of(registration: EventRegistration) -> QuerySet[Meeting]:
     """The registration's meetings, either side, in slot order, with both organisations."""
     return (
         Meeting.objects.filter(Q(requester=registration) | Q(recipient=registration))
@@ -180,12 +181,12 @@ def meetings_of(registration):
     )
 
 
-def schedule_of(registration):
+def schedule_of(registration: EventRegistration) -> QuerySet[Meeting]:
     """The registration's accepted meetings in slot order."""
     return meetings_of(registration).filter(status=Meeting.Status.ACCEPTED)
 
 
-def busy_slots(*registrations):
+def busy_slots(*registrations: EventRegistration):
     """The slot starts in which any of the registrations has an accepted meeting."""
     return set(
         Meeting.objects.filter(status=Meeting.Status.ACCEPTED)
@@ -200,7 +201,7 @@ class GridRow:
     cells: list  # one per organisation: the meetings it has in the slot
 
 
-def meeting_grid(event):
+def meeting_grid(event: Event):
     """The whole event as slots × participants: (organisations, rows). Two queries."""
     registrations = list(
         event.registrations.confirmed()
@@ -225,7 +226,7 @@ def meeting_grid(event):
     return [r.organisation for r in registrations], rows
 
 
-def grid_meetings(event):
+def grid_meetings(event: Event) -> QuerySet[Meeting]:
     """Every meeting of the event in slot order, with both organisations: one query."""
     return (
         Meeting.objects.filter(event=event)

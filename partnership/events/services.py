@@ -1,7 +1,7 @@
 """Every change to a matchmaking event's registrations and meetings goes through these functions.
 
 Like ``services`` they check who acts, validate, write in one transaction, record who acted
-(``registered_by``/``confirmed_by`` on a registration, ``requested_by``/``decided_by`` on a
+(``registered_by``/``decided_by`` on a registration, ``requested_by``/``decided_by`` on a
 meeting: each is done once) and queue the emails in the same transaction.
 
 Two races are closed with row locks:
@@ -22,7 +22,8 @@ from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from matchmaking.models import Membership, Organisation
+from matchmaking.models import Organisation, User
+from matchmaking.permissions import is_member_of, require_not_suspended
 
 from . import emails
 from .models import Event, EventRegistration, Meeting
@@ -30,7 +31,7 @@ from .permissions import require_registration_confirmer
 
 
 def _refuse_unless_member(user, organisation):
-    if not Membership.objects.filter(user=user, organisation=organisation).exists():
+    if not is_member_of(user, organisation):
         raise ValidationError(
             _("Only the people of %(name)s can do this for it.") % {"name": organisation.name},
             code="not_member_of_organisation",
@@ -38,12 +39,7 @@ def _refuse_unless_member(user, organisation):
 
 
 def _refuse_if_suspended(organisation):
-    if organisation.is_suspended:
-        raise ValidationError(
-            _("%(name)s is suspended and cannot take part in events.")
-            % {"name": organisation.name},
-            code="suspended",
-        )
+    require_not_suspended(organisation, _("%(name)s is suspended and cannot take part in events."))
 
 
 # Registrations -------------------------------------------------------------------------------
@@ -61,7 +57,7 @@ def _clean_attendees(attendees):
 
 @transaction.atomic
 def event_register(
-    *, event: Event, organisation: Organisation, acting_user, attendees: list[dict]
+    *, event: Event, organisation: Organisation, acting_user: User, attendees: list[dict]
 ) -> EventRegistration:
     """One of an organisation's people registers it, with the people who attend.
 
@@ -99,7 +95,7 @@ def event_register(
     )
     if not event.registrations_need_approval:
         registration.status = EventRegistration.Status.CONFIRMED
-        registration.confirmed_at = now
+        registration.decided_at = now
     registration.full_clean(exclude=["event", "organisation"], validate_constraints=False)
     try:
         with transaction.atomic():
@@ -116,7 +112,7 @@ def event_register(
 
 @transaction.atomic
 def event_registration_confirm(
-    *, registration: EventRegistration, acting_user
+    *, registration: EventRegistration, acting_user: User
 ) -> EventRegistration:
     """The secretariat approves a pending registration; the organisation is told."""
     require_registration_confirmer(acting_user)
@@ -133,9 +129,9 @@ def event_registration_confirm(
         )
     _refuse_if_suspended(registration.organisation)
     registration.status = EventRegistration.Status.CONFIRMED
-    registration.confirmed_by = acting_user
-    registration.confirmed_at = timezone.now()
-    registration.save(update_fields=["status", "confirmed_by", "confirmed_at"])
+    registration.decided_by = acting_user
+    registration.decided_at = timezone.now()
+    registration.save(update_fields=["status", "decided_by", "decided_at"])
     emails.event_registration_confirmed(registration)
     return registration
 
@@ -214,7 +210,7 @@ def meeting_request(
     with_organisation: Organisation,
     slot_start: datetime.datetime,
     message: str,
-    acting_user,
+    acting_user: User,
 ) -> Meeting:
     """A registered organisation asks another for a 1:1 meeting in a slot of the event."""
     _refuse_unless_member(acting_user, organisation)
@@ -274,7 +270,7 @@ def _lock_open_meeting(meeting, acting_user):
         .get(pk=meeting.pk)
     )
     _refuse_unless_member(acting_user, meeting.recipient.organisation)
-    if meeting.status != Meeting.Status.REQUESTED:
+    if not meeting.can_be_answered:
         raise ValidationError(
             _("This request is already %(status)s.")
             % {"status": meeting.get_status_display().lower()},
@@ -291,7 +287,7 @@ def _decide(meeting, status, acting_user):
 
 
 @transaction.atomic
-def meeting_accept(*, meeting: Meeting, acting_user) -> Meeting:
+def meeting_accept(*, meeting: Meeting, acting_user: User) -> Meeting:
     """The organisation asked accepts: the slot is booked for both, if it is still free."""
     requester_id, recipient_id = Meeting.objects.values_list("requester_id", "recipient_id").get(
         pk=meeting.pk
@@ -313,7 +309,7 @@ def meeting_accept(*, meeting: Meeting, acting_user) -> Meeting:
 
 
 @transaction.atomic
-def meeting_decline(*, meeting: Meeting, acting_user) -> Meeting:
+def meeting_decline(*, meeting: Meeting, acting_user: User) -> Meeting:
     """The organisation asked declines; the one that asked is told."""
     meeting = _lock_open_meeting(meeting, acting_user)
     _decide(meeting, Meeting.Status.DECLINED, acting_user)

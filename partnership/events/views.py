@@ -19,7 +19,7 @@ from matchmaking.permissions import active_organisation, organisations_for
 from . import permissions, selectors, services
 from .exports import schedule_calendar, write_grid
 from .forms import AttendeeFormSet, MeetingRequestForm, RegistrationForm
-from .models import Event, Meeting
+from .models import Event
 
 
 def _event(slug):
@@ -43,7 +43,6 @@ def event_detail(request, slug):
     """The event, who takes part, and where the user's organisations stand."""
     event = _event(slug)
     own = list(permissions.registrations_for(request.user, event).order_by("organisation__name"))
-    registered = {registration.organisation_id for registration in own}
     return render(
         request,
         "partnership/events/detail.html",
@@ -53,7 +52,7 @@ def event_detail(request, slug):
             "own_registrations": own,
             "can_register": event.registration_is_open()
             and event.places_taken < event.capacity
-            and organisations_for(request.user).exclude(pk__in=registered).exists(),
+            and permissions.unregistered_organisations_for(request.user, event).exists(),
         },
     )
 
@@ -63,9 +62,7 @@ def event_detail(request, slug):
 def event_register(request, slug):
     """One of an organisation's people registers it with the people who attend."""
     event = _event(slug)
-    organisations = organisations_for(request.user).exclude(
-        pk__in=event.registrations.values("organisation")
-    )
+    organisations = permissions.unregistered_organisations_for(request.user, event)
     if not organisations_for(request.user).exists():
         messages.info(request, _("Create your organisation first: organisations register."))
         return redirect("matchmaking:organisation_create")
@@ -134,7 +131,7 @@ def event_meetings(request, slug):
             "to_meet": selectors.organisations_to_meet(registration) if confirmed else [],
             "received": [m for m in meetings if m.recipient_id == registration.pk],
             "sent": [m for m in meetings if m.requester_id == registration.pk],
-            "busy": {m.slot_start for m in meetings if m.status == Meeting.Status.ACCEPTED},
+            "busy": {m.slot_start for m in meetings if m.is_accepted},
         },
     )
 

@@ -3,7 +3,7 @@ matchmaking events (registrations and 1:1 meetings).
 
 Membership itself is ``Organisation.rsp_member_since`` (matchmaking): the one field that the
 rest of the site reads. The services in this app set and clear it, and every change leaves a
-``MembershipEvent`` that says who did it and why.
+``MembershipHistory`` row that says who did it and why.
 """
 
 from partnership.events.models import (
@@ -19,10 +19,10 @@ from .membership import (
     Commitment,
     MembershipApplication,
     MembershipApplicationQuerySet,
-    MembershipEvent,
+    MembershipHistory,
     PartnershipMember,
 )
-from .promoters import Promoter, PromoterQuerySet
+from .promoters import Promoter, PromoterHistory, PromoterQuerySet
 
 __all__ = [
     "Commitment",
@@ -32,9 +32,10 @@ __all__ = [
     "Meeting",
     "MembershipApplication",
     "MembershipApplicationQuerySet",
-    "MembershipEvent",
+    "MembershipHistory",
     "PartnershipMember",
     "Promoter",
+    "PromoterHistory",
     "PromoterQuerySet",
     "Slot",
     "default_meeting_cap",

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from matchmaking.models import Organisation
+from matchmaking.models import Decided, History, Organisation
 
 
 class Commitment(models.TextChoices):
@@ -54,7 +54,7 @@ class MembershipApplicationQuerySet(models.QuerySet):
         return self.filter(status=MembershipApplication.Status.PENDING)
 
 
-class MembershipApplication(models.Model):
+class MembershipApplication(Decided):
     """An organisation's request to join the partnership, decided by the secretariat."""
 
     class Status(models.TextChoices):
@@ -91,21 +91,6 @@ class MembershipApplication(models.Model):
         verbose_name=_("submitted by"),
     )
     created_at = models.DateTimeField(_("submitted at"), default=timezone.now)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decision_note = models.TextField(
-        _("note to the organisation"),
-        max_length=2000,
-        blank=True,
-        validators=[MaxLengthValidator(2000)],
-    )
 
     objects = MembershipApplicationQuerySet.as_manager()
 
@@ -145,7 +130,7 @@ class MembershipApplication(models.Model):
         return [labels.get(value, value) for value in self.commitments]
 
 
-class MembershipEvent(models.Model):
+class MembershipHistory(History):
     """One step of an organisation's life in the partnership: who did it, when, and why."""
 
     class Kind(models.TextChoices):
@@ -159,7 +144,7 @@ class MembershipEvent(models.Model):
     organisation = models.ForeignKey(
         Organisation,
         on_delete=models.CASCADE,
-        related_name="partnership_events",
+        related_name="partnership_history",
         verbose_name=_("organisation"),
     )
     application = models.ForeignKey(
@@ -167,25 +152,12 @@ class MembershipEvent(models.Model):
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
-        related_name="events",
+        related_name="history",
         verbose_name=_("application"),
     )
-    kind = models.CharField(_("what happened"), max_length=10, choices=Kind.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
-    note = models.TextField(
-        _("note"), max_length=2000, blank=True, validators=[MaxLengthValidator(2000)]
-    )
-    at = models.DateTimeField(_("at"), default=timezone.now)
+    kind = models.CharField(_("what happened"), max_length=16, choices=Kind.choices)
 
-    class Meta:
-        ordering = ["at", "pk"]
+    class Meta(History.Meta):
         verbose_name = _("partnership history entry")
         verbose_name_plural = _("partnership history")
 

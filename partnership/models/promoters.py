@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from matchmaking.models import Language, Organisation
+from matchmaking.models import Decided, History, Language, Organisation
 
 from ..validators import validate_photo
 
@@ -22,7 +22,7 @@ class PromoterQuerySet(models.QuerySet):
         )
 
 
-class Promoter(models.Model):
+class Promoter(Decided):
     """A learning-mobility promoter nominated by a member and approved by the secretariat."""
 
     class Status(models.TextChoices):
@@ -67,22 +67,6 @@ class Promoter(models.Model):
         verbose_name=_("nominated by"),
     )
     created_at = models.DateTimeField(_("nominated at"), default=timezone.now)
-    # A nomination is decided once; these fields are its history.
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decision_note = models.TextField(
-        _("note to the organisation"),
-        max_length=2000,
-        blank=True,
-        validators=[MaxLengthValidator(2000)],
-    )
 
     objects = PromoterQuerySet.as_manager()
 
@@ -105,6 +89,27 @@ class Promoter(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.organisation})"
+
+
+class PromoterHistory(History):
+    """A promoter's nomination and the secretariat's decision on it."""
+
+    class Kind(models.TextChoices):
+        NOMINATED = "nominated", _("Nominated")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    promoter = models.ForeignKey(
+        Promoter, on_delete=models.CASCADE, related_name="history", verbose_name=_("promoter")
+    )
+    kind = models.CharField(_("what happened"), max_length=16, choices=Kind.choices)
+
+    class Meta(History.Meta):
+        verbose_name = _("promoter history entry")
+        verbose_name_plural = _("promoter history")
+
+    def __str__(self):
+        return f"{self.promoter}: {self.get_kind_display()}"
 
 
 # Matchmaking events ---------------------------------------------------------------------------

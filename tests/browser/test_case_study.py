@@ -14,7 +14,6 @@ from exchanges import services
 from exchanges.models import CaseStudy, Exchange
 from tests.browser.helpers import sign_in
 from tests.factories import (
-    PASSWORD,
     ApplicationFactory,
     CaseStudyFactory,
     ExchangeFactory,
@@ -22,6 +21,7 @@ from tests.factories import (
     OrganisationFactory,
     theme,
 )
+from tests.second_factor import sign_in_to_the_admin
 
 # The ORM runs in the test thread while Playwright's event loop is alive there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -187,10 +187,7 @@ def test_both_sides_follow_up_the_secretariat_publishes_and_a_visitor_finds_it_b
 
     # --- The secretariat publishes the draft in the Django admin.
     admin = new_context().new_page()
-    admin.goto(f"{base}/admin/login/?next=/admin/exchanges/casestudy/")
-    admin.get_by_label("Email address").fill(secretariat.email)
-    admin.get_by_label("Password").fill(PASSWORD)
-    admin.get_by_role("button", name="Log in").click()
+    sign_in_to_the_admin(admin, base, secretariat, next_path="/admin/exchanges/casestudy/")
     expect(admin.get_by_role("heading", level=1)).to_contain_text("case stud")
     admin.get_by_role("checkbox", name=re.compile(re.escape(CASE_STUDY_TITLE))).check()
     admin.get_by_role("combobox", name="Action").select_option(

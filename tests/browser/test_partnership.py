@@ -19,7 +19,8 @@ from playwright.sync_api import expect
 from partnership.models import Commitment, MembershipApplication
 from tests.browser.helpers import force_sign_in, sign_in
 from tests.browser.test_accessibility import _assert_accessible
-from tests.factories import PASSWORD, PromoterFactory
+from tests.factories import PromoterFactory
+from tests.second_factor import sign_in_to_the_admin
 
 # The ORM runs in the test thread while Playwright's event loop is alive there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -79,10 +80,9 @@ def test_an_admin_applies_the_secretariat_approves_and_the_logo_appears_among_th
 
     # --- The secretariat signs in to the admin and approves it with a note.
     admin = new_context().new_page()
-    admin.goto(f"{base}/admin/login/?next=/admin/partnership/membershipapplication/")
-    admin.get_by_label("Email address").fill(secretariat.email)
-    admin.get_by_label("Password").fill(PASSWORD)
-    admin.get_by_role("button", name="Log in").click()
+    sign_in_to_the_admin(
+        admin, base, secretariat, next_path="/admin/partnership/membershipapplication/"
+    )
     expect(admin.get_by_role("heading", level=1)).to_contain_text("membership application")
     admin.get_by_role("link", name="Pending").first.click()  # the status filter
     admin.get_by_role("checkbox", name=re.compile("Borås Stad")).check()

@@ -13,7 +13,7 @@ from django.db import connection
 from django.db.models import Sum
 
 from exchanges import services
-from exchanges.models import Application, ApplicationEvent
+from exchanges.models import Application, ApplicationHistory
 from tests.factories import ApplicationFactory
 
 pytestmark = [
@@ -72,7 +72,7 @@ def test_twenty_simultaneous_accepts_fill_three_places_and_no_more(offer, host_c
 
     assert outcomes == ["accepted"] * 3 + ["capacity"] * 17
     assert _accepted_participants(offer) == 3
-    assert ApplicationEvent.objects.filter(status=Application.Status.ACCEPTED).count() == 3
+    assert ApplicationHistory.objects.filter(kind=Application.Status.ACCEPTED).count() == 3
     assert offer.applications.filter(status=Application.Status.SUBMITTED).count() == 17
 
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from exchanges import services
-from exchanges.models import CaseStudy, ExchangeEvent, FollowUpSide, Quote
+from exchanges.models import CaseStudy, ExchangeHistory, FollowUpSide, Quote
 from matchmaking.models import FewerOpportunityCategory
 from tests.factories import (
     ApplicationFactory,
@@ -87,7 +87,7 @@ def test_the_secretariat_publishes_a_case_study_and_both_sides_are_told(
     assert case_study.status == CaseStudy.Status.PUBLISHED
     assert case_study.published_by == secretariat
     assert timezone.now() - case_study.published_at < datetime.timedelta(minutes=1)
-    event = case_study.exchange.events.get(kind=ExchangeEvent.Kind.PUBLISHED)
+    event = case_study.exchange.history.get(kind=ExchangeHistory.Kind.PUBLISHED)
     assert event.actor == secretariat
     assert sorted(address for message in mailoutbox for address in message.to) == sorted(
         [host_coordinator.email, applicant_coordinator.email]
@@ -136,7 +136,7 @@ def test_staff_without_the_publish_permission_cannot_publish(
     assert "case study published" not in text(response)
     case_study.refresh_from_db()
     assert (case_study.status, case_study.published_at) == (CaseStudy.Status.DRAFT, None)
-    assert not case_study.exchange.events.filter(kind=ExchangeEvent.Kind.PUBLISHED).exists()
+    assert not case_study.exchange.history.filter(kind=ExchangeHistory.Kind.PUBLISHED).exists()
     assert mailoutbox == []
 
 

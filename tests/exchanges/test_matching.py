@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from exchanges import explanations, matching
+from exchanges import explanations, matching, selectors, services
 from exchanges.matching import loaders, storage
 from exchanges.matching.breakdowns import breakdowns
 from exchanges.matching.loaders import (
@@ -739,6 +739,31 @@ def test_an_accepted_application_is_not_excluded_by_its_own_places_or_history(of
     assert accepted.score_breakdown["exclusion"] == "NONE"
     assert accepted.score_breakdown["capacity"] == [2, 2]
     assert accepted.score_breakdown["past_partners"] is False
+
+
+def test_a_place_given_back_by_a_cancelled_exchange_is_recommended_again(
+    offer, applicant_org, host_coordinator
+):
+    offer.capacity = 1
+    offer.save()
+    application = ApplicationFactory(offer=offer, participants=1)
+    services.application_accept(application=application, acting_user=host_coordinator)
+    application.refresh_from_db()
+    services.exchange_cancel(
+        exchange=application.exchange, acting_user=host_coordinator, reason="The school closed."
+    )
+    profile = InterestProfileFactory(organisation=applicant_org, participants=1)
+
+    offers = load_offers(Offer.objects.filter(pk=offer.pk), Vocabularies.load())
+    matching.score_offer(offer.pk, alert=False)
+
+    # The engine sees the place the offer page shows as free, and recommends the offer.
+    shown = selectors.with_places_taken(Offer.objects.filter(pk=offer.pk)).get()
+    assert offers.places_left.tolist() == [shown.capacity - shown.places_taken] == [1]
+    assert _stored(offer=offer).keys() == {(offer.pk, profile.pk)}
+    # The cancelled application holds no place: it is not given its own place twice.
+    application.refresh_from_db()
+    assert application.score_breakdown["capacity"] == [1, 1]
 
 
 def test_an_earlier_exchange_together_makes_them_past_partners(offer, applicant_org):

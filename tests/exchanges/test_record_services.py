@@ -15,7 +15,7 @@ from exchanges import services
 from exchanges.models import (
     CaseStudy,
     Exchange,
-    ExchangeEvent,
+    ExchangeHistory,
     FollowUp,
     FollowUpSide,
     Offer,
@@ -129,7 +129,7 @@ def _both_follow_ups(exchange, host_coordinator, applicant_coordinator):
 
 
 def _history(exchange):
-    return list(exchange.events.values_list("kind", "actor"))
+    return list(exchange.history.values_list("kind", "actor"))
 
 
 # Accepting an application
@@ -160,7 +160,7 @@ def test_accepting_an_application_plans_its_exchange_on_the_applications_dates(
     assert str(exchange.duration_days) == "1.5"
     assert exchange.programme.startswith("Day 1: the multicompetent team.")
     assert exchange.practical_notes == "Meet at the town hall at 09:00."
-    assert _history(exchange) == [(ExchangeEvent.Kind.PLANNED, host_coordinator.pk)]
+    assert _history(exchange) == [(ExchangeHistory.Kind.PLANNED, host_coordinator.pk)]
 
 
 def test_declining_an_application_plans_no_exchange(offer, applicant_org, host_coordinator):
@@ -196,7 +196,7 @@ def test_a_coordinator_changes_the_dates_and_the_counts_per_category(
     assert (exchange.participants, exchange.fewer_opportunity_participants) == (4, 3)
     counts = dict(exchange.fewer_opportunity_counts.values_list("category__slug", "count"))
     assert counts == {"economic-barriers": 2, "disabilities": 1}
-    assert _history(exchange)[-1] == (ExchangeEvent.Kind.EDITED, applicant_coordinator.pk)
+    assert _history(exchange)[-1] == (ExchangeHistory.Kind.EDITED, applicant_coordinator.pk)
 
 
 def test_setting_a_category_to_zero_removes_its_count(exchange, host_coordinator):
@@ -235,7 +235,7 @@ def test_an_end_before_the_start_is_refused_and_nothing_is_saved(exchange, host_
     exchange.refresh_from_db()
     assert exchange.start_date == _days(30)
     assert not exchange.fewer_opportunity_counts.exists()
-    assert _history(exchange) == [(ExchangeEvent.Kind.PLANNED, host_coordinator.pk)]
+    assert _history(exchange) == [(ExchangeHistory.Kind.PLANNED, host_coordinator.pk)]
 
 
 def test_a_count_above_the_participants_with_fewer_opportunities_leaves_everything_as_it_was(
@@ -264,7 +264,7 @@ def test_a_count_above_the_participants_with_fewer_opportunities_leaves_everythi
     assert exchange.start_date == _days(30)
     counts = dict(exchange.fewer_opportunity_counts.values_list("category__slug", "count"))
     assert counts == {"economic-barriers": 1}
-    assert [kind for kind, _actor in _history(exchange)].count(ExchangeEvent.Kind.EDITED) == 1
+    assert [kind for kind, _actor in _history(exchange)].count(ExchangeHistory.Kind.EDITED) == 1
 
 
 def test_a_negative_count_is_refused(exchange, host_coordinator):
@@ -340,8 +340,8 @@ def test_completing_from_the_first_day_records_who_completed_it(
     exchange.refresh_from_db()
     assert exchange.status == Exchange.Status.COMPLETED
     assert _history(exchange) == [
-        (ExchangeEvent.Kind.PLANNED, host_coordinator.pk),
-        (ExchangeEvent.Kind.COMPLETED, applicant_coordinator.pk),
+        (ExchangeHistory.Kind.PLANNED, host_coordinator.pk),
+        (ExchangeHistory.Kind.COMPLETED, applicant_coordinator.pk),
     ]
 
 
@@ -383,8 +383,8 @@ def test_cancelling_records_the_reason_and_tells_both_sides(
     exchange.refresh_from_db()
     assert exchange.status == Exchange.Status.CANCELLED
     assert exchange.cancellation_reason == "Our funding was not confirmed."
-    assert exchange.events.last().kind == ExchangeEvent.Kind.CANCELLED
-    assert exchange.events.last().note == "Our funding was not confirmed."
+    assert exchange.history.last().kind == ExchangeHistory.Kind.CANCELLED
+    assert exchange.history.last().note == "Our funding was not confirmed."
     subject = f"Cancelled: “{offer.title}”"
     assert _sent(mailoutbox) == sorted(
         [(host_coordinator.email, subject), (applicant_coordinator.email, subject)]
@@ -457,7 +457,7 @@ def test_a_public_quote_without_consent_is_refused_and_nothing_is_saved(
     }
     assert not FollowUp.objects.exists()
     assert not Quote.objects.exists()
-    assert not past_exchange.events.filter(kind=ExchangeEvent.Kind.FOLLOW_UP).exists()
+    assert not past_exchange.history.filter(kind=ExchangeHistory.Kind.FOLLOW_UP).exists()
 
 
 def test_a_quote_without_consent_is_kept_private(past_exchange, host_coordinator):
@@ -484,7 +484,7 @@ def test_writing_the_follow_up_again_replaces_it_and_its_quotes(
     assert FollowUp.objects.get() == again
     assert (again.lesson_list, again.submitted_by) == (["One lesson only."], host_admin)
     assert not Quote.objects.exists()
-    assert past_exchange.events.filter(kind=ExchangeEvent.Kind.FOLLOW_UP).count() == 2
+    assert past_exchange.history.filter(kind=ExchangeHistory.Kind.FOLLOW_UP).count() == 2
     assert not CaseStudy.objects.exists()
 
 
@@ -577,8 +577,8 @@ def test_the_secretariat_publishes_and_both_sides_are_told(
     mailoutbox,
     django_capture_on_commit_callbacks,
 ):
-    # The Secretariat group's permission comes from its data migration
-    # (partnership/migrations/0008_secretariat_exchange_records.py).
+    # The Secretariat group's permission comes from partnership.permissions
+    # .SECRETARIAT_PERMISSIONS, applied after migrate.
     case_study = _both_follow_ups(past_exchange, host_coordinator, applicant_coordinator)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -588,7 +588,7 @@ def test_the_secretariat_publishes_and_both_sides_are_told(
     assert CaseStudy.objects.published().get() == case_study
     assert case_study.published_by == secretariat
     assert case_study.published_at is not None
-    assert _history(past_exchange)[-1] == (ExchangeEvent.Kind.PUBLISHED, secretariat.pk)
+    assert _history(past_exchange)[-1] == (ExchangeHistory.Kind.PUBLISHED, secretariat.pk)
     subject = f"Published: the case study “{case_study.title}”"
     assert _sent(mailoutbox) == sorted(
         [(host_coordinator.email, subject), (applicant_coordinator.email, subject)]
@@ -608,7 +608,7 @@ def test_a_published_case_study_cannot_be_published_again(
     )
 
     assert refusal.messages == ["This case study is already published."]
-    assert past_exchange.events.filter(kind=ExchangeEvent.Kind.PUBLISHED).count() == 1
+    assert past_exchange.history.filter(kind=ExchangeHistory.Kind.PUBLISHED).count() == 1
 
 
 # reciprocal_offer_draft

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from exchanges import services
-from exchanges.models import Exchange, ExchangeEvent, FollowUp, FollowUpSide, Offer, Quote
+from exchanges.models import Exchange, ExchangeHistory, FollowUp, FollowUpSide, Offer, Quote
 from matchmaking.models import FewerOpportunityCategory, OutboxEmail
 from tests.exchanges.test_views import DESK_QUERIES
 from tests.factories import ApplicationFactory, OfferFactory, OrganisationFactory
@@ -195,7 +195,7 @@ def test_a_coordinator_edits_the_dates_participants_and_counts_by_category(
         ("economic-barriers", 2),
         ("geographical-barriers", 1),
     }
-    edited = exchange.events.get(kind=ExchangeEvent.Kind.EDITED)
+    edited = exchange.history.get(kind=ExchangeHistory.Kind.EDITED)
     assert edited.actor == applicant_coordinator
 
 
@@ -244,7 +244,7 @@ def test_a_count_above_the_participants_with_fewer_opportunities_is_refused_and_
     exchange.refresh_from_db()
     assert exchange.participants == 2
     assert not exchange.fewer_opportunity_counts.exists()
-    assert not exchange.events.filter(kind=ExchangeEvent.Kind.EDITED).exists()
+    assert not exchange.history.filter(kind=ExchangeHistory.Kind.EDITED).exists()
 
 
 @pytest.mark.parametrize(
@@ -274,7 +274,7 @@ def test_bad_input_on_the_edit_form_is_shown_next_to_its_field(
 
     assert response.status_code == 400
     assert field_error(response, field) == error
-    assert not exchange.events.filter(kind=ExchangeEvent.Kind.EDITED).exists()
+    assert not exchange.history.filter(kind=ExchangeHistory.Kind.EDITED).exists()
 
 
 def test_a_completed_exchange_cannot_be_edited(login, past_exchange, host_coordinator):
@@ -317,7 +317,7 @@ def test_a_coordinator_marks_an_exchange_that_took_place_as_completed(
     assert "The exchange is marked as completed." in text(response)
     past_exchange.refresh_from_db()
     assert past_exchange.status == Exchange.Status.COMPLETED
-    assert past_exchange.events.get(kind=ExchangeEvent.Kind.COMPLETED).actor == (
+    assert past_exchange.history.get(kind=ExchangeHistory.Kind.COMPLETED).actor == (
         applicant_coordinator
     )
 
@@ -359,7 +359,7 @@ def test_a_coordinator_cancels_an_exchange_with_a_reason_and_both_sides_are_told
     exchange.refresh_from_db()
     assert exchange.status == Exchange.Status.CANCELLED
     assert exchange.cancellation_reason == "Our team is in a reorganisation."
-    event = exchange.events.get(kind=ExchangeEvent.Kind.CANCELLED)
+    event = exchange.history.get(kind=ExchangeHistory.Kind.CANCELLED)
     assert (event.actor, event.note) == (host_coordinator, "Our team is in a reorganisation.")
     told = OutboxEmail.objects.filter(template="exchange_cancelled")
     assert set(told.values_list("recipient", flat=True)) == {
@@ -388,7 +388,7 @@ def test_a_cancelled_exchange_cannot_be_cancelled_again(login, exchange, host_co
     )
 
     assert "Only a planned exchange can be cancelled." in text(response)
-    assert exchange.events.filter(kind=ExchangeEvent.Kind.CANCELLED).count() == 1
+    assert exchange.history.filter(kind=ExchangeHistory.Kind.CANCELLED).count() == 1
 
 
 def test_cancelling_refuses_get_outsiders_and_anonymous_visitors(
@@ -517,7 +517,7 @@ def test_the_host_writes_its_follow_up_with_a_consented_quote(
     assert follow_up.wants_reciprocal_visit is True
     quote = follow_up.quotes.get()
     assert (quote.person_name, quote.consent, quote.public) == ("Nicholas Waller", True, True)
-    assert past_exchange.events.filter(kind=ExchangeEvent.Kind.FOLLOW_UP).count() == 1
+    assert past_exchange.history.filter(kind=ExchangeHistory.Kind.FOLLOW_UP).count() == 1
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ import time_machine
 from django.conf import settings
 from django.utils import timezone
 
-from exchanges import services, tasks
+from exchanges import reminders, services, tasks
 from exchanges.models import Exchange
 from tests.factories import ApplicationFactory, OfferFactory
 
@@ -100,7 +100,7 @@ def test_a_week_before_the_start_both_sides_are_reminded_once(
 
 @pytest.mark.parametrize("days_before", [6, 8, 0])
 def test_no_week_reminder_on_other_days(exchange, days_before):
-    assert services.send_exchange_reminders(today=_days(30 - days_before)) == NOTHING
+    assert reminders.send_exchange_reminders(today=_days(30 - days_before)) == NOTHING
 
 
 def test_on_the_last_day_both_sides_are_asked_for_the_follow_up_once(

@@ -341,7 +341,7 @@ def test_it_submits_an_application_and_records_who_submitted_it(
         2,
     )
     assert set(application.languages.values_list("code", flat=True)) == {"en", "no"}
-    assert list(application.events.values_list("status", "actor", "message")) == [
+    assert list(application.history.values_list("kind", "actor", "note")) == [
         (Application.Status.SUBMITTED, applicant_coordinator.pk, "")
     ]
 
@@ -534,7 +534,7 @@ def test_the_host_decides_and_the_applicants_people_are_told(
 
     application.refresh_from_db()
     assert application.status == status
-    assert list(application.events.values_list("status", "actor", "message")) == [
+    assert list(application.history.values_list("kind", "actor", "note")) == [
         (Application.Status.SUBMITTED, applicant_coordinator.pk, ""),
         (status, host_coordinator.pk, "Welcome!"),
     ]
@@ -561,8 +561,8 @@ def test_the_applicant_withdraws_an_undecided_application_and_the_host_is_told(
 
     application.refresh_from_db()
     assert application.status == Application.Status.WITHDRAWN
-    assert application.events.last().status == Application.Status.WITHDRAWN
-    assert (application.events.last().actor, application.events.last().message) == (
+    assert application.history.last().kind == Application.Status.WITHDRAWN
+    assert (application.history.last().actor, application.history.last().note) == (
         applicant_coordinator,
         "Budget cut.",
     )
@@ -576,7 +576,7 @@ def test_it_accepts_a_shortlisted_application(application, host_coordinator):
 
     application.refresh_from_db()
     assert application.status == Application.Status.ACCEPTED
-    assert list(application.events.values_list("status", flat=True)) == [
+    assert list(application.history.values_list("kind", flat=True)) == [
         Application.Status.SUBMITTED,
         Application.Status.SHORTLISTED,
         Application.Status.ACCEPTED,
@@ -608,7 +608,7 @@ def test_it_refuses_to_change_a_decided_application(
     assert refusal.value.code == "state"
     application.refresh_from_db()
     assert application.status == decided
-    assert application.events.count() == 1
+    assert application.history.count() == 1
     assert callbacks == []
     assert mailoutbox == []
 
@@ -620,7 +620,7 @@ def test_it_refuses_to_shortlist_twice(application, host_coordinator):
         services.application_shortlist(application=application, acting_user=host_coordinator)
 
     assert refusal.value.code == "state"
-    assert application.events.count() == 2
+    assert application.history.count() == 2
 
 
 def test_it_refuses_to_accept_more_participants_than_places_left(host_org, host_coordinator):

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from exchanges.models import Application, ApplicationEvent, Offer
+from exchanges.models import Application, ApplicationHistory, Offer
 from tests.factories import (
     ApplicationFactory,
     OfferFactory,
@@ -938,8 +938,8 @@ def application(offer, applicant_org, applicant_coordinator):
         submitted_by=applicant_coordinator,
         participants=2,
     )
-    ApplicationEvent.objects.create(
-        application=application, status=Application.Status.SUBMITTED, actor=applicant_coordinator
+    ApplicationHistory.objects.create(
+        application=application, kind=Application.Status.SUBMITTED, actor=applicant_coordinator
     )
     return application
 
@@ -1025,9 +1025,9 @@ def test_the_host_accepts_an_application_and_the_applicant_is_told(
         )
 
     application.refresh_from_db()
-    event = application.events.last()
+    entry = application.history.last()
     assert application.status == Application.Status.ACCEPTED
-    assert (event.status, event.actor, event.message) == (
+    assert (entry.kind, entry.actor, entry.note) == (
         Application.Status.ACCEPTED,
         host_coordinator,
         "Welcome to Borås in March!",
@@ -1055,7 +1055,7 @@ def test_the_host_shortlists_or_declines_an_application(
 
     application.refresh_from_db()
     assert application.status == status
-    assert application.events.last().actor == host_coordinator
+    assert application.history.last().actor == host_coordinator
 
 
 def test_the_applicant_cannot_decide_its_own_application(login, application, applicant_coordinator):
@@ -1090,7 +1090,7 @@ def test_an_unknown_decision_is_shown_next_to_the_field(login, application, host
     )
     application.refresh_from_db()
     assert application.status == Application.Status.SUBMITTED
-    assert application.events.count() == 1
+    assert application.history.count() == 1
 
 
 def test_the_host_cannot_accept_more_participants_than_places_left(

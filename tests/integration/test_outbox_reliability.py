@@ -16,7 +16,7 @@ from django.db import OperationalError, transaction
 
 from exchanges import services
 from exchanges.models import Application
-from matchmaking import mail
+from matchmaking import outbox
 from matchmaking.models import Membership, OutboxEmail
 from tests.factories import MembershipFactory, UserFactory, language
 from tests.integration_fixtures import celery_worker_thread
@@ -144,7 +144,7 @@ def test_a_worker_killed_while_sending_loses_no_email_and_sends_none_twice(
 
     # Its task stays unacknowledged in Redis for an hour; the sweeper asks again — for the two
     # emails still queued as well, so that each of those has two tasks.
-    assert mail.sweep(grace=timedelta(0)) == 3
+    assert outbox.sweep(grace=timedelta(0)) == 3
     worker_processes.start()
 
     _wait_until(lambda: set(_arrivals(smtp_server)) == hosts, message="every email's arrival")
@@ -179,7 +179,7 @@ def test_a_change_committed_while_redis_is_down_is_kept_and_its_email_sent_once_
     assert smtp_server.messages == []
 
     with celery_worker_thread():
-        assert mail.sweep(grace=timedelta(0)) == 1
+        assert outbox.sweep(grace=timedelta(0)) == 1
         received = smtp_server.wait_for(lambda m: m.to == [host_coordinator.email])
         time.sleep(1)  # room for a second copy to show up
 

@@ -13,7 +13,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.test import Client
 
-from matchmaking import mail
+from matchmaking import outbox
 from matchmaking.models import OutboxEmail
 from tests.factories import PASSWORD, UserFactory
 
@@ -92,7 +92,7 @@ def test_a_reset_queued_while_the_broker_is_down_still_holds_no_link(
 
     row = OutboxEmail.objects.get(recipient=superuser.email)
     assert row.status == "pending"
-    assert row.template == mail.ACCOUNT_EMAIL
+    assert row.template == outbox.ACCOUNT_EMAIL
     assert "key" not in json.dumps(row.context).replace('"kind"', "")
     assert "http" not in json.dumps(row.context)
 
@@ -108,7 +108,7 @@ def test_a_reset_link_made_after_the_password_changed_does_not_work(
     superuser.set_password("Changed-in-between-2026")
     superuser.save()
 
-    mail.deliver(first.pk)
+    outbox.deliver(first.pk)
     stale = RESET_LINK.search(mailoutbox[1].body).group(1)
 
     page = Client().get(link, follow=True).content.decode()
@@ -155,14 +155,14 @@ def test_rows_queued_before_the_fix_lose_their_links():
     old = OutboxEmail.objects.create(
         recipient="root@earlall.example.org",
         language="en",
-        template=mail.PRE_RENDERED,
+        template=outbox.PRE_RENDERED,
         context={"subject": "Password reset", "text": secret, "html": f"<a href='{secret}'>x</a>"},
         idempotency_key="account:account/email/password_reset_key:1f2e:root@earlall.example.org",
     )
     notice = OutboxEmail.objects.create(
         recipient="root@earlall.example.org",
         language="en",
-        template=mail.PRE_RENDERED,
+        template=outbox.PRE_RENDERED,
         context={"subject": "Password changed", "text": "Your password was changed.", "html": ""},
         idempotency_key="account:account/email/password_changed:9a8b:root@earlall.example.org",
         status="sent",

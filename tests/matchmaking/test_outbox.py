@@ -15,9 +15,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from exchanges import services
-from matchmaking import mail
-from matchmaking.mail import Recipient
+from matchmaking import outbox
 from matchmaking.models import OutboxEmail
+from matchmaking.outbox import Recipient
 from matchmaking.tasks import sweep_outbox
 from tests.factories import language
 from tests.matchmaking.flaky_backend import FlakyBackend, SlowBackend
@@ -58,7 +58,7 @@ def smtp_drops(settings):
 
 
 def _queue(template, recipients=(LENA,), *, key="probe:1", note="Hello", **kwargs):
-    return mail.queue(template, list(recipients), {"note": note}, key=key, **kwargs)
+    return outbox.queue(template, list(recipients), {"note": note}, key=key, **kwargs)
 
 
 def _row(pk):
@@ -78,7 +78,7 @@ def test_queuing_writes_a_row_per_recipient_and_sends_them_when_the_change_commi
     probe, offer, mailoutbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        ids = mail.queue(probe, [LENA, OLA], {"note": "Välkommen", "offer": offer}, key="probe:1")
+        ids = outbox.queue(probe, [LENA, OLA], {"note": "Välkommen", "offer": offer}, key="probe:1")
         # Written with the change, sent only once it commits.
         assert mailoutbox == []
         rows = list(
@@ -133,8 +133,8 @@ def test_a_change_that_rolls_back_leaves_no_email(
 def test_delivering_marks_the_email_sent_and_a_second_delivery_sends_nothing(probe, mailoutbox):
     [pk] = _queue(probe)
 
-    assert mail.deliver(pk) == "sent"
-    assert mail.deliver(pk) is None
+    assert outbox.deliver(pk) == "sent"
+    assert outbox.deliver(pk) is None
 
     assert _sent(mailoutbox) == [(["lena@example.org"], "Probe for Lena")]
     email = _row(pk)
@@ -157,7 +157,7 @@ def test_an_email_being_sent_elsewhere_is_skipped_not_sent_again(probe, settings
     outcomes = []
 
     def first_worker():
-        outcomes.append(mail.deliver(email.pk))
+        outcomes.append(outbox.deliver(email.pk))
         connection.close()
 
     first = threading.Thread(target=first_worker)
@@ -165,7 +165,7 @@ def test_an_email_being_sent_elsewhere_is_skipped_not_sent_again(probe, settings
     try:
         assert SlowBackend.sending.wait(timeout=10)
         # The first worker holds the row while the SMTP server takes its time.
-        assert mail.deliver(email.pk) is None
+        assert outbox.deliver(email.pk) is None
     finally:
         SlowBackend.release.set()
         first.join(timeout=10)
@@ -180,7 +180,7 @@ def test_an_smtp_error_records_the_error_and_the_next_try(probe, smtp_drops, mai
     [pk] = _queue(probe)
 
     before = timezone.now()
-    assert mail.deliver(pk) == "pending"
+    assert outbox.deliver(pk) == "pending"
     after = timezone.now()
 
     email = _row(pk)
@@ -188,10 +188,10 @@ def test_an_smtp_error_records_the_error_and_the_next_try(probe, smtp_drops, mai
     assert before + timedelta(seconds=30) <= email.next_attempt_at <= after + timedelta(seconds=30)
     assert mailoutbox == []
     # Not before its time…
-    assert mail.deliver(pk) is None
+    assert outbox.deliver(pk) is None
     # …and then it goes through.
     _make_due(pk)
-    assert mail.deliver(pk) == "sent"
+    assert outbox.deliver(pk) == "sent"
     assert _sent(mailoutbox) == [(["lena@example.org"], "Probe for Lena")]
     assert (_row(pk).attempts, _row(pk).last_error) == (2, "")
 
@@ -199,8 +199,8 @@ def test_an_smtp_error_records_the_error_and_the_next_try(probe, smtp_drops, mai
 def test_the_wait_doubles_after_every_failed_attempt_up_to_an_hour(settings):
     settings.OUTBOX_RETRY_BASE_SECONDS = 30
 
-    assert [mail.retry_delay(n).total_seconds() for n in (1, 2, 3, 4)] == [30, 60, 120, 240]
-    assert mail.retry_delay(20) == timedelta(hours=1)
+    assert [outbox.retry_delay(n).total_seconds() for n in (1, 2, 3, 4)] == [30, 60, 120, 240]
+    assert outbox.retry_delay(20) == timedelta(hours=1)
 
 
 def test_it_gives_up_after_the_maximum_number_of_attempts(probe, smtp_drops, mailoutbox):
@@ -209,22 +209,22 @@ def test_it_gives_up_after_the_maximum_number_of_attempts(probe, smtp_drops, mai
 
     outcomes = []
     for _ in range(3):
-        outcomes.append(mail.deliver(pk))
+        outcomes.append(outbox.deliver(pk))
         _make_due(pk)
 
     assert outcomes == ["pending", "pending", "failed"]
-    assert mail.deliver(pk) is None
+    assert outbox.deliver(pk) is None
     email = _row(pk)
     assert (email.status, email.attempts, email.last_error) == ("failed", 3, LOST_CONNECTION)
     assert mailoutbox == []
 
 
 def test_an_email_about_a_deleted_object_fails_and_says_why(probe, offer, mailoutbox):
-    [pk] = mail.queue(probe, [LENA], {"note": "Hello", "offer": offer}, key="probe:1")
+    [pk] = outbox.queue(probe, [LENA], {"note": "Hello", "offer": offer}, key="probe:1")
     offer_pk = offer.pk
     offer.delete()
 
-    assert mail.deliver(pk) == "failed"
+    assert outbox.deliver(pk) == "failed"
 
     email = _row(pk)
     assert email.last_error == f"exchanges.offer {offer_pk} no longer exists"
@@ -233,9 +233,9 @@ def test_an_email_about_a_deleted_object_fails_and_says_why(probe, offer, mailou
 
 
 def test_an_email_that_cannot_be_rendered_fails_and_says_why(mailoutbox):
-    [pk] = mail.queue("no_such_email", [LENA], {}, key="broken")
+    [pk] = outbox.queue("no_such_email", [LENA], {}, key="broken")
 
-    assert mail.deliver(pk) == "failed"
+    assert outbox.deliver(pk) == "failed"
 
     email = _row(pk)
     assert email.last_error == "TemplateDoesNotExist: emails/no_such_email/subject.txt"
@@ -247,7 +247,7 @@ def test_an_email_that_is_not_due_yet_is_not_sent(probe, mailoutbox):
     [pk] = _queue(probe)
     OutboxEmail.objects.filter(pk=pk).update(next_attempt_at=timezone.now() + timedelta(hours=1))
 
-    assert mail.deliver(pk) is None
+    assert outbox.deliver(pk) is None
 
     assert (_row(pk).status, _row(pk).attempts) == ("pending", 0)
     assert mailoutbox == []
@@ -290,7 +290,7 @@ def test_resend_puts_failed_emails_back_and_they_are_delivered(
     _failed(pk)
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert mail.resend(OutboxEmail.objects.filter(pk=pk)) == 1
+        assert outbox.resend(OutboxEmail.objects.filter(pk=pk)) == 1
 
     assert _sent(mailoutbox) == [(["lena@example.org"], "Probe for Lena")]
     # a fresh series of tries: the one that just succeeded is the first
@@ -334,7 +334,7 @@ def test_signing_up_sends_the_verification_email_through_the_outbox(
 
     assert response.status_code == 302
     row = OutboxEmail.objects.get(recipient=address)
-    assert (row.template, row.status) == (mail.ACCOUNT_EMAIL, "sent")
+    assert (row.template, row.status) == (outbox.ACCOUNT_EMAIL, "sent")
     [message] = mailoutbox
     assert message.to == [address]
     assert "Confirm" in message.subject

@@ -6,8 +6,8 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from matchmaking import mail
-from matchmaking.mail import Recipient
+from matchmaking import outbox
+from matchmaking.outbox import Recipient
 from tests.factories import MembershipFactory, OfferFactory
 from tests.pages import heading
 
@@ -54,7 +54,7 @@ def test_an_email_to_a_swedish_speaker_has_a_swedish_subject(
     membership = MembershipFactory(user__preferred_language="sv", organisation__name="Borås Stad")
 
     with django_capture_on_commit_callbacks(execute=True):
-        mail.queue(
+        outbox.queue(
             "membership_added",
             [Recipient.for_user(membership.user)],
             {

@@ -155,7 +155,7 @@ def test_it_refuses_a_text_file_uploaded_as_a_logo(login):
 
     assert response.status_code == 200
     assert field_error(response, "logo") == (
-        "Upload a valid image. The file you uploaded was either not an image or a corrupted image."
+        "The logo is not an image we can read; upload a PNG or JPEG file."
     )
     assert not Organisation.objects.exists()
 

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from partnership.models import MembershipApplication, MembershipEvent, Promoter
+from partnership.models import MembershipApplication, MembershipHistory, Promoter
 from tests.factories import (
     MembershipApplicationFactory,
     OrganisationFactory,
@@ -68,7 +68,7 @@ def test_the_secretariat_approves_an_application_with_a_note(
     assert application.status == MembershipApplication.Status.APPROVED
     assert application.decided_by == secretariat
     assert host_org.rsp_member_since == timezone.localdate()
-    event = MembershipEvent.objects.get()
+    event = MembershipHistory.objects.get()
     assert (event.kind, event.actor, event.note, event.application) == (
         "approved",
         secretariat,
@@ -91,7 +91,7 @@ def test_the_secretariat_approves_several_applications_at_once(login, secretaria
 
     assert "3 applications approved" in text(response)
     assert set(MembershipApplication.objects.values_list("status", flat=True)) == {"approved"}
-    assert MembershipEvent.objects.filter(kind="approved").count() == 3
+    assert MembershipHistory.objects.filter(kind="approved").count() == 3
 
 
 def test_the_approval_skips_what_is_already_decided(login, secretariat, application):
@@ -155,7 +155,7 @@ def test_the_secretariat_rejects_an_application_and_the_note_is_required(
     host_org.refresh_from_db()
     assert application.status == MembershipApplication.Status.REJECTED
     assert host_org.rsp_member_since is None
-    assert MembershipEvent.objects.get().kind == "rejected"
+    assert MembershipHistory.objects.get().kind == "rejected"
     (message,) = mailoutbox
     assert "Only regional bodies and their partners." in message.body
 
@@ -185,7 +185,7 @@ def test_other_staff_cannot_decide_by_posting_the_action(login, application, oth
     host_org.refresh_from_db()
     assert application.status == MembershipApplication.Status.PENDING
     assert host_org.rsp_member_since is None
-    assert not MembershipEvent.objects.exists()
+    assert not MembershipHistory.objects.exists()
 
 
 def test_staff_without_permissions_do_not_see_the_applications(login, application):
@@ -234,7 +234,7 @@ def test_the_list_filters_by_status_and_country_and_searches_contacts(login, sec
 def test_one_application_shows_its_commitments_and_history(
     login, application, secretariat, host_admin
 ):
-    MembershipEvent.objects.create(
+    MembershipHistory.objects.create(
         organisation=application.organisation,
         application=application,
         kind="applied",
@@ -274,7 +274,7 @@ def test_the_secretariat_ends_a_membership_with_a_reason(
     assert "This field is required." in text(missing_reason)
     member_org.refresh_from_db()
     assert member_org.rsp_member_since is None
-    event = MembershipEvent.objects.get()
+    event = MembershipHistory.objects.get()
     assert (event.kind, event.actor, event.note) == (
         "ended",
         secretariat,
@@ -341,7 +341,7 @@ def test_other_staff_cannot_approve_promoters(login, member_org, other_staff):
 
 
 def test_a_members_page_in_the_admin_shows_its_history(login, member_org, host_admin, secretariat):
-    MembershipEvent.objects.create(
+    MembershipHistory.objects.create(
         organisation=member_org, kind="approved", actor=secretariat, note="Welcome!"
     )
 

@@ -112,7 +112,7 @@ def test_the_secretariat_confirms_pending_registrations_with_an_action(
 
     assert "1 registration confirmed; the organisation is told." in text(response)
     registration.refresh_from_db()
-    assert (registration.status, registration.confirmed_by) == ("confirmed", secretariat)
+    assert (registration.status, registration.decided_by) == ("confirmed", secretariat)
     [email] = mailoutbox
     assert email.to == ["coordinator@boras.example.org"]
     assert email.subject == f"Borås Stad is registered for {event.title}"

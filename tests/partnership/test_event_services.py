@@ -50,7 +50,7 @@ def test_an_organisations_coordinator_registers_it_and_it_is_confirmed_at_once(
 
     assert registration.status == EventRegistration.Status.CONFIRMED
     assert registration.registered_by == host_coordinator
-    assert registration.confirmed_by is None and registration.confirmed_at is not None
+    assert registration.decided_by is None and registration.decided_at is not None
     assert registration.attendees == [
         {"name": "Nicholas Waller", "role": "International coordinator"}
     ]
@@ -75,7 +75,7 @@ def test_with_approval_the_registration_waits_and_the_confirmation_emails_later(
     assert not OutboxEmail.objects.exists()
     services.event_registration_confirm(registration=registration, acting_user=secretariat)
     registration.refresh_from_db()
-    assert (registration.status, registration.confirmed_by) == ("confirmed", secretariat)
+    assert (registration.status, registration.decided_by) == ("confirmed", secretariat)
     assert _emails("event_registration_confirmed") == ["coordinator@boras.example.org"]
 
 

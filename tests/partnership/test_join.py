@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from matchmaking.models import Membership
-from partnership.models import Commitment, MembershipApplication, MembershipEvent
+from partnership.models import Commitment, MembershipApplication, MembershipHistory
 from tests.factories import (
     MembershipApplicationFactory,
     MembershipFactory,
@@ -65,7 +65,7 @@ def test_an_admin_applies_for_the_organisation(login, host_org, host_admin):
     assert (application.organisation, application.submitted_by) == (host_org, host_admin)
     assert application.contact_role == "Head of international affairs"
     assert application.logo_consent is True
-    assert MembershipEvent.objects.get().kind == "applied"
+    assert MembershipHistory.objects.get().kind == "applied"
     # The page now says where the application stands, and offers no second one.
     assert "Borås Stad: application pending since" in text(response)
     assert 'name="motivation"' not in response.content.decode()
@@ -245,7 +245,7 @@ def test_an_admin_takes_the_organisation_out_of_the_partnership(
     assert "Borås Stad has left the partnership." in text(response)
     member_org.refresh_from_db()
     assert member_org.rsp_member_since is None
-    assert MembershipEvent.objects.get().kind == "left"
+    assert MembershipHistory.objects.get().kind == "left"
     assert [message.to for message in mailoutbox] == [[host_admin.email]]
 
 

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.test import override_settings
 
 from matchmaking.models import Organisation
-from partnership.models import Commitment, MembershipApplication, MembershipEvent, Promoter
+from partnership.models import Commitment, MembershipApplication, MembershipHistory, Promoter
 from partnership.selectors import members
 
 
@@ -25,7 +25,9 @@ def _state():
             )
         ),
         "history": sorted(
-            MembershipEvent.objects.values_list("pk", "organisation_id", "kind", "actor_id", "at")
+            MembershipHistory.objects.values_list(
+                "pk", "organisation_id", "kind", "actor_id", "created_at"
+            )
         ),
         "promoters": sorted(
             Promoter.objects.values_list("pk", "name", "status", "organisation__slug")
@@ -81,7 +83,7 @@ def test_borås_and_vestland_are_members_with_their_history_and_logos(seeded):
         assert application.status == MembershipApplication.Status.APPROVED
         assert application.logo_consent
         assert sorted(application.commitments) == sorted(Commitment.values)
-        assert [(e.kind, e.actor.email) for e in application.events.select_related("actor")] == [
+        assert [(e.kind, e.actor.email) for e in application.history.select_related("actor")] == [
             ("applied", application.submitted_by.email),
             ("approved", "secretariat@demo.earlall.eu"),
         ]

@@ -11,13 +11,13 @@ from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 
-from exchanges import explanations, selectors, services
+from exchanges import explanations, reminders, selectors
 from exchanges.models import (
     Application,
-    ApplicationEvent,
+    ApplicationHistory,
     CaseStudy,
     Exchange,
-    ExchangeEvent,
+    ExchangeHistory,
     FewerOpportunityCount,
     FollowUp,
     Offer,
@@ -59,11 +59,11 @@ def counts():
             EmailAddress,
             Offer,
             Application,
-            ApplicationEvent,
+            ApplicationHistory,
             InterestProfile,
             OfferProfileMatch,
             Exchange,
-            ExchangeEvent,
+            ExchangeHistory,
             FewerOpportunityCount,
             FollowUp,
             Quote,
@@ -92,7 +92,7 @@ def counts():
             )
         ),
         "exchange history": sorted(
-            ExchangeEvent.objects.values_list(
+            ExchangeHistory.objects.values_list(
                 "pk", "exchange_id", "kind", "actor_id", "note", "created_at"
             )
         ),
@@ -115,9 +115,9 @@ def seeded_twice(django_db_setup, django_db_blocker):
         atomic.__enter__()
         try:
             first = seed()
-            before = counts(), event_history()
+            before = counts(), application_history()
             second = seed()
-            yield first, second, before, (counts(), event_history())
+            yield first, second, before, (counts(), application_history())
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
@@ -128,10 +128,10 @@ def seeded(seeded_twice, db):
     return seeded_twice[0]
 
 
-def event_history():
+def application_history():
     return list(
-        ApplicationEvent.objects.order_by("pk").values_list(
-            "pk", "application_id", "status", "actor_id", "message", "created_at"
+        ApplicationHistory.objects.order_by("pk").values_list(
+            "pk", "application_id", "kind", "actor_id", "note", "created_at"
         )
     )
 
@@ -204,13 +204,13 @@ def test_applications_in_every_state_with_a_consistent_history(seeded):
         assert offer.available_from <= application.preferred_start
         assert application.preferred_start <= application.preferred_end
         assert application.preferred_end <= offer.available_until
-        events = list(application.events.all())
-        assert events[0].status == Application.Status.SUBMITTED
-        assert events[-1].status == application.status
-        assert all(e.actor is not None and e.created_at <= now for e in events)
-        assert [e.created_at for e in events] == sorted(e.created_at for e in events)
+        history = list(application.history.all())
+        assert history[0].kind == Application.Status.SUBMITTED
+        assert history[-1].kind == application.status
+        assert all(e.actor is not None and e.created_at <= now for e in history)
+        assert [e.created_at for e in history] == sorted(e.created_at for e in history)
         if offer.published_at:
-            assert offer.published_at < events[0].created_at
+            assert offer.published_at < history[0].created_at
 
 
 @pytest.mark.django_db
@@ -248,7 +248,7 @@ def test_the_seeds_exchange_borås_hosts_vestland(seeded):
     assert application.preferred_start == datetime.date(2025, 5, 12)
     assert application.preferred_end == datetime.date(2025, 5, 13)
     assert "NAV" in application.motivation
-    history = [(e.status, e.actor.email) for e in application.events.all()]
+    history = [(e.kind, e.actor.email) for e in application.history.all()]
     assert history == [
         (Application.Status.SUBMITTED, "applicant@demo.earlall.eu"),
         (Application.Status.ACCEPTED, "host@demo.earlall.eu"),
@@ -382,13 +382,13 @@ def test_the_borås_vestland_exchange_took_place_on_12_and_13_may_2025(seeded):
     assert exchange.programme.splitlines()[0].startswith("Monday 12 May, morning:")
     assert "Tuesday 13 May" in exchange.programme
     assert "Landvetter" in exchange.practical_notes
-    history = [(event.kind, event.actor.email) for event in exchange.events.all()]
+    history = [(event.kind, event.actor.email) for event in exchange.history.all()]
     assert history == [
-        (ExchangeEvent.Kind.PLANNED, "host@demo.earlall.eu"),
-        (ExchangeEvent.Kind.COMPLETED, "host@demo.earlall.eu"),
-        (ExchangeEvent.Kind.FOLLOW_UP, "host@demo.earlall.eu"),
-        (ExchangeEvent.Kind.FOLLOW_UP, "applicant@demo.earlall.eu"),
-        (ExchangeEvent.Kind.PUBLISHED, "secretariat@demo.earlall.eu"),
+        (ExchangeHistory.Kind.PLANNED, "host@demo.earlall.eu"),
+        (ExchangeHistory.Kind.COMPLETED, "host@demo.earlall.eu"),
+        (ExchangeHistory.Kind.FOLLOW_UP, "host@demo.earlall.eu"),
+        (ExchangeHistory.Kind.FOLLOW_UP, "applicant@demo.earlall.eu"),
+        (ExchangeHistory.Kind.PUBLISHED, "secretariat@demo.earlall.eu"),
     ]
     exchange.full_clean()
 
@@ -473,9 +473,9 @@ def test_every_accepted_application_became_an_exchange_planned_or_completed(seed
         assert exchange.status == (
             Exchange.Status.COMPLETED if past else Exchange.Status.PLANNED
         ), exchange
-        kinds = [event.kind for event in exchange.events.all()]
-        assert kinds[0] == ExchangeEvent.Kind.PLANNED
-        assert (ExchangeEvent.Kind.COMPLETED in kinds) == past
+        kinds = [event.kind for event in exchange.history.all()]
+        assert kinds[0] == ExchangeHistory.Kind.PLANNED
+        assert (ExchangeHistory.Kind.COMPLETED in kinds) == past
     assert not Exchange.objects.exclude(application__status=Application.Status.ACCEPTED).exists()
     assert Exchange.objects.filter(status=Exchange.Status.PLANNED).count() >= 10
     assert Exchange.objects.filter(status=Exchange.Status.COMPLETED).count() >= 4
@@ -524,7 +524,7 @@ def test_the_library_has_a_second_case_study_and_one_waiting_for_the_secretariat
 
 @pytest.mark.django_db
 def test_the_daily_reminders_find_nothing_left_to_send_in_the_demo(seeded):
-    sent = services.send_exchange_reminders()
+    sent = reminders.send_exchange_reminders()
 
     assert sent == {"week_before": 0, "follow_up_due": 0, "follow_up_reminder": 0}
     assert not OutboxEmail.objects.filter(

@@ -7,7 +7,7 @@ from django.utils import formats, timezone, translation
 
 from matchmaking.models import OutboxEmail
 from partnership import services
-from partnership.models import Commitment, MembershipApplication, MembershipEvent
+from partnership.models import Commitment, MembershipApplication, MembershipHistory
 from tests.factories import MembershipApplicationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +32,7 @@ def _submit(organisation, user, **overrides):
 def _history(organisation):
     return [
         (event.kind, event.actor.email if event.actor else None, event.note)
-        for event in MembershipEvent.objects.filter(organisation=organisation)
+        for event in MembershipHistory.objects.filter(organisation=organisation)
     ]
 
 
@@ -131,7 +131,7 @@ def test_every_commitment_must_be_agreed_to(host_org, host_admin):
 
     assert list(refusal.value.message_dict) == ["commitments"]
     assert not MembershipApplication.objects.exists()
-    assert not MembershipEvent.objects.exists()
+    assert not MembershipHistory.objects.exists()
 
 
 # membership_application_approve / _reject
@@ -187,7 +187,7 @@ def test_only_the_secretariat_can_approve(host_org, host_admin, other_staff):
 
     application.refresh_from_db()
     assert application.status == MembershipApplication.Status.PENDING
-    assert not MembershipEvent.objects.exists()
+    assert not MembershipHistory.objects.exists()
     assert not OutboxEmail.objects.exists()
 
 
@@ -337,7 +337,7 @@ def test_an_organisation_that_is_not_a_member_cannot_leave(host_org, host_admin)
         services.partnership_leave(organisation=host_org, acting_user=host_admin)
 
     assert refusal.value.code == "not_member"
-    assert not MembershipEvent.objects.exists()
+    assert not MembershipHistory.objects.exists()
 
 
 def test_the_secretariat_ends_a_membership_with_a_reason(
@@ -372,4 +372,4 @@ def test_ending_a_membership_needs_a_reason_and_the_secretariat(
 
     member_org.refresh_from_db()
     assert member_org.is_rsp_member
-    assert not MembershipEvent.objects.exists()
+    assert not MembershipHistory.objects.exists()

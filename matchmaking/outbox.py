@@ -4,6 +4,9 @@
 asks for delivery once that transaction commits. ``deliver()`` sends one row: it claims the
 row under a lock, renders ``templates/emails/<name>/{subject.txt,body.txt,body.html}`` in the
 recipient's language, sends it, and records the outcome — or the error and the next try.
+The Celery tasks that run ``deliver()`` and ``sweep()`` are defined at the end of this module,
+so that queuing and delivering need no import in both directions; ``matchmaking.tasks`` lists
+them under their registered names.
 
 Context values are stored as JSON; model instances in the context are stored as references
 and loaded again when the email is rendered.
@@ -15,6 +18,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from allauth.account.adapter import get_adapter
+from celery import shared_task
 from django.apps import apps
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -132,8 +136,6 @@ def queue_rendered(message, *, key, language):
 
 def request_delivery(ids):
     """Hand the rows to the worker. If the broker is down the rows wait for the sweeper."""
-    from .tasks import deliver_email
-
     for pk in ids:
         try:
             deliver_email.delay(pk)
@@ -220,8 +222,6 @@ def deliver(pk):
 
 
 def _retry_later(pk, delay):
-    from .tasks import deliver_email
-
     try:
         deliver_email.apply_async((pk,), countdown=delay.total_seconds())
     except Exception:
@@ -247,3 +247,21 @@ def resend(queryset):
     )
     transaction.on_commit(lambda: request_delivery(ids))
     return len(ids)
+
+
+# The names stay those of matchmaking.tasks, where the tasks were first declared: the beat
+# schedule and any message already waiting in the broker refer to them.
+@shared_task(
+    name="matchmaking.tasks.deliver_email",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    ignore_result=True,
+)
+def deliver_email(outbox_id):
+    return deliver(outbox_id)
+
+
+@shared_task(name="matchmaking.tasks.sweep_outbox", ignore_result=True)
+def sweep_outbox():
+    """Periodic (beat): re-queue pending emails whose delivery task was lost."""
+    return sweep()

@@ -1,9 +1,9 @@
 import pytest
 from django.utils import translation
 
-from matchmaking import mail
-from matchmaking.mail import Recipient
+from matchmaking import outbox
 from matchmaking.models import Membership
+from matchmaking.outbox import Recipient
 from tests.factories import MembershipFactory, UserFactory
 
 
@@ -34,7 +34,7 @@ def test_it_renders_each_email_in_its_recipients_language(
     ]
 
     with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
-        queued = mail.queue(probe_email, recipients, {}, key="probe")
+        queued = outbox.queue(probe_email, recipients, {}, key="probe")
         assert translation.get_language() == "en"
 
     assert len(queued) == 2
@@ -61,8 +61,8 @@ def test_it_addresses_a_user_in_their_preferred_language():
 def test_it_writes_to_the_active_members_of_an_organisation(host_org, host_admin, host_coordinator):
     gone = MembershipFactory(organisation=host_org, user=UserFactory(is_active=False))
 
-    everyone = {r.email for r in mail.recipients_of(host_org)}
-    admins = {r.email for r in mail.recipients_of(host_org, admins_only=True)}
+    everyone = {r.email for r in outbox.recipients_of(host_org)}
+    admins = {r.email for r in outbox.recipients_of(host_org, admins_only=True)}
 
     assert everyone == {host_admin.email, host_coordinator.email}
     assert gone.user.email not in everyone

@@ -1,0 +1,175 @@
+"""Who may see and change what in the exchanges, decided here and nowhere else.
+
+Builds on ``matchmaking.permissions``: offers, applications, profiles and exchanges are loaded
+*through* the organisations the user belongs to, so someone else's is a 404. An offer's host
+is the organisation that posted it; an application has two sides (the host and the applicant),
+an exchange two parties (the host and the sender). Draft case studies are for the secretariat.
+"""
+
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+
+from matchmaking.models import InterestProfile
+from matchmaking.permissions import is_member_of, is_secretariat, organisations_for
+
+from .models import Application, CaseStudy, Exchange, Offer
+from .selectors import with_card_data, with_places_taken
+
+VIEW_DRAFT_CASE_STUDIES = "exchanges.view_casestudy"
+PUBLISH_CASE_STUDIES = "exchanges.publish_casestudy"
+
+_EXCHANGE_RELATIONS = (
+    "application__offer__exchange_type",
+    "application__offer__organisation",
+    "host",
+    "sender",
+)
+
+
+# Predicates
+
+
+def is_host(user, offer) -> bool:
+    """Whether the user belongs to the organisation that posted the offer."""
+    return is_member_of(user, offer.organisation)
+
+
+def is_applicant(user, application) -> bool:
+    """Whether the user belongs to the organisation that sent the application."""
+    return is_member_of(user, application.organisation)
+
+
+def is_sender(user, exchange) -> bool:
+    """Whether the user belongs to the organisation that sent participants to the exchange."""
+    return organisations_for(user).filter(pk=exchange.sender_id).exists()
+
+
+def can_publish_case_studies(user) -> bool:
+    return is_secretariat(user, PUBLISH_CASE_STUDIES)
+
+
+# Scoped loaders
+
+
+def offer_for_viewer(user, pk):
+    """An offer as a visitor sees it.
+
+    Published and closed offers are public (a closed one stays readable for the exchanges and
+    case studies that point to it); drafts and archived ones only to the host's members and to
+    the organisations that applied to them.
+    """
+    mine = organisations_for(user)
+    visible = Offer.objects.filter(
+        Q(
+            status__in=(Offer.Status.PUBLISHED, Offer.Status.CLOSED),
+            organisation__is_suspended=False,
+        )
+        | Q(organisation__in=mine)
+        | Q(applications__organisation__in=mine)
+    )
+    return get_object_or_404(with_card_data(with_places_taken(visible.distinct())), pk=pk)
+
+
+def offer_for_host(user, pk):
+    """An offer the user may manage; 404 for anyone outside the host organisation."""
+    return get_object_or_404(
+        Offer.objects.select_related("organisation", "exchange_type").filter(
+            organisation__in=organisations_for(user)
+        ),
+        pk=pk,
+    )
+
+
+def application_for_user(user, pk):
+    """An application seen by either side; 404 for everyone else."""
+    mine = organisations_for(user)
+    return get_object_or_404(
+        Application.objects.select_related(
+            "offer__organisation", "offer__exchange_type", "organisation", "submitted_by"
+        )
+        .prefetch_related("languages")
+        .filter(Q(organisation__in=mine) | Q(offer__organisation__in=mine))
+        .distinct(),
+        pk=pk,
+    )
+
+
+def application_for_host(user, pk):
+    """An application to one of the user's organisations' offers; 404 otherwise."""
+    return get_object_or_404(
+        Application.objects.select_related("offer__organisation", "organisation").filter(
+            offer__organisation__in=organisations_for(user)
+        ),
+        pk=pk,
+    )
+
+
+def application_for_applicant(user, pk):
+    """An application one of the user's organisations sent; 404 otherwise."""
+    return get_object_or_404(
+        Application.objects.select_related("offer__organisation", "organisation").filter(
+            organisation__in=organisations_for(user)
+        ),
+        pk=pk,
+    )
+
+
+def applicant_organisations_for(user, offer):
+    """The organisations the user may apply for to ``offer``: their own, in good standing,
+    except the host."""
+    return organisations_for(user).exclude(pk=offer.organisation_id).filter(is_suspended=False)
+
+
+def own_application_to(user, offer):
+    """The application one of the user's organisations sent to ``offer``, or None."""
+    return offer.applications.filter(organisation__in=organisations_for(user)).first()
+
+
+def profile_for_user(user, pk):
+    """A profile of one of the user's organisations; 404 for anyone else."""
+    return get_object_or_404(
+        InterestProfile.objects.select_related("organisation").filter(
+            organisation__in=organisations_for(user)
+        ),
+        pk=pk,
+    )
+
+
+def exchange_for_user(user, pk):
+    """An exchange seen by either side; 404 for everyone else."""
+    mine = organisations_for(user)
+    return get_object_or_404(
+        Exchange.objects.select_related(*_EXCHANGE_RELATIONS).filter(
+            Q(host__in=mine) | Q(sender__in=mine)
+        ),
+        pk=pk,
+    )
+
+
+def exchange_for_sender(user, pk):
+    """An exchange one of the user's organisations took part in as the sending side."""
+    return get_object_or_404(
+        Exchange.objects.select_related(*_EXCHANGE_RELATIONS).filter(
+            sender__in=organisations_for(user)
+        ),
+        pk=pk,
+    )
+
+
+def own_side_of(user, exchange, *, prefer=None):
+    """The organisation a user acts for in an exchange: the active one if it is a party,
+    else whichever party the user belongs to; None for outsiders."""
+    parties = organisations_for(user).filter(pk__in=[exchange.host_id, exchange.sender_id])
+    if prefer is not None and parties.filter(pk=prefer.pk).exists():
+        return prefer
+    return parties.order_by("name").first()
+
+
+def case_study_for_viewer(user, slug):
+    """A published case study; a draft only for those who review it (the secretariat)."""
+    case_studies = CaseStudy.objects.select_related(
+        "theme", "exchange__host", "exchange__sender", "exchange__application__offer__exchange_type"
+    )
+    if not is_secretariat(user, VIEW_DRAFT_CASE_STUDIES):
+        case_studies = case_studies.published()
+    return get_object_or_404(case_studies, slug=slug)
