@@ -20,6 +20,7 @@ from allauth.mfa.totp.internal.auth import (
     hotp_value,
 )
 from allauth.mfa.utils import decrypt
+from django.conf import settings
 
 from tests.factories import PASSWORD
 
@@ -39,6 +40,9 @@ def with_second_factor(client, user):
     authenticator = give_totp(user)
     session = client.session
     session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = user_id_to_str(user)
+    # What the first staff request after signing in does (matchmaking.middleware).
+    session.set_expiry(settings.STAFF_SESSION_IDLE_SECONDS)
+    session["staff_seen_at"] = int(time.time())
     session[AUTHENTICATION_METHODS_SESSION_KEY] = [
         {"method": "password", "at": time.time(), "email": user.email},
         {"method": "mfa", "at": time.time(), "id": authenticator.pk, "type": "totp"},

@@ -4,7 +4,8 @@ registrations share the decision fields of membership applications and promoters
 
 Renames and field changes only: no row is lost. The data steps keep what pointed at the old
 names working: emails waiting in the outbox refer to the renamed models (and call them
-``entry`` now), and the permissions of the renamed models keep their holders.
+``entry`` now), and the permissions of the renamed models keep their holders. (The
+Secretariat's grants, the new history tables' included, are ``partnership.permissions``'.)
 """
 
 import django.core.validators
@@ -13,20 +14,12 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-from partnership.migrations._grants import grant
-
 RENAMED = {
     ("exchanges", "applicationevent"): ("applicationhistory", "application history entry"),
     ("exchanges", "exchangeevent"): ("exchangehistory", "exchange history entry"),
     ("partnership", "membershipevent"): ("membershiphistory", "partnership history entry"),
 }
 ACTIONS = ("add", "change", "delete", "view")
-# The secretariat sees every history as a read-only inline of its subject.
-SECRETARIAT_HISTORY_PERMISSIONS = {
-    "matchmaking": ["view_organisationhistory"],
-    "exchanges": ["view_applicationhistory", "view_exchangehistory", "view_offerhistory"],
-    "partnership": ["view_membershiphistory", "view_promoterhistory"],
-}
 # Emails whose context names a history row: it was "event", it is "entry".
 ENTRY_TEMPLATES = (
     "application_received",
@@ -84,8 +77,6 @@ def forwards(apps, schema_editor):
     _rename_permissions(
         apps, [(app, old, new, name) for (app, old), (new, name) in RENAMED.items()]
     )
-    for app_label, codenames in SECRETARIAT_HISTORY_PERMISSIONS.items():
-        grant(apps, "Secretariat", app_label, codenames)
 
 
 def backwards(apps, schema_editor):
