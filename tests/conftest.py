@@ -12,6 +12,7 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.db import connections
 from django.test import Client
+from django.utils import translation
 
 from matchmaking.models import Membership
 from tests.factories import MembershipFactory, OfferFactory, OrganisationFactory, UserFactory
@@ -63,6 +64,14 @@ def pytest_collection_modifyitems(items):
             item.add_marker(
                 pytest.mark.django_db(transaction=True, serialized_rollback=True), append=False
             )
+
+
+@pytest.fixture(autouse=True)
+def site_language():
+    """Every test starts in the site's language, whatever a previous request activated."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

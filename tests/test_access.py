@@ -68,6 +68,7 @@ KWARGS = {
     },
     "matchmaking:invitation_cancel": lambda w: {"slug": w.host_org.slug, "pk": w.invitation.pk},
     "organisation_detail": lambda w: {"slug": w.host_org.slug},
+    "exchanges:application_create": lambda w: {"pk": w.offer.pk},
     "exchanges:application_detail": lambda w: {"pk": w.application.pk},
     "exchanges:application_decide": lambda w: {"pk": w.application.pk},
     "exchanges:application_withdraw": lambda w: {"pk": w.application.pk},
