@@ -94,12 +94,4 @@ class AccountAdapter(DefaultAccountAdapter):
         message = self.render_mail(
             template_prefix, email, {"email": email, "current_site": _site(), **values}
         )
-        html = next(
-            (
-                body
-                for body, mimetype in getattr(message, "alternatives", [])
-                if mimetype == "text/html"
-            ),
-            "",
-        )
-        return message.subject, message.body, html
+        return outbox.parts_of(message)

@@ -115,17 +115,17 @@ def queue(name, recipients, context, *, key, headers=None):
     return ids
 
 
+def parts_of(message):
+    """The subject, text and HTML (or "") of a rendered EmailMessage."""
+    alternatives = getattr(message, "alternatives", [])
+    html = next((content for content, mimetype in alternatives if mimetype == "text/html"), "")
+    return message.subject, message.body, html
+
+
 def queue_rendered(message, *, key, language):
     """Put an already rendered EmailMessage (allauth's) through the outbox."""
-    html = next(
-        (
-            content
-            for content, mimetype in getattr(message, "alternatives", [])
-            if mimetype == "text/html"
-        ),
-        "",
-    )
-    context = {"subject": message.subject, "text": message.body, "html": html}
+    subject, text, html = parts_of(message)
+    context = {"subject": subject, "text": text, "html": html}
     return queue(
         PRE_RENDERED,
         [Recipient(email=address, language=language) for address in message.to],

@@ -6,180 +6,105 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("exchanges", "0001_initial"),
-        ("matchmaking", "0001_initial"),
+        ('exchanges', '0001_initial'),
+        ('matchmaking', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="application",
-            name="languages",
-            field=models.ManyToManyField(
-                related_name="applications",
-                to="matchmaking.language",
-                verbose_name="working languages",
-            ),
+            model_name='application',
+            name='languages',
+            field=models.ManyToManyField(related_name='applications', to='matchmaking.language', verbose_name='working languages'),
         ),
         migrations.AddField(
-            model_name="application",
-            name="organisation",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="applications",
-                to="matchmaking.organisation",
-                verbose_name="sending organisation",
-            ),
+            model_name='application',
+            name='organisation',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='matchmaking.organisation', verbose_name='sending organisation'),
         ),
         migrations.AddField(
-            model_name="application",
-            name="submitted_by",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-            ),
+            model_name='application',
+            name='submitted_by',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
         ),
         migrations.AddField(
-            model_name="applicationevent",
-            name="actor",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="by",
-            ),
+            model_name='applicationevent',
+            name='actor',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by'),
         ),
         migrations.AddField(
-            model_name="applicationevent",
-            name="application",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="events",
-                to="exchanges.application",
-            ),
+            model_name='applicationevent',
+            name='application',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='exchanges.application'),
         ),
         migrations.AddField(
-            model_name="offer",
-            name="created_by",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-            ),
+            model_name='offer',
+            name='created_by',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
         ),
         migrations.AddField(
-            model_name="offer",
-            name="exchange_type",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="offers",
-                to="matchmaking.exchangetype",
-                verbose_name="exchange type",
-            ),
+            model_name='offer',
+            name='exchange_type',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='offers', to='matchmaking.exchangetype', verbose_name='exchange type'),
         ),
         migrations.AddField(
-            model_name="offer",
-            name="languages",
-            field=models.ManyToManyField(
-                related_name="offers", to="matchmaking.language", verbose_name="working languages"
-            ),
+            model_name='offer',
+            name='languages',
+            field=models.ManyToManyField(related_name='offers', to='matchmaking.language', verbose_name='working languages'),
         ),
         migrations.AddField(
-            model_name="offer",
-            name="organisation",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="offers",
-                to="matchmaking.organisation",
-                verbose_name="host",
-            ),
+            model_name='offer',
+            name='organisation',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='offers', to='matchmaking.organisation', verbose_name='host'),
         ),
         migrations.AddField(
-            model_name="offer",
-            name="themes",
-            field=models.ManyToManyField(
-                related_name="offers", to="matchmaking.theme", verbose_name="themes"
-            ),
+            model_name='offer',
+            name='themes',
+            field=models.ManyToManyField(related_name='offers', to='matchmaking.theme', verbose_name='themes'),
         ),
         migrations.AddField(
-            model_name="application",
-            name="offer",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="applications",
-                to="exchanges.offer",
-                verbose_name="offer",
-            ),
+            model_name='application',
+            name='offer',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='applications', to='exchanges.offer', verbose_name='offer'),
         ),
         migrations.AddIndex(
-            model_name="offer",
-            index=models.Index(
-                fields=["status", "application_deadline"], name="exchanges_o_status_66e69e_idx"
-            ),
+            model_name='offer',
+            index=models.Index(fields=['status', 'application_deadline'], name='exchanges_o_status_66e69e_idx'),
         ),
         migrations.AddConstraint(
-            model_name="offer",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("available_until__gte", models.F("available_from"))),
-                name="offer_window_in_order",
-            ),
+            model_name='offer',
+            constraint=models.CheckConstraint(condition=models.Q(('available_until__gte', models.F('available_from'))), name='offer_window_in_order'),
         ),
         migrations.AddConstraint(
-            model_name="offer",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("application_deadline__lte", models.F("available_until"))),
-                name="offer_deadline_within_window",
-            ),
+            model_name='offer',
+            constraint=models.CheckConstraint(condition=models.Q(('application_deadline__lte', models.F('available_until'))), name='offer_deadline_within_window'),
         ),
         migrations.AddConstraint(
-            model_name="offer",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("capacity__gte", 1)), name="offer_capacity_positive"
-            ),
+            model_name='offer',
+            constraint=models.CheckConstraint(condition=models.Q(('capacity__gte', 1)), name='offer_capacity_positive'),
         ),
         migrations.AddConstraint(
-            model_name="offer",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("duration_days__gt", 0)), name="offer_duration_positive"
-            ),
+            model_name='offer',
+            constraint=models.CheckConstraint(condition=models.Q(('duration_days__gt', 0)), name='offer_duration_positive'),
         ),
         migrations.AddConstraint(
-            model_name="application",
-            constraint=models.UniqueConstraint(
-                fields=("offer", "organisation"), name="application_unique_offer_organisation"
-            ),
+            model_name='application',
+            constraint=models.UniqueConstraint(fields=('offer', 'organisation'), name='application_unique_offer_organisation'),
         ),
         migrations.AddConstraint(
-            model_name="application",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("participants__gte", 1)),
-                name="application_participants_positive",
-            ),
+            model_name='application',
+            constraint=models.CheckConstraint(condition=models.Q(('participants__gte', 1)), name='application_participants_positive'),
         ),
         migrations.AddConstraint(
-            model_name="application",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("fewer_opportunity_participants__lte", models.F("participants"))
-                ),
-                name="application_fewer_opportunities_within_participants",
-            ),
+            model_name='application',
+            constraint=models.CheckConstraint(condition=models.Q(('fewer_opportunity_participants__lte', models.F('participants'))), name='application_fewer_opportunities_within_participants'),
         ),
         migrations.AddConstraint(
-            model_name="application",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("preferred_end__gte", models.F("preferred_start"))),
-                name="application_dates_in_order",
-            ),
+            model_name='application',
+            constraint=models.CheckConstraint(condition=models.Q(('preferred_end__gte', models.F('preferred_start'))), name='application_dates_in_order'),
         ),
     ]

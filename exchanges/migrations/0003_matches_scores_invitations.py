@@ -7,140 +7,63 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("exchanges", "0002_initial"),
-        ("matchmaking", "0006_interest_profile"),
+        ('exchanges', '0002_initial'),
+        ('matchmaking', '0006_interest_profile'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="application",
-            name="score",
-            field=models.FloatField(blank=True, null=True, verbose_name="fit"),
+            model_name='application',
+            name='score',
+            field=models.FloatField(blank=True, null=True, verbose_name='fit'),
         ),
         migrations.AddField(
-            model_name="application",
-            name="score_breakdown",
-            field=models.JSONField(blank=True, null=True, verbose_name="fit in detail"),
+            model_name='application',
+            name='score_breakdown',
+            field=models.JSONField(blank=True, null=True, verbose_name='fit in detail'),
         ),
         migrations.AddField(
-            model_name="application",
-            name="scored_at",
-            field=models.DateTimeField(blank=True, null=True, verbose_name="scored at"),
+            model_name='application',
+            name='scored_at',
+            field=models.DateTimeField(blank=True, null=True, verbose_name='scored at'),
         ),
         migrations.CreateModel(
-            name="OfferInvitation",
+            name='OfferInvitation',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="invited at")),
-                (
-                    "invited_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="invited by",
-                    ),
-                ),
-                (
-                    "offer",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="invitations",
-                        to="exchanges.offer",
-                    ),
-                ),
-                (
-                    "organisation",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="offer_invitations",
-                        to="matchmaking.organisation",
-                        verbose_name="invited organisation",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='invited at')),
+                ('invited_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='invited by')),
+                ('offer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='invitations', to='exchanges.offer')),
+                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='offer_invitations', to='matchmaking.organisation', verbose_name='invited organisation')),
             ],
             options={
-                "verbose_name": "invitation to apply",
-                "verbose_name_plural": "invitations to apply",
-                "ordering": ["-created_at"],
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("offer", "organisation"),
-                        name="offer_invitation_unique_offer_organisation",
-                    )
-                ],
+                'verbose_name': 'invitation to apply',
+                'verbose_name_plural': 'invitations to apply',
+                'ordering': ['-created_at'],
+                'constraints': [models.UniqueConstraint(fields=('offer', 'organisation'), name='offer_invitation_unique_offer_organisation')],
             },
         ),
         migrations.CreateModel(
-            name="OfferProfileMatch",
+            name='OfferProfileMatch',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("score", models.FloatField(verbose_name="fit")),
-                ("breakdown", models.JSONField(verbose_name="fit in detail")),
-                (
-                    "created_at",
-                    models.DateTimeField(
-                        default=django.utils.timezone.now, verbose_name="first matched at"
-                    ),
-                ),
-                (
-                    "scored_at",
-                    models.DateTimeField(
-                        default=django.utils.timezone.now, verbose_name="scored at"
-                    ),
-                ),
-                (
-                    "alerted_at",
-                    models.DateTimeField(blank=True, null=True, verbose_name="alerted at"),
-                ),
-                (
-                    "offer",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="profile_matches",
-                        to="exchanges.offer",
-                    ),
-                ),
-                (
-                    "profile",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="offer_matches",
-                        to="matchmaking.interestprofile",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('score', models.FloatField(verbose_name='fit')),
+                ('breakdown', models.JSONField(verbose_name='fit in detail')),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='first matched at')),
+                ('scored_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='scored at')),
+                ('alerted_at', models.DateTimeField(blank=True, null=True, verbose_name='alerted at')),
+                ('offer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='profile_matches', to='exchanges.offer')),
+                ('profile', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='offer_matches', to='matchmaking.interestprofile')),
             ],
             options={
-                "verbose_name": "offer–profile match",
-                "verbose_name_plural": "offer–profile matches",
-                "ordering": ["-score", "pk"],
-                "indexes": [
-                    models.Index(fields=["offer", "-score"], name="match_offer_best_first"),
-                    models.Index(fields=["profile", "-score"], name="match_profile_best_first"),
-                ],
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("offer", "profile"), name="match_unique_offer_profile"
-                    ),
-                    models.CheckConstraint(
-                        condition=models.Q(("score__gte", 0), ("score__lte", 1)),
-                        name="match_score_between_0_and_1",
-                    ),
-                ],
+                'verbose_name': 'offer–profile match',
+                'verbose_name_plural': 'offer–profile matches',
+                'ordering': ['-score', 'pk'],
+                'indexes': [models.Index(fields=['offer', '-score'], name='match_offer_best_first'), models.Index(fields=['profile', '-score'], name='match_profile_best_first')],
+                'constraints': [models.UniqueConstraint(fields=('offer', 'profile'), name='match_unique_offer_profile'), models.CheckConstraint(condition=models.Q(('score__gte', 0), ('score__lte', 1)), name='match_score_between_0_and_1')],
             },
         ),
     ]

@@ -4,427 +4,192 @@ import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
 import django_countries.fields
+import matchmaking.models
+import matchmaking.validators
 from django.conf import settings
 from django.db import migrations, models
 
-import matchmaking.models
-import matchmaking.validators
-
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("auth", "0012_alter_user_first_name_max_length"),
+        ('auth', '0012_alter_user_first_name_max_length'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="ExchangeType",
+            name='ExchangeType',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("slug", models.SlugField(max_length=80, unique=True, verbose_name="slug")),
-                ("name", models.CharField(max_length=120, verbose_name="name")),
-                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="position")),
-                ("is_active", models.BooleanField(default=True, verbose_name="in use")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('slug', models.SlugField(max_length=80, unique=True, verbose_name='slug')),
+                ('name', models.CharField(max_length=120, verbose_name='name')),
+                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
+                ('is_active', models.BooleanField(default=True, verbose_name='in use')),
             ],
             options={
-                "verbose_name": "exchange type",
-                "verbose_name_plural": "exchange types",
-                "ordering": ["position", "name"],
-                "abstract": False,
+                'verbose_name': 'exchange type',
+                'verbose_name_plural': 'exchange types',
+                'ordering': ['position', 'name'],
+                'abstract': False,
             },
         ),
         migrations.CreateModel(
-            name="FewerOpportunityCategory",
+            name='FewerOpportunityCategory',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("slug", models.SlugField(max_length=80, unique=True, verbose_name="slug")),
-                ("name", models.CharField(max_length=120, verbose_name="name")),
-                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="position")),
-                ("is_active", models.BooleanField(default=True, verbose_name="in use")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('slug', models.SlugField(max_length=80, unique=True, verbose_name='slug')),
+                ('name', models.CharField(max_length=120, verbose_name='name')),
+                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
+                ('is_active', models.BooleanField(default=True, verbose_name='in use')),
             ],
             options={
-                "verbose_name": "fewer-opportunity category",
-                "verbose_name_plural": "fewer-opportunity categories",
-                "ordering": ["position", "name"],
-                "abstract": False,
+                'verbose_name': 'fewer-opportunity category',
+                'verbose_name_plural': 'fewer-opportunity categories',
+                'ordering': ['position', 'name'],
+                'abstract': False,
             },
         ),
         migrations.CreateModel(
-            name="FieldOfEducation",
+            name='FieldOfEducation',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("slug", models.SlugField(max_length=80, unique=True, verbose_name="slug")),
-                ("name", models.CharField(max_length=120, verbose_name="name")),
-                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="position")),
-                ("is_active", models.BooleanField(default=True, verbose_name="in use")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('slug', models.SlugField(max_length=80, unique=True, verbose_name='slug')),
+                ('name', models.CharField(max_length=120, verbose_name='name')),
+                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
+                ('is_active', models.BooleanField(default=True, verbose_name='in use')),
             ],
             options={
-                "verbose_name": "field of education",
-                "verbose_name_plural": "fields of education",
-                "ordering": ["position", "name"],
-                "abstract": False,
+                'verbose_name': 'field of education',
+                'verbose_name_plural': 'fields of education',
+                'ordering': ['position', 'name'],
+                'abstract': False,
             },
         ),
         migrations.CreateModel(
-            name="Language",
+            name='Language',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "code",
-                    models.CharField(
-                        help_text="ISO 639-1", max_length=8, unique=True, verbose_name="code"
-                    ),
-                ),
-                ("name", models.CharField(max_length=60, verbose_name="name")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('code', models.CharField(help_text='ISO 639-1', max_length=8, unique=True, verbose_name='code')),
+                ('name', models.CharField(max_length=60, verbose_name='name')),
             ],
             options={
-                "verbose_name": "language",
-                "verbose_name_plural": "languages",
-                "ordering": ["name"],
+                'verbose_name': 'language',
+                'verbose_name_plural': 'languages',
+                'ordering': ['name'],
             },
         ),
         migrations.CreateModel(
-            name="Theme",
+            name='Theme',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("slug", models.SlugField(max_length=80, unique=True, verbose_name="slug")),
-                ("name", models.CharField(max_length=120, verbose_name="name")),
-                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="position")),
-                ("is_active", models.BooleanField(default=True, verbose_name="in use")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('slug', models.SlugField(max_length=80, unique=True, verbose_name='slug')),
+                ('name', models.CharField(max_length=120, verbose_name='name')),
+                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
+                ('is_active', models.BooleanField(default=True, verbose_name='in use')),
             ],
             options={
-                "verbose_name": "theme",
-                "verbose_name_plural": "themes",
-                "ordering": ["position", "name"],
-                "abstract": False,
+                'verbose_name': 'theme',
+                'verbose_name_plural': 'themes',
+                'ordering': ['position', 'name'],
+                'abstract': False,
             },
         ),
         migrations.CreateModel(
-            name="User",
+            name='User',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("password", models.CharField(max_length=128, verbose_name="password")),
-                (
-                    "last_login",
-                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
-                ),
-                (
-                    "is_superuser",
-                    models.BooleanField(
-                        default=False,
-                        help_text="Designates that this user has all permissions without explicitly assigning them.",
-                        verbose_name="superuser status",
-                    ),
-                ),
-                (
-                    "first_name",
-                    models.CharField(blank=True, max_length=150, verbose_name="first name"),
-                ),
-                (
-                    "last_name",
-                    models.CharField(blank=True, max_length=150, verbose_name="last name"),
-                ),
-                (
-                    "is_staff",
-                    models.BooleanField(
-                        default=False,
-                        help_text="Designates whether the user can log into this admin site.",
-                        verbose_name="staff status",
-                    ),
-                ),
-                (
-                    "is_active",
-                    models.BooleanField(
-                        default=True,
-                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
-                        verbose_name="active",
-                    ),
-                ),
-                (
-                    "date_joined",
-                    models.DateTimeField(
-                        default=django.utils.timezone.now, verbose_name="date joined"
-                    ),
-                ),
-                (
-                    "email",
-                    models.EmailField(max_length=254, unique=True, verbose_name="email address"),
-                ),
-                (
-                    "preferred_language",
-                    models.CharField(
-                        choices=[
-                            ("en", "English"),
-                            ("sv", "Swedish"),
-                            ("nb", "Norwegian Bokmål"),
-                            ("es", "Spanish"),
-                            ("ca", "Catalan"),
-                        ],
-                        default="en",
-                        help_text="Pages and emails are shown in this language.",
-                        max_length=10,
-                        verbose_name="preferred language",
-                    ),
-                ),
-                (
-                    "groups",
-                    models.ManyToManyField(
-                        blank=True,
-                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
-                        related_name="user_set",
-                        related_query_name="user",
-                        to="auth.group",
-                        verbose_name="groups",
-                    ),
-                ),
-                (
-                    "user_permissions",
-                    models.ManyToManyField(
-                        blank=True,
-                        help_text="Specific permissions for this user.",
-                        related_name="user_set",
-                        related_query_name="user",
-                        to="auth.permission",
-                        verbose_name="user permissions",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('password', models.CharField(max_length=128, verbose_name='password')),
+                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
+                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
+                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
+                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
+                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
+                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
+                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
+                ('email', models.EmailField(max_length=254, unique=True, verbose_name='email address')),
+                ('preferred_language', models.CharField(choices=[('en', 'English'), ('sv', 'Swedish'), ('nb', 'Norwegian Bokmål'), ('es', 'Spanish'), ('ca', 'Catalan')], default='en', help_text='Pages and emails are shown in this language.', max_length=10, verbose_name='preferred language')),
+                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
+                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
             ],
             options={
-                "verbose_name": "user",
-                "verbose_name_plural": "users",
+                'verbose_name': 'user',
+                'verbose_name_plural': 'users',
             },
             managers=[
-                ("objects", matchmaking.models.UserManager()),
+                ('objects', matchmaking.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name="Membership",
+            name='Membership',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "role",
-                    models.CharField(
-                        choices=[("admin", "Admin"), ("coordinator", "Coordinator")],
-                        max_length=16,
-                        verbose_name="role",
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="since")),
-                (
-                    "user",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="memberships",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('role', models.CharField(choices=[('admin', 'Admin'), ('coordinator', 'Coordinator')], max_length=16, verbose_name='role')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='since')),
+                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "membership",
-                "verbose_name_plural": "memberships",
-                "ordering": ["organisation__name", "user__email"],
+                'verbose_name': 'membership',
+                'verbose_name_plural': 'memberships',
+                'ordering': ['organisation__name', 'user__email'],
             },
         ),
         migrations.CreateModel(
-            name="Organisation",
+            name='Organisation',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(max_length=200, verbose_name="name")),
-                ("slug", models.SlugField(max_length=80, unique=True, verbose_name="slug")),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("authority", "Regional or local authority"),
-                            ("vet", "VET provider"),
-                            ("school", "School"),
-                            ("higher_education", "Higher education"),
-                            ("adult_education", "Adult education"),
-                            ("employment_service", "Public employment service"),
-                            ("ngo", "NGO"),
-                            ("employer", "Employer"),
-                            ("other", "Other"),
-                        ],
-                        max_length=32,
-                        verbose_name="type",
-                    ),
-                ),
-                (
-                    "country",
-                    django_countries.fields.CountryField(max_length=2, verbose_name="country"),
-                ),
-                ("region_name", models.CharField(max_length=120, verbose_name="region")),
-                (
-                    "nuts_code",
-                    models.CharField(
-                        blank=True,
-                        help_text="Optional, e.g. SE232 for Västra Götaland.",
-                        max_length=5,
-                        validators=[
-                            django.core.validators.RegexValidator(
-                                "^[A-Z]{2}[A-Z0-9]{0,3}$",
-                                "A NUTS code is two capital letters followed by up to three letters or digits, e.g. SE232.",
-                                code="invalid_nuts",
-                            )
-                        ],
-                        verbose_name="NUTS code",
-                    ),
-                ),
-                ("city", models.CharField(max_length=120, verbose_name="city")),
-                ("website", models.URLField(blank=True, verbose_name="website")),
-                (
-                    "description",
-                    models.TextField(blank=True, max_length=5000, verbose_name="description"),
-                ),
-                (
-                    "logo",
-                    models.ImageField(
-                        blank=True,
-                        help_text="PNG or JPEG, at most 2 MB.",
-                        upload_to="logos/",
-                        validators=[matchmaking.validators.validate_logo],
-                        verbose_name="logo",
-                    ),
-                ),
-                ("contact_email", models.EmailField(max_length=254, verbose_name="contact email")),
-                ("is_suspended", models.BooleanField(default=False, verbose_name="suspended")),
-                (
-                    "suspension_reason",
-                    models.TextField(blank=True, verbose_name="reason for suspension"),
-                ),
-                (
-                    "suspended_at",
-                    models.DateTimeField(blank=True, null=True, verbose_name="suspended at"),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
-                (
-                    "languages",
-                    models.ManyToManyField(
-                        related_name="organisations",
-                        to="matchmaking.language",
-                        verbose_name="working languages",
-                    ),
-                ),
-                (
-                    "members",
-                    models.ManyToManyField(
-                        related_name="organisations",
-                        through="matchmaking.Membership",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=200, verbose_name='name')),
+                ('slug', models.SlugField(max_length=80, unique=True, verbose_name='slug')),
+                ('kind', models.CharField(choices=[('authority', 'Regional or local authority'), ('vet', 'VET provider'), ('school', 'School'), ('higher_education', 'Higher education'), ('adult_education', 'Adult education'), ('employment_service', 'Public employment service'), ('ngo', 'NGO'), ('employer', 'Employer'), ('other', 'Other')], max_length=32, verbose_name='type')),
+                ('country', django_countries.fields.CountryField(max_length=2, verbose_name='country')),
+                ('region_name', models.CharField(max_length=120, verbose_name='region')),
+                ('nuts_code', models.CharField(blank=True, help_text='Optional, e.g. SE232 for Västra Götaland.', max_length=5, validators=[django.core.validators.RegexValidator('^[A-Z]{2}[A-Z0-9]{0,3}$', 'A NUTS code is two capital letters followed by up to three letters or digits, e.g. SE232.', code='invalid_nuts')], verbose_name='NUTS code')),
+                ('city', models.CharField(max_length=120, verbose_name='city')),
+                ('website', models.URLField(blank=True, verbose_name='website')),
+                ('description', models.TextField(blank=True, max_length=5000, verbose_name='description')),
+                ('logo', models.ImageField(blank=True, help_text='PNG or JPEG, at most 2 MB.', upload_to='logos/', validators=[matchmaking.validators.validate_logo], verbose_name='logo')),
+                ('contact_email', models.EmailField(max_length=254, verbose_name='contact email')),
+                ('is_suspended', models.BooleanField(default=False, verbose_name='suspended')),
+                ('suspension_reason', models.TextField(blank=True, verbose_name='reason for suspension')),
+                ('suspended_at', models.DateTimeField(blank=True, null=True, verbose_name='suspended at')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
+                ('languages', models.ManyToManyField(related_name='organisations', to='matchmaking.language', verbose_name='working languages')),
+                ('members', models.ManyToManyField(related_name='organisations', through='matchmaking.Membership', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "organisation",
-                "verbose_name_plural": "organisations",
-                "ordering": ["name"],
+                'verbose_name': 'organisation',
+                'verbose_name_plural': 'organisations',
+                'ordering': ['name'],
             },
         ),
         migrations.AddField(
-            model_name="membership",
-            name="organisation",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="memberships",
-                to="matchmaking.organisation",
-            ),
+            model_name='membership',
+            name='organisation',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='matchmaking.organisation'),
         ),
         migrations.CreateModel(
-            name="Invitation",
+            name='Invitation',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("email", models.EmailField(max_length=254, verbose_name="email address")),
-                (
-                    "role",
-                    models.CharField(
-                        choices=[("admin", "Admin"), ("coordinator", "Coordinator")],
-                        max_length=16,
-                        verbose_name="role",
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="invited at")),
-                (
-                    "invited_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "organisation",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="invitations",
-                        to="matchmaking.organisation",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('email', models.EmailField(max_length=254, verbose_name='email address')),
+                ('role', models.CharField(choices=[('admin', 'Admin'), ('coordinator', 'Coordinator')], max_length=16, verbose_name='role')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='invited at')),
+                ('invited_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='invitations', to='matchmaking.organisation')),
             ],
             options={
-                "verbose_name": "invitation",
-                "verbose_name_plural": "invitations",
-                "ordering": ["email"],
+                'verbose_name': 'invitation',
+                'verbose_name_plural': 'invitations',
+                'ordering': ['email'],
             },
         ),
         migrations.AddConstraint(
-            model_name="membership",
-            constraint=models.UniqueConstraint(
-                fields=("user", "organisation"), name="membership_unique_user_organisation"
-            ),
+            model_name='membership',
+            constraint=models.UniqueConstraint(fields=('user', 'organisation'), name='membership_unique_user_organisation'),
         ),
         migrations.AddConstraint(
-            model_name="invitation",
-            constraint=models.UniqueConstraint(
-                fields=("organisation", "email"), name="invitation_unique_organisation_email"
-            ),
+            model_name='invitation',
+            constraint=models.UniqueConstraint(fields=('organisation', 'email'), name='invitation_unique_organisation_email'),
         ),
     ]

@@ -7,38 +7,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("matchmaking", "0002_seed_vocabularies"),
+        ('matchmaking', '0002_seed_vocabularies'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="organisation",
-            name="suspended_by",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="suspended by",
-            ),
+            model_name='organisation',
+            name='suspended_by',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='suspended by'),
         ),
         migrations.AlterField(
-            model_name="organisation",
-            name="nuts_code",
-            field=models.CharField(
-                blank=True,
-                help_text="Optional, e.g. SE232 for Västra Götaland.",
-                max_length=5,
-                validators=[
-                    django.core.validators.RegexValidator(
-                        "^[A-Z]{2}[A-Z0-9]{0,3}\\Z",
-                        "A NUTS code is two capital letters followed by up to three letters or digits, e.g. SE232.",
-                        code="invalid_nuts",
-                    )
-                ],
-                verbose_name="NUTS code",
-            ),
+            model_name='organisation',
+            name='nuts_code',
+            field=models.CharField(blank=True, help_text='Optional, e.g. SE232 for Västra Götaland.', max_length=5, validators=[django.core.validators.RegexValidator('^[A-Z]{2}[A-Z0-9]{0,3}\\Z', 'A NUTS code is two capital letters followed by up to three letters or digits, e.g. SE232.', code='invalid_nuts')], verbose_name='NUTS code'),
         ),
     ]

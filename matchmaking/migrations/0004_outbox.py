@@ -5,63 +5,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("matchmaking", "0003_organisation_suspended_by"),
+        ('matchmaking', '0003_organisation_suspended_by'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="OutboxEmail",
+            name='OutboxEmail',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("recipient", models.EmailField(max_length=254, verbose_name="recipient")),
-                (
-                    "recipient_name",
-                    models.CharField(blank=True, max_length=200, verbose_name="recipient's name"),
-                ),
-                ("language", models.CharField(max_length=10, verbose_name="language")),
-                ("template", models.CharField(max_length=80, verbose_name="template")),
-                ("context", models.JSONField(default=dict, verbose_name="context")),
-                (
-                    "idempotency_key",
-                    models.CharField(max_length=255, unique=True, verbose_name="idempotency key"),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[("pending", "Pending"), ("sent", "Sent"), ("failed", "Failed")],
-                        default="pending",
-                        max_length=10,
-                        verbose_name="status",
-                    ),
-                ),
-                ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="attempts")),
-                ("last_error", models.TextField(blank=True, verbose_name="last error")),
-                (
-                    "next_attempt_at",
-                    models.DateTimeField(
-                        default=django.utils.timezone.now, verbose_name="next try"
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
-                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="sent at")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('recipient', models.EmailField(max_length=254, verbose_name='recipient')),
+                ('recipient_name', models.CharField(blank=True, max_length=200, verbose_name="recipient's name")),
+                ('language', models.CharField(max_length=10, verbose_name='language')),
+                ('template', models.CharField(max_length=80, verbose_name='template')),
+                ('context', models.JSONField(default=dict, verbose_name='context')),
+                ('idempotency_key', models.CharField(max_length=255, unique=True, verbose_name='idempotency key')),
+                ('status', models.CharField(choices=[('pending', 'Pending'), ('sent', 'Sent'), ('failed', 'Failed')], default='pending', max_length=10, verbose_name='status')),
+                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='attempts')),
+                ('last_error', models.TextField(blank=True, verbose_name='last error')),
+                ('next_attempt_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='next try')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
+                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='sent at')),
             ],
             options={
-                "verbose_name": "outbox email",
-                "verbose_name_plural": "outbox",
-                "ordering": ["-created_at", "-pk"],
-                "indexes": [
-                    models.Index(
-                        condition=models.Q(("status", "pending")),
-                        fields=["next_attempt_at"],
-                        name="outbox_pending_due",
-                    )
-                ],
+                'verbose_name': 'outbox email',
+                'verbose_name_plural': 'outbox',
+                'ordering': ['-created_at', '-pk'],
+                'indexes': [models.Index(condition=models.Q(('status', 'pending')), fields=['next_attempt_at'], name='outbox_pending_due')],
             },
         ),
     ]

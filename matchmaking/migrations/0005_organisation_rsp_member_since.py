@@ -4,16 +4,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("matchmaking", "0004_outbox"),
+        ('matchmaking', '0004_outbox'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="organisation",
-            name="rsp_member_since",
-            field=models.DateField(
-                blank=True, null=True, verbose_name="member of the partnership since"
-            ),
+            model_name='organisation',
+            name='rsp_member_since',
+            field=models.DateField(blank=True, null=True, verbose_name='member of the partnership since'),
         ),
     ]

@@ -7,158 +7,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("matchmaking", "0005_organisation_rsp_member_since"),
+        ('matchmaking', '0005_organisation_rsp_member_since'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="InterestProfile",
+            name='InterestProfile',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "name",
-                    models.CharField(
-                        help_text="For example: Job shadowing for our advisors.",
-                        max_length=120,
-                        verbose_name="name",
-                    ),
-                ),
-                (
-                    "countries_wanted",
-                    django_countries.fields.CountryField(
-                        blank=True,
-                        help_text="Leave empty for anywhere.",
-                        max_length=746,
-                        multiple=True,
-                        verbose_name="countries wanted",
-                    ),
-                ),
-                (
-                    "available_from",
-                    models.DateField(blank=True, null=True, verbose_name="available from"),
-                ),
-                (
-                    "available_until",
-                    models.DateField(blank=True, null=True, verbose_name="available until"),
-                ),
-                (
-                    "participants",
-                    models.PositiveSmallIntegerField(
-                        default=1,
-                        validators=[django.core.validators.MinValueValidator(1)],
-                        verbose_name="participants",
-                    ),
-                ),
-                (
-                    "fewer_opportunity_participants",
-                    models.PositiveSmallIntegerField(
-                        default=0, verbose_name="of whom with fewer opportunities"
-                    ),
-                ),
-                (
-                    "description",
-                    models.TextField(
-                        blank=True,
-                        help_text="In your own words; it is compared with the offers' descriptions.",
-                        max_length=5000,
-                        verbose_name="what you are looking for",
-                    ),
-                ),
-                (
-                    "alert",
-                    models.CharField(
-                        choices=[
-                            ("immediately", "At once, by email"),
-                            ("weekly", "In a weekly digest"),
-                            ("off", "Off"),
-                        ],
-                        default="immediately",
-                        help_text="When an offer that fits this profile is published.",
-                        max_length=16,
-                        verbose_name="email alerts",
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
-                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
-                (
-                    "exchange_types",
-                    models.ManyToManyField(
-                        related_name="interest_profiles",
-                        to="matchmaking.exchangetype",
-                        verbose_name="exchange types sought",
-                    ),
-                ),
-                (
-                    "fields_of_education",
-                    models.ManyToManyField(
-                        blank=True,
-                        related_name="interest_profiles",
-                        to="matchmaking.fieldofeducation",
-                        verbose_name="fields of education",
-                    ),
-                ),
-                (
-                    "languages",
-                    models.ManyToManyField(
-                        related_name="interest_profiles",
-                        to="matchmaking.language",
-                        verbose_name="working languages",
-                    ),
-                ),
-                (
-                    "organisation",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="interest_profiles",
-                        to="matchmaking.organisation",
-                        verbose_name="organisation",
-                    ),
-                ),
-                (
-                    "themes",
-                    models.ManyToManyField(
-                        related_name="interest_profiles",
-                        to="matchmaking.theme",
-                        verbose_name="themes",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(help_text='For example: Job shadowing for our advisors.', max_length=120, verbose_name='name')),
+                ('countries_wanted', django_countries.fields.CountryField(blank=True, help_text='Leave empty for anywhere.', max_length=746, multiple=True, verbose_name='countries wanted')),
+                ('available_from', models.DateField(blank=True, null=True, verbose_name='available from')),
+                ('available_until', models.DateField(blank=True, null=True, verbose_name='available until')),
+                ('participants', models.PositiveSmallIntegerField(default=1, validators=[django.core.validators.MinValueValidator(1)], verbose_name='participants')),
+                ('fewer_opportunity_participants', models.PositiveSmallIntegerField(default=0, verbose_name='of whom with fewer opportunities')),
+                ('description', models.TextField(blank=True, help_text="In your own words; it is compared with the offers' descriptions.", max_length=5000, verbose_name='what you are looking for')),
+                ('alert', models.CharField(choices=[('immediately', 'At once, by email'), ('weekly', 'In a weekly digest'), ('off', 'Off')], default='immediately', help_text='When an offer that fits this profile is published.', max_length=16, verbose_name='email alerts')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                ('exchange_types', models.ManyToManyField(related_name='interest_profiles', to='matchmaking.exchangetype', verbose_name='exchange types sought')),
+                ('fields_of_education', models.ManyToManyField(blank=True, related_name='interest_profiles', to='matchmaking.fieldofeducation', verbose_name='fields of education')),
+                ('languages', models.ManyToManyField(related_name='interest_profiles', to='matchmaking.language', verbose_name='working languages')),
+                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='interest_profiles', to='matchmaking.organisation', verbose_name='organisation')),
+                ('themes', models.ManyToManyField(related_name='interest_profiles', to='matchmaking.theme', verbose_name='themes')),
             ],
             options={
-                "verbose_name": "interest profile",
-                "verbose_name_plural": "interest profiles",
-                "ordering": ["organisation__name", "name", "pk"],
-                "constraints": [
-                    models.CheckConstraint(
-                        condition=models.Q(
-                            models.Q(
-                                ("available_from__isnull", True), ("available_until__isnull", True)
-                            ),
-                            models.Q(
-                                ("available_from__isnull", False),
-                                ("available_until__gte", models.F("available_from")),
-                                ("available_until__isnull", False),
-                            ),
-                            _connector="OR",
-                        ),
-                        name="interest_profile_window_complete_and_in_order",
-                    ),
-                    models.CheckConstraint(
-                        condition=models.Q(("participants__gte", 1)),
-                        name="interest_profile_participants_positive",
-                    ),
-                    models.CheckConstraint(
-                        condition=models.Q(
-                            ("fewer_opportunity_participants__lte", models.F("participants"))
-                        ),
-                        name="interest_profile_fewer_opportunities_within_participants",
-                    ),
-                ],
+                'verbose_name': 'interest profile',
+                'verbose_name_plural': 'interest profiles',
+                'ordering': ['organisation__name', 'name', 'pk'],
+                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('available_from__isnull', True), ('available_until__isnull', True)), models.Q(('available_from__isnull', False), ('available_until__gte', models.F('available_from')), ('available_until__isnull', False)), _connector='OR'), name='interest_profile_window_complete_and_in_order'), models.CheckConstraint(condition=models.Q(('participants__gte', 1)), name='interest_profile_participants_positive'), models.CheckConstraint(condition=models.Q(('fewer_opportunity_participants__lte', models.F('participants'))), name='interest_profile_fewer_opportunities_within_participants')],
             },
         ),
     ]

@@ -3,370 +3,115 @@
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
+import partnership.validators
 from django.conf import settings
 from django.db import migrations, models
 
-import partnership.validators
-
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("matchmaking", "0005_organisation_rsp_member_since"),
-        ("partnership", "0003_secretariat_matching"),
+        ('matchmaking', '0005_organisation_rsp_member_since'),
+        ('partnership', '0003_secretariat_matching'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="PartnershipMember",
-            fields=[],
-            options={
-                "verbose_name": "partnership member",
-                "verbose_name_plural": "partnership members",
-                "proxy": True,
-                "indexes": [],
-                "constraints": [],
-            },
-            bases=("matchmaking.organisation",),
-        ),
-        migrations.CreateModel(
-            name="MembershipApplication",
+            name='PartnershipMember',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("contact_name", models.CharField(max_length=200, verbose_name="contact person")),
-                (
-                    "contact_role",
-                    models.CharField(max_length=200, verbose_name="contact person's role"),
-                ),
-                (
-                    "contact_email",
-                    models.EmailField(max_length=254, verbose_name="contact person's email"),
-                ),
-                (
-                    "motivation",
-                    models.TextField(
-                        max_length=3000,
-                        validators=[django.core.validators.MaxLengthValidator(3000)],
-                        verbose_name="motivation",
-                    ),
-                ),
-                (
-                    "commitments",
-                    models.JSONField(default=list, verbose_name="commitments agreed to"),
-                ),
-                (
-                    "logo_consent",
-                    models.BooleanField(
-                        default=False,
-                        verbose_name="the partnership may show our logo in its communication",
-                    ),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("pending", "Pending"),
-                            ("approved", "Approved"),
-                            ("rejected", "Rejected"),
-                            ("withdrawn", "Withdrawn"),
-                        ],
-                        default="pending",
-                        max_length=10,
-                        verbose_name="status",
-                    ),
-                ),
-                (
-                    "created_at",
-                    models.DateTimeField(
-                        default=django.utils.timezone.now, verbose_name="submitted at"
-                    ),
-                ),
-                (
-                    "decided_at",
-                    models.DateTimeField(blank=True, null=True, verbose_name="decided at"),
-                ),
-                (
-                    "decision_note",
-                    models.TextField(
-                        blank=True,
-                        max_length=2000,
-                        validators=[django.core.validators.MaxLengthValidator(2000)],
-                        verbose_name="note to the organisation",
-                    ),
-                ),
-                (
-                    "decided_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="decided by",
-                    ),
-                ),
-                (
-                    "organisation",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="partnership_applications",
-                        to="matchmaking.organisation",
-                        verbose_name="organisation",
-                    ),
-                ),
-                (
-                    "submitted_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="submitted by",
-                    ),
-                ),
             ],
             options={
-                "verbose_name": "membership application",
-                "verbose_name_plural": "membership applications",
-                "ordering": ["-created_at", "-pk"],
-                "permissions": [
-                    ("decide_membershipapplication", "Can approve, reject and end memberships")
-                ],
+                'verbose_name': 'partnership member',
+                'verbose_name_plural': 'partnership members',
+                'proxy': True,
+                'indexes': [],
+                'constraints': [],
+            },
+            bases=('matchmaking.organisation',),
+        ),
+        migrations.CreateModel(
+            name='MembershipApplication',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('contact_name', models.CharField(max_length=200, verbose_name='contact person')),
+                ('contact_role', models.CharField(max_length=200, verbose_name="contact person's role")),
+                ('contact_email', models.EmailField(max_length=254, verbose_name="contact person's email")),
+                ('motivation', models.TextField(max_length=3000, validators=[django.core.validators.MaxLengthValidator(3000)], verbose_name='motivation')),
+                ('commitments', models.JSONField(default=list, verbose_name='commitments agreed to')),
+                ('logo_consent', models.BooleanField(default=False, verbose_name='the partnership may show our logo in its communication')),
+                ('status', models.CharField(choices=[('pending', 'Pending'), ('approved', 'Approved'), ('rejected', 'Rejected'), ('withdrawn', 'Withdrawn')], default='pending', max_length=10, verbose_name='status')),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='submitted at')),
+                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided at')),
+                ('decision_note', models.TextField(blank=True, max_length=2000, validators=[django.core.validators.MaxLengthValidator(2000)], verbose_name='note to the organisation')),
+                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by')),
+                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='partnership_applications', to='matchmaking.organisation', verbose_name='organisation')),
+                ('submitted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='submitted by')),
+            ],
+            options={
+                'verbose_name': 'membership application',
+                'verbose_name_plural': 'membership applications',
+                'ordering': ['-created_at', '-pk'],
+                'permissions': [('decide_membershipapplication', 'Can approve, reject and end memberships')],
             },
         ),
         migrations.CreateModel(
-            name="MembershipEvent",
+            name='MembershipEvent',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("applied", "Applied"),
-                            ("withdrawn", "Withdrew the application"),
-                            ("approved", "Approved"),
-                            ("rejected", "Rejected"),
-                            ("left", "Left the partnership"),
-                            ("ended", "Membership ended by the secretariat"),
-                        ],
-                        max_length=10,
-                        verbose_name="what happened",
-                    ),
-                ),
-                (
-                    "note",
-                    models.TextField(
-                        blank=True,
-                        max_length=2000,
-                        validators=[django.core.validators.MaxLengthValidator(2000)],
-                        verbose_name="note",
-                    ),
-                ),
-                ("at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="at")),
-                (
-                    "actor",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="by",
-                    ),
-                ),
-                (
-                    "application",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="events",
-                        to="partnership.membershipapplication",
-                        verbose_name="application",
-                    ),
-                ),
-                (
-                    "organisation",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="partnership_events",
-                        to="matchmaking.organisation",
-                        verbose_name="organisation",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('applied', 'Applied'), ('withdrawn', 'Withdrew the application'), ('approved', 'Approved'), ('rejected', 'Rejected'), ('left', 'Left the partnership'), ('ended', 'Membership ended by the secretariat')], max_length=10, verbose_name='what happened')),
+                ('note', models.TextField(blank=True, max_length=2000, validators=[django.core.validators.MaxLengthValidator(2000)], verbose_name='note')),
+                ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='at')),
+                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
+                ('application', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='events', to='partnership.membershipapplication', verbose_name='application')),
+                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='partnership_events', to='matchmaking.organisation', verbose_name='organisation')),
             ],
             options={
-                "verbose_name": "partnership history entry",
-                "verbose_name_plural": "partnership history",
-                "ordering": ["at", "pk"],
+                'verbose_name': 'partnership history entry',
+                'verbose_name_plural': 'partnership history',
+                'ordering': ['at', 'pk'],
             },
         ),
         migrations.CreateModel(
-            name="Promoter",
+            name='Promoter',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(max_length=200, verbose_name="name")),
-                ("role", models.CharField(max_length=200, verbose_name="role")),
-                (
-                    "bio",
-                    models.TextField(
-                        max_length=1000,
-                        validators=[django.core.validators.MaxLengthValidator(1000)],
-                        verbose_name="short bio",
-                    ),
-                ),
-                (
-                    "photo",
-                    models.ImageField(
-                        blank=True,
-                        help_text="PNG or JPEG, at most 2 MB; only with the person's consent.",
-                        upload_to="promoters/",
-                        validators=[partnership.validators.validate_photo],
-                        verbose_name="photo",
-                    ),
-                ),
-                (
-                    "photo_consent",
-                    models.BooleanField(
-                        default=False, verbose_name="the person agrees that their photo is shown"
-                    ),
-                ),
-                (
-                    "contact_email",
-                    models.EmailField(
-                        help_text="Never shown: visitors write through a form.",
-                        max_length=254,
-                        verbose_name="contact email",
-                    ),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("pending", "Pending"),
-                            ("approved", "Approved"),
-                            ("rejected", "Rejected"),
-                        ],
-                        default="pending",
-                        max_length=10,
-                        verbose_name="status",
-                    ),
-                ),
-                (
-                    "created_at",
-                    models.DateTimeField(
-                        default=django.utils.timezone.now, verbose_name="nominated at"
-                    ),
-                ),
-                (
-                    "decided_at",
-                    models.DateTimeField(blank=True, null=True, verbose_name="decided at"),
-                ),
-                (
-                    "decision_note",
-                    models.TextField(
-                        blank=True,
-                        max_length=2000,
-                        validators=[django.core.validators.MaxLengthValidator(2000)],
-                        verbose_name="note to the organisation",
-                    ),
-                ),
-                (
-                    "decided_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="decided by",
-                    ),
-                ),
-                (
-                    "languages",
-                    models.ManyToManyField(
-                        related_name="promoters",
-                        to="matchmaking.language",
-                        verbose_name="languages",
-                    ),
-                ),
-                (
-                    "nominated_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="nominated by",
-                    ),
-                ),
-                (
-                    "organisation",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="promoters",
-                        to="matchmaking.organisation",
-                        verbose_name="organisation",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=200, verbose_name='name')),
+                ('role', models.CharField(max_length=200, verbose_name='role')),
+                ('bio', models.TextField(max_length=1000, validators=[django.core.validators.MaxLengthValidator(1000)], verbose_name='short bio')),
+                ('photo', models.ImageField(blank=True, help_text="PNG or JPEG, at most 2 MB; only with the person's consent.", upload_to='promoters/', validators=[partnership.validators.validate_photo], verbose_name='photo')),
+                ('photo_consent', models.BooleanField(default=False, verbose_name='the person agrees that their photo is shown')),
+                ('contact_email', models.EmailField(help_text='Never shown: visitors write through a form.', max_length=254, verbose_name='contact email')),
+                ('status', models.CharField(choices=[('pending', 'Pending'), ('approved', 'Approved'), ('rejected', 'Rejected')], default='pending', max_length=10, verbose_name='status')),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='nominated at')),
+                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided at')),
+                ('decision_note', models.TextField(blank=True, max_length=2000, validators=[django.core.validators.MaxLengthValidator(2000)], verbose_name='note to the organisation')),
+                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by')),
+                ('languages', models.ManyToManyField(related_name='promoters', to='matchmaking.language', verbose_name='languages')),
+                ('nominated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='nominated by')),
+                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='promoters', to='matchmaking.organisation', verbose_name='organisation')),
             ],
             options={
-                "verbose_name": "promoter",
-                "verbose_name_plural": "promoters",
-                "ordering": ["name", "pk"],
-                "permissions": [("decide_promoter", "Can approve and reject promoters")],
+                'verbose_name': 'promoter',
+                'verbose_name_plural': 'promoters',
+                'ordering': ['name', 'pk'],
+                'permissions': [('decide_promoter', 'Can approve and reject promoters')],
             },
         ),
         migrations.AddConstraint(
-            model_name="membershipapplication",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("status", "pending")),
-                fields=("organisation",),
-                name="membershipapplication_one_open_per_organisation",
-                violation_error_message="This organisation already has an open application.",
-            ),
+            model_name='membershipapplication',
+            constraint=models.UniqueConstraint(condition=models.Q(('status', 'pending')), fields=('organisation',), name='membershipapplication_one_open_per_organisation', violation_error_message='This organisation already has an open application.'),
         ),
         migrations.AddConstraint(
-            model_name="membershipapplication",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("status", "pending"), ("decided_at__isnull", False), _connector="OR"
-                ),
-                name="membershipapplication_decided_has_a_date",
-            ),
+            model_name='membershipapplication',
+            constraint=models.CheckConstraint(condition=models.Q(('status', 'pending'), ('decided_at__isnull', False), _connector='OR'), name='membershipapplication_decided_has_a_date'),
         ),
         migrations.AddConstraint(
-            model_name="promoter",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("photo", ""), ("photo_consent", True), _connector="OR"),
-                name="promoter_photo_only_with_consent",
-                violation_error_message="A photo is shown only with the person's consent.",
-            ),
+            model_name='promoter',
+            constraint=models.CheckConstraint(condition=models.Q(('photo', ''), ('photo_consent', True), _connector='OR'), name='promoter_photo_only_with_consent', violation_error_message="A photo is shown only with the person's consent."),
         ),
         migrations.AddConstraint(
-            model_name="promoter",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("status", "pending"), ("decided_at__isnull", False), _connector="OR"
-                ),
-                name="promoter_decided_has_a_date",
-            ),
+            model_name='promoter',
+            constraint=models.CheckConstraint(condition=models.Q(('status', 'pending'), ('decided_at__isnull', False), _connector='OR'), name='promoter_decided_has_a_date'),
         ),
     ]

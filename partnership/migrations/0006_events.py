@@ -3,383 +3,115 @@
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
+import partnership.models
+import partnership.validators
 from django.conf import settings
 from django.db import migrations, models
 
-import partnership.models
-import partnership.validators
-
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("matchmaking", "0006_interest_profile"),
-        ("partnership", "0005_secretariat_partnership"),
+        ('matchmaking', '0006_interest_profile'),
+        ('partnership', '0005_secretariat_partnership'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="Event",
+            name='Event',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("title", models.CharField(max_length=200, verbose_name="title")),
-                ("slug", models.SlugField(max_length=80, unique=True, verbose_name="slug")),
-                (
-                    "description",
-                    models.TextField(
-                        max_length=5000,
-                        validators=[django.core.validators.MaxLengthValidator(5000)],
-                        verbose_name="description",
-                    ),
-                ),
-                (
-                    "time_zone",
-                    models.CharField(
-                        default="Europe/Brussels",
-                        help_text="Where the event takes place, e.g. Europe/Brussels; times are shown in it.",
-                        max_length=64,
-                        validators=[partnership.validators.validate_time_zone],
-                        verbose_name="time zone",
-                    ),
-                ),
-                ("starts_at", models.DateTimeField(verbose_name="starts at")),
-                ("ends_at", models.DateTimeField(verbose_name="ends at")),
-                (
-                    "place",
-                    models.CharField(
-                        blank=True,
-                        help_text="Venue and address, if on site.",
-                        max_length=300,
-                        verbose_name="place",
-                    ),
-                ),
-                (
-                    "online_url",
-                    models.URLField(
-                        blank=True,
-                        help_text="The video-call link, if online.",
-                        verbose_name="online link",
-                    ),
-                ),
-                (
-                    "registration_deadline",
-                    models.DateTimeField(verbose_name="registrations close at"),
-                ),
-                (
-                    "capacity",
-                    models.PositiveSmallIntegerField(
-                        help_text="How many organisations can register.",
-                        validators=[django.core.validators.MinValueValidator(1)],
-                        verbose_name="capacity",
-                    ),
-                ),
-                (
-                    "registrations_need_approval",
-                    models.BooleanField(
-                        default=False, verbose_name="registrations need the secretariat's approval"
-                    ),
-                ),
-                (
-                    "slot_minutes",
-                    models.PositiveSmallIntegerField(
-                        default=30,
-                        validators=[
-                            django.core.validators.MinValueValidator(5),
-                            django.core.validators.MaxValueValidator(240),
-                        ],
-                        verbose_name="meeting length (minutes)",
-                    ),
-                ),
-                (
-                    "meeting_cap",
-                    models.PositiveSmallIntegerField(
-                        default=partnership.models.default_meeting_cap,
-                        validators=[django.core.validators.MinValueValidator(1)],
-                        verbose_name="meetings per organisation, at most",
-                    ),
-                ),
-                (
-                    "created_at",
-                    models.DateTimeField(
-                        default=django.utils.timezone.now, verbose_name="created at"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('title', models.CharField(max_length=200, verbose_name='title')),
+                ('slug', models.SlugField(max_length=80, unique=True, verbose_name='slug')),
+                ('description', models.TextField(max_length=5000, validators=[django.core.validators.MaxLengthValidator(5000)], verbose_name='description')),
+                ('time_zone', models.CharField(default='Europe/Brussels', help_text='Where the event takes place, e.g. Europe/Brussels; times are shown in it.', max_length=64, validators=[partnership.validators.validate_time_zone], verbose_name='time zone')),
+                ('starts_at', models.DateTimeField(verbose_name='starts at')),
+                ('ends_at', models.DateTimeField(verbose_name='ends at')),
+                ('place', models.CharField(blank=True, help_text='Venue and address, if on site.', max_length=300, verbose_name='place')),
+                ('online_url', models.URLField(blank=True, help_text='The video-call link, if online.', verbose_name='online link')),
+                ('registration_deadline', models.DateTimeField(verbose_name='registrations close at')),
+                ('capacity', models.PositiveSmallIntegerField(help_text='How many organisations can register.', validators=[django.core.validators.MinValueValidator(1)], verbose_name='capacity')),
+                ('registrations_need_approval', models.BooleanField(default=False, verbose_name="registrations need the secretariat's approval")),
+                ('slot_minutes', models.PositiveSmallIntegerField(default=30, validators=[django.core.validators.MinValueValidator(5), django.core.validators.MaxValueValidator(240)], verbose_name='meeting length (minutes)')),
+                ('meeting_cap', models.PositiveSmallIntegerField(default=partnership.models.default_meeting_cap, validators=[django.core.validators.MinValueValidator(1)], verbose_name='meetings per organisation, at most')),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at')),
             ],
             options={
-                "verbose_name": "event",
-                "verbose_name_plural": "events",
-                "ordering": ["starts_at", "pk"],
-                "permissions": [
-                    ("view_event_grid", "Can see and export the meeting grid of events")
-                ],
-                "constraints": [
-                    models.CheckConstraint(
-                        condition=models.Q(("ends_at__gt", models.F("starts_at"))),
-                        name="event_ends_after_it_starts",
-                        violation_error_message="The event must end after it starts.",
-                    ),
-                    models.CheckConstraint(
-                        condition=models.Q(("registration_deadline__lte", models.F("ends_at"))),
-                        name="event_registration_closes_before_the_end",
-                        violation_error_message="Registrations must close before the event ends.",
-                    ),
-                    models.CheckConstraint(
-                        condition=models.Q(
-                            models.Q(("place", ""), _negated=True),
-                            models.Q(("online_url", ""), _negated=True),
-                            _connector="OR",
-                        ),
-                        name="event_has_a_place_or_a_link",
-                        violation_error_message="Give the place, the online link, or both.",
-                    ),
-                    models.CheckConstraint(
-                        condition=models.Q(
-                            ("capacity__gte", 1), ("meeting_cap__gte", 1), ("slot_minutes__gte", 5)
-                        ),
-                        name="event_positive_capacity_cap_and_slots",
-                    ),
-                ],
+                'verbose_name': 'event',
+                'verbose_name_plural': 'events',
+                'ordering': ['starts_at', 'pk'],
+                'permissions': [('view_event_grid', 'Can see and export the meeting grid of events')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='event_ends_after_it_starts', violation_error_message='The event must end after it starts.'), models.CheckConstraint(condition=models.Q(('registration_deadline__lte', models.F('ends_at'))), name='event_registration_closes_before_the_end', violation_error_message='Registrations must close before the event ends.'), models.CheckConstraint(condition=models.Q(models.Q(('place', ''), _negated=True), models.Q(('online_url', ''), _negated=True), _connector='OR'), name='event_has_a_place_or_a_link', violation_error_message='Give the place, the online link, or both.'), models.CheckConstraint(condition=models.Q(('capacity__gte', 1), ('meeting_cap__gte', 1), ('slot_minutes__gte', 5)), name='event_positive_capacity_cap_and_slots')],
             },
         ),
         migrations.CreateModel(
-            name="EventRegistration",
+            name='EventRegistration',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("attendees", models.JSONField(default=list, verbose_name="people attending")),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("pending", "Waiting for the secretariat's approval"),
-                            ("confirmed", "Confirmed"),
-                        ],
-                        default="pending",
-                        max_length=10,
-                        verbose_name="status",
-                    ),
-                ),
-                (
-                    "created_at",
-                    models.DateTimeField(
-                        default=django.utils.timezone.now, verbose_name="registered at"
-                    ),
-                ),
-                (
-                    "confirmed_at",
-                    models.DateTimeField(blank=True, null=True, verbose_name="confirmed at"),
-                ),
-                (
-                    "confirmed_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="confirmed by",
-                    ),
-                ),
-                (
-                    "event",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="registrations",
-                        to="partnership.event",
-                        verbose_name="event",
-                    ),
-                ),
-                (
-                    "organisation",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="event_registrations",
-                        to="matchmaking.organisation",
-                        verbose_name="organisation",
-                    ),
-                ),
-                (
-                    "registered_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="registered by",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('attendees', models.JSONField(default=list, verbose_name='people attending')),
+                ('status', models.CharField(choices=[('pending', "Waiting for the secretariat's approval"), ('confirmed', 'Confirmed')], default='pending', max_length=10, verbose_name='status')),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='registered at')),
+                ('confirmed_at', models.DateTimeField(blank=True, null=True, verbose_name='confirmed at')),
+                ('confirmed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='confirmed by')),
+                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='registrations', to='partnership.event', verbose_name='event')),
+                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='event_registrations', to='matchmaking.organisation', verbose_name='organisation')),
+                ('registered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='registered by')),
             ],
             options={
-                "verbose_name": "event registration",
-                "verbose_name_plural": "event registrations",
-                "ordering": ["event", "organisation__name", "pk"],
-                "permissions": [("confirm_eventregistration", "Can confirm event registrations")],
+                'verbose_name': 'event registration',
+                'verbose_name_plural': 'event registrations',
+                'ordering': ['event', 'organisation__name', 'pk'],
+                'permissions': [('confirm_eventregistration', 'Can confirm event registrations')],
             },
         ),
         migrations.CreateModel(
-            name="Meeting",
+            name='Meeting',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("slot_start", models.DateTimeField(verbose_name="slot")),
-                (
-                    "message",
-                    models.TextField(
-                        max_length=1000,
-                        validators=[django.core.validators.MaxLengthValidator(1000)],
-                        verbose_name="message",
-                    ),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("requested", "Requested"),
-                            ("accepted", "Accepted"),
-                            ("declined", "Declined"),
-                        ],
-                        default="requested",
-                        max_length=10,
-                        verbose_name="status",
-                    ),
-                ),
-                (
-                    "created_at",
-                    models.DateTimeField(
-                        default=django.utils.timezone.now, verbose_name="requested at"
-                    ),
-                ),
-                (
-                    "decided_at",
-                    models.DateTimeField(blank=True, null=True, verbose_name="decided at"),
-                ),
-                (
-                    "decided_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="decided by",
-                    ),
-                ),
-                (
-                    "event",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="meetings",
-                        to="partnership.event",
-                        verbose_name="event",
-                    ),
-                ),
-                (
-                    "recipient",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="meetings_received",
-                        to="partnership.eventregistration",
-                        verbose_name="requested from",
-                    ),
-                ),
-                (
-                    "requested_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="requested by (person)",
-                    ),
-                ),
-                (
-                    "requester",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="meetings_requested",
-                        to="partnership.eventregistration",
-                        verbose_name="requested by",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('slot_start', models.DateTimeField(verbose_name='slot')),
+                ('message', models.TextField(max_length=1000, validators=[django.core.validators.MaxLengthValidator(1000)], verbose_name='message')),
+                ('status', models.CharField(choices=[('requested', 'Requested'), ('accepted', 'Accepted'), ('declined', 'Declined')], default='requested', max_length=10, verbose_name='status')),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='requested at')),
+                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided at')),
+                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by')),
+                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='meetings', to='partnership.event', verbose_name='event')),
+                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='meetings_received', to='partnership.eventregistration', verbose_name='requested from')),
+                ('requested_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='requested by (person)')),
+                ('requester', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='meetings_requested', to='partnership.eventregistration', verbose_name='requested by')),
             ],
             options={
-                "verbose_name": "meeting",
-                "verbose_name_plural": "meetings",
-                "ordering": ["slot_start", "pk"],
+                'verbose_name': 'meeting',
+                'verbose_name_plural': 'meetings',
+                'ordering': ['slot_start', 'pk'],
             },
         ),
         migrations.AddConstraint(
-            model_name="eventregistration",
-            constraint=models.UniqueConstraint(
-                fields=("event", "organisation"),
-                name="eventregistration_once_per_organisation",
-                violation_error_message="This organisation is already registered.",
-            ),
+            model_name='eventregistration',
+            constraint=models.UniqueConstraint(fields=('event', 'organisation'), name='eventregistration_once_per_organisation', violation_error_message='This organisation is already registered.'),
         ),
         migrations.AddConstraint(
-            model_name="eventregistration",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("status", "pending"), ("confirmed_at__isnull", False), _connector="OR"
-                ),
-                name="eventregistration_confirmed_has_a_date",
-            ),
+            model_name='eventregistration',
+            constraint=models.CheckConstraint(condition=models.Q(('status', 'pending'), ('confirmed_at__isnull', False), _connector='OR'), name='eventregistration_confirmed_has_a_date'),
         ),
         migrations.AddConstraint(
-            model_name="meeting",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("requester", models.F("recipient")), _negated=True),
-                name="meeting_not_with_oneself",
-                violation_error_message="An organisation cannot meet itself.",
-            ),
+            model_name='meeting',
+            constraint=models.CheckConstraint(condition=models.Q(('requester', models.F('recipient')), _negated=True), name='meeting_not_with_oneself', violation_error_message='An organisation cannot meet itself.'),
         ),
         migrations.AddConstraint(
-            model_name="meeting",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("status", "requested"), ("decided_at__isnull", False), _connector="OR"
-                ),
-                name="meeting_decided_has_a_date",
-            ),
+            model_name='meeting',
+            constraint=models.CheckConstraint(condition=models.Q(('status', 'requested'), ('decided_at__isnull', False), _connector='OR'), name='meeting_decided_has_a_date'),
         ),
         migrations.AddConstraint(
-            model_name="meeting",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("status", "accepted")),
-                fields=("requester", "slot_start"),
-                name="meeting_requester_booked_once_per_slot",
-            ),
+            model_name='meeting',
+            constraint=models.UniqueConstraint(condition=models.Q(('status', 'accepted')), fields=('requester', 'slot_start'), name='meeting_requester_booked_once_per_slot'),
         ),
         migrations.AddConstraint(
-            model_name="meeting",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("status", "accepted")),
-                fields=("recipient", "slot_start"),
-                name="meeting_recipient_booked_once_per_slot",
-            ),
+            model_name='meeting',
+            constraint=models.UniqueConstraint(condition=models.Q(('status', 'accepted')), fields=('recipient', 'slot_start'), name='meeting_recipient_booked_once_per_slot'),
         ),
         migrations.AddConstraint(
-            model_name="meeting",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("status__in", ["requested", "accepted"])),
-                fields=("requester", "recipient"),
-                name="meeting_one_open_request_per_pair",
-                violation_error_message="You have already asked this organisation to meet.",
-            ),
+            model_name='meeting',
+            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['requested', 'accepted'])), fields=('requester', 'recipient'), name='meeting_one_open_request_per_pair', violation_error_message='You have already asked this organisation to meet.'),
         ),
     ]
