@@ -67,7 +67,7 @@ class OfferAdmin(admin.ModelAdmin):
     ]
     search_fields = ["title", "description", "organisation__name", "city"]
     autocomplete_fields = ["organisation"]
-    filter_horizontal = ["themes", "languages"]
+    filter_horizontal = ["themes", "fields_of_education", "languages"]
     readonly_fields = ["published_at", "created_by", "created_at", "updated_at"]
     date_hierarchy = "available_from"
     list_select_related = ["organisation", "exchange_type"]

@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from matchmaking.models import InterestProfile, Language, Theme
+from matchmaking.models import FieldOfEducation, InterestProfile, Language, Theme
 
 from .models import Application, Exchange, FollowUp, FollowUpSide, Offer, Quote
 from .permissions import applicant_organisations_for
@@ -40,6 +40,7 @@ class OfferForm(forms.ModelForm):
             "exchange_type",
             "target_group",
             "themes",
+            "fields_of_education",
             "description",
             "programme",
             "city",
@@ -58,6 +59,7 @@ class OfferForm(forms.ModelForm):
         ]
         widgets = {
             "themes": forms.CheckboxSelectMultiple,
+            "fields_of_education": forms.CheckboxSelectMultiple,
             "languages": forms.SelectMultiple(attrs={"size": 8}),
             "available_from": DATE,
             "available_until": DATE,
@@ -76,6 +78,9 @@ class OfferForm(forms.ModelForm):
     def __init__(self, *args, organisation=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["themes"].queryset = Theme.objects.filter(is_active=True)
+        self.fields["fields_of_education"].queryset = FieldOfEducation.objects.filter(
+            is_active=True
+        )
         self.fields["exchange_type"].queryset = self.fields["exchange_type"].queryset.filter(
             is_active=True
         )

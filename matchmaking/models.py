@@ -375,8 +375,9 @@ class OutboxEmail(models.Model):
 class InterestProfile(models.Model):
     """What an organisation looks for as a sending organisation; offers are matched against it.
 
-    The scoring runs in the exchanges app (matchmaking never imports it): its services queue
-    the re-scoring when a profile changes.
+    It lives in the core app beside the organisation that owns it and the vocabularies it
+    names; the scoring runs in the exchanges app (matchmaking never imports it), whose
+    services queue the re-scoring when a profile changes.
     """
 
     class Alert(models.TextChoices):

@@ -11,7 +11,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from matchmaking.models import ExchangeType, History, Language, Organisation, Theme
+from matchmaking.models import (
+    ExchangeType,
+    FieldOfEducation,
+    History,
+    Language,
+    Organisation,
+    Theme,
+)
 
 
 class OfferQuerySet(models.QuerySet):
@@ -45,6 +52,13 @@ class Offer(models.Model):
         verbose_name=_("exchange type"),
     )
     themes = models.ManyToManyField(Theme, related_name="offers", verbose_name=_("themes"))
+    fields_of_education = models.ManyToManyField(
+        FieldOfEducation,
+        blank=True,
+        related_name="offers",
+        verbose_name=_("fields of education"),
+        help_text=_("The ISCED-F broad fields the exchange is about, if any."),
+    )
     target_group = models.CharField(_("target group"), max_length=16, choices=TargetGroup.choices)
     description = models.TextField(_("description"), max_length=10000)
     programme = models.TextField(_("programme outline"), max_length=10000, blank=True)

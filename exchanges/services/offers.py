@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from matchmaking.models import Language, Organisation, Theme, User
+from matchmaking.models import FieldOfEducation, Language, Organisation, Theme, User
 from matchmaking.permissions import require_not_suspended
 
 from .. import emails, tasks
@@ -38,7 +38,7 @@ def _record(offer, *, acting_user):
     return OfferHistory.objects.create(offer=offer, kind=offer.status, actor=acting_user)
 
 
-def _save_offer(offer, *, themes, languages, fields):
+def _save_offer(offer, *, themes, languages, fields_of_education, fields):
     for name in OFFER_FIELDS:
         if name in fields:
             setattr(offer, name, fields[name])
@@ -46,6 +46,8 @@ def _save_offer(offer, *, themes, languages, fields):
     offer.save()
     offer.themes.set(themes)
     offer.languages.set(languages)
+    if fields_of_education is not None:
+        offer.fields_of_education.set(fields_of_education)
     return offer
 
 
@@ -56,12 +58,19 @@ def offer_create(
     acting_user: User,
     themes: Iterable[Theme],
     languages: Iterable[Language],
+    fields_of_education: Iterable[FieldOfEducation] | None = None,
     **fields,
 ) -> Offer:
     """A new offer, as a draft."""
     require_not_suspended(organisation)
     offer = Offer(organisation=organisation, created_by=acting_user)
-    return _save_offer(offer, themes=themes, languages=languages, fields=fields)
+    return _save_offer(
+        offer,
+        themes=themes,
+        languages=languages,
+        fields_of_education=fields_of_education,
+        fields=fields,
+    )
 
 
 @transaction.atomic
@@ -71,11 +80,18 @@ def offer_update(
     acting_user: User,
     themes: Iterable[Theme],
     languages: Iterable[Language],
+    fields_of_education: Iterable[FieldOfEducation] | None = None,
     **fields,
 ) -> Offer:
     """Edit an offer; a published one is scored again once the change commits."""
     require_not_suspended(offer.organisation)
-    _save_offer(offer, themes=themes, languages=languages, fields=fields)
+    _save_offer(
+        offer,
+        themes=themes,
+        languages=languages,
+        fields_of_education=fields_of_education,
+        fields=fields,
+    )
     if offer.is_published:
         tasks.queue_on_commit(tasks.score_offer, offer.pk)
     return offer
@@ -130,6 +146,7 @@ def offer_duplicate(*, offer: Offer, acting_user: User) -> Offer:
     copy.title = (_("%(title)s (copy)") % {"title": offer.title})[:200]
     copy.save()
     copy.themes.set(offer.themes.all())
+    copy.fields_of_education.set(offer.fields_of_education.all())
     copy.languages.set(offer.languages.all())
     return copy
 

@@ -261,6 +261,7 @@ def reciprocal_offer_draft(*, exchange: Exchange, acting_user: User) -> Offer:
         organisation=sender,
         acting_user=acting_user,
         themes=list(offer.themes.all()),
+        fields_of_education=list(offer.fields_of_education.all()),
         languages=list(sender.languages.all()) or list(offer.languages.all()),
         title=(_("Reciprocal visit: %(title)s") % {"title": offer.title})[:200],
         exchange_type=offer.exchange_type,

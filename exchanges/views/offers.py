@@ -58,6 +58,7 @@ def offer_detail(request, pk):
 
 def _offer_fields(form):
     data = dict(form.cleaned_data)
+    data["fields_of_education"] = list(data["fields_of_education"])
     return data.pop("themes"), data.pop("languages"), data
 
 

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from exchanges.models import Application, ApplicationHistory, Offer
+from matchmaking.models import FieldOfEducation
 from tests.factories import (
     ApplicationFactory,
     OfferFactory,
@@ -392,6 +393,18 @@ def test_it_asks_a_user_without_an_organisation_to_create_one_first(login):
 
     assert response.redirect_chain == [(reverse("matchmaking:organisation_create"), 302)]
     assert "Create your organisation first; offers are posted by one." in text(response)
+
+
+def test_an_offer_names_its_fields_of_education_and_a_copy_keeps_them(login, host_coordinator):
+    education = FieldOfEducation.objects.get(slug="01")
+    client = login(host_coordinator)
+    response = client.post(CREATE_URL, _offer_data(fields_of_education=[education.pk]), follow=True)
+
+    offer = Offer.objects.get()
+    assert "Fields of education 01 Education" in text(response)
+    client.post(_url("offer_duplicate", offer))
+    copy = Offer.objects.exclude(pk=offer.pk).get()
+    assert list(copy.fields_of_education.all()) == [education]
 
 
 def test_it_refuses_an_offer_from_a_suspended_organisation(login, host_org, host_coordinator):
