@@ -4,7 +4,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from matchmaking.admin_helpers import HistoryInline
+from matchmaking.admin_helpers import HistoryInline, ToldOrganisationsMixin, recorded_action
 from matchmaking.models import InterestProfile
 
 from . import permissions, services, tasks
@@ -47,7 +47,7 @@ class OfferHistoryInline(HistoryInline):
 
 
 @admin.register(Offer)
-class OfferAdmin(admin.ModelAdmin):
+class OfferAdmin(ToldOrganisationsMixin, admin.ModelAdmin):
     list_display = [
         "title",
         "organisation",
@@ -74,7 +74,7 @@ class OfferAdmin(admin.ModelAdmin):
     inlines = [ApplicationInline, OfferHistoryInline]
     actions = ["rescore"]
 
-    @admin.action(description=_("Re-score the selected offers"), permissions=["change"])
+    @recorded_action(description=_("Re-score the selected offers"), permissions=["change"])
     def rescore(self, request, queryset):
         ids = list(queryset.values_list("pk", flat=True))
         for pk in ids:
@@ -143,7 +143,7 @@ class ApplicationHistoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(InterestProfile)
-class InterestProfileAdmin(admin.ModelAdmin):
+class InterestProfileAdmin(ToldOrganisationsMixin, admin.ModelAdmin):
     """Registered here, not in matchmaking, because re-scoring is the exchanges app's task."""
 
     list_display = ["name", "organisation", "alert", "participants", "updated_at"]
@@ -155,7 +155,7 @@ class InterestProfileAdmin(admin.ModelAdmin):
     list_select_related = ["organisation"]
     actions = ["rescore"]
 
-    @admin.action(description=_("Re-score the selected profiles"), permissions=["change"])
+    @recorded_action(description=_("Re-score the selected profiles"), permissions=["change"])
     def rescore(self, request, queryset):
         ids = list(queryset.values_list("pk", flat=True))
         for pk in ids:
@@ -253,7 +253,7 @@ class QuoteInline(admin.StackedInline):
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(admin.ModelAdmin):
+class FollowUpAdmin(ToldOrganisationsMixin, admin.ModelAdmin):
     list_display = ["exchange", "side", "organisation", "wants_reciprocal_visit", "submitted_at"]
     list_filter = ["side", "wants_reciprocal_visit"]
     search_fields = ["organisation__name", "exchange__application__offer__title", "account"]
@@ -282,7 +282,7 @@ class FollowUpAdmin(admin.ModelAdmin):
 
 
 @admin.register(CaseStudy)
-class CaseStudyAdmin(admin.ModelAdmin):
+class CaseStudyAdmin(ToldOrganisationsMixin, admin.ModelAdmin):
     """The secretariat reviews and edits the drafts prepared from the two follow-ups, then
     publishes them with the action (which tells both sides)."""
 
@@ -310,6 +310,14 @@ class CaseStudyAdmin(admin.ModelAdmin):
     ]
     readonly_fields = ["exchange", "status", "published_at", "published_by"]
     actions = ["publish"]
+    owner_field = None
+
+    def organisations_told(self, case_study):
+        # A draft is the secretariat's own text, shown to the two sides when it is published;
+        # a change to a published one is theirs to know.
+        if not case_study.is_published:
+            return []
+        return [case_study.exchange.host, case_study.exchange.sender]
 
     def has_add_permission(self, request):
         return False  # prepared by the service when both follow-ups are in
@@ -317,7 +325,7 @@ class CaseStudyAdmin(admin.ModelAdmin):
     def has_publish_permission(self, request):
         return permissions.can_publish_case_studies(request.user)
 
-    @admin.action(description=_("Publish the selected case studies"), permissions=["publish"])
+    @recorded_action(description=_("Publish the selected case studies"), permissions=["publish"])
     def publish(self, request, queryset):
         published = 0
         for case_study in queryset:

@@ -1,11 +1,12 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from . import outbox, services
-from .admin_helpers import HistoryInline
+from .admin_helpers import HistoryInline, ReadOnlyAdmin, ToldOrganisationsMixin, recorded_action
 from .models import (
     ExchangeType,
     FewerOpportunityCategory,
@@ -108,7 +109,7 @@ class SuspendForm(forms.Form):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(ToldOrganisationsMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "country", "region_name", "city", "is_suspended", "created_at"]
     list_filter = ["is_suspended", "kind", "country"]
     search_fields = ["name", "region_name", "city", "nuts_code", "contact_email"]
@@ -128,7 +129,12 @@ class OrganisationAdmin(admin.ModelAdmin):
     actions = ["suspend", "unsuspend"]
     date_hierarchy = "created_at"
 
-    @admin.action(description=_("Suspend the selected organisations"), permissions=["change"])
+    owner_field = None
+
+    def organisations_told(self, organisation):
+        return [organisation]
+
+    @recorded_action(description=_("Suspend the selected organisations"), permissions=["change"])
     def suspend(self, request, queryset):
         if "apply" in request.POST:
             form = SuspendForm(request.POST)
@@ -161,7 +167,7 @@ class OrganisationAdmin(admin.ModelAdmin):
             },
         )
 
-    @admin.action(
+    @recorded_action(
         description=_("Lift the suspension of the selected organisations"), permissions=["change"]
     )
     def unsuspend(self, request, queryset):
@@ -189,6 +195,20 @@ class InvitationAdmin(admin.ModelAdmin):
         return False
 
 
+@admin.register(LogEntry)
+class LogEntryAdmin(ReadOnlyAdmin):
+    """The admin's own log: every add, change, delete and action done here, by whom."""
+
+    list_display = ["action_time", "user", "content_type", "object_repr", "change_message"]
+    list_filter = ["action_flag", "content_type"]
+    search_fields = ["object_repr", "change_message", "user__email"]
+    list_select_related = ["user", "content_type"]
+    date_hierarchy = "action_time"
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("admin.view_logentry")
+
+
 @admin.register(OutboxEmail)
 class OutboxEmailAdmin(admin.ModelAdmin):
     """The outbox: every email, its state, and a resend for the ones that failed."""
@@ -212,7 +232,7 @@ class OutboxEmailAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    @admin.action(description=_("Send the selected emails again"), permissions=["change"])
+    @recorded_action(description=_("Send the selected emails again"), permissions=["change"])
     def resend(self, request, queryset):
         count = outbox.resend(queryset)
         self.message_user(

@@ -1,7 +1,12 @@
 """One function per email of the core app. Each queues outbox rows in the caller's transaction."""
 
+from itertools import groupby
+
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.urls import reverse
+from django.utils import translation
+from django.utils.text import capfirst
 
 from . import outbox
 from .outbox import Recipient
@@ -51,3 +56,44 @@ def organisation_unsuspended(organisation, *, suspended_at):
         {"organisation": organisation, "url": _url("desk")},
         key=f"organisation_unsuspended:{organisation.pk}:{suspended_at.isoformat()}",
     )
+
+
+def field_labels(obj, names):
+    """The labels of a model's fields, in the active language (a name that is no field, as is)."""
+    labels = []
+    for name in names:
+        try:
+            labels.append(capfirst(str(obj._meta.get_field(name).verbose_name)))
+        except FieldDoesNotExist:
+            labels.append(str(name))
+    return labels
+
+
+def organisation_changed(organisation, *, entry, changed, fields):
+    """The organisation's admins, each in their language, learn what the secretariat changed."""
+    url = settings.SITE_URL + (
+        changed.get_absolute_url() if hasattr(changed, "get_absolute_url") else reverse("desk")
+    )
+    ids = []
+    by_language = sorted(outbox.recipients_of(organisation, admins_only=True), key=_language)
+    for language, recipients in groupby(by_language, key=_language):
+        with translation.override(language):
+            context = {
+                "organisation": organisation,
+                "actor": entry.actor,
+                "what": str(changed._meta.verbose_name),
+                "object": str(changed),
+                "fields": field_labels(changed, fields),
+                "url": url,
+            }
+        ids += outbox.queue(
+            "organisation_changed",
+            list(recipients),
+            context,
+            key=f"organisation_changed:{entry.pk}",
+        )
+    return ids
+
+
+def _language(recipient):
+    return recipient.language

@@ -307,11 +307,13 @@ class History(models.Model):
 
 
 class OrganisationHistory(History):
-    """An organisation's suspensions and their lifting."""
+    """An organisation's suspensions and their lifting, and the changes someone outside it (the
+    secretariat, in the admin) made to it or to what it owns."""
 
     class Kind(models.TextChoices):
         SUSPENDED = "suspended", _("Suspended")
         UNSUSPENDED = "unsuspended", _("Suspension lifted")
+        CHANGED = "changed", _("Changed by the secretariat")
 
     organisation = models.ForeignKey(
         Organisation,

@@ -1,11 +1,11 @@
 """Every change to organisations, memberships and users goes through these functions."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
-from django.utils.text import slugify
+from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext as _
 
 from . import emails
@@ -188,3 +188,33 @@ def user_update_profile(
     user.full_clean()
     user.save(update_fields=["first_name", "last_name", "preferred_language"])
     return user
+
+
+@transaction.atomic
+def organisation_told_of_change(
+    *,
+    organisation: Organisation,
+    changed: models.Model,
+    fields: Sequence[str],
+    acting_user: User,
+) -> OrganisationHistory | None:
+    """Keep in the organisation's history, and tell its admins, that someone outside it (the
+    secretariat, in the admin) changed these fields of the organisation or of what it owns.
+
+    A change by one of the organisation's own people is theirs to know and is not reported.
+    """
+    if not fields or is_member_of(acting_user, organisation):
+        return None
+    entry = OrganisationHistory.objects.create(
+        organisation=organisation,
+        kind=OrganisationHistory.Kind.CHANGED,
+        actor=acting_user,
+        note=_("%(what)s “%(object)s”: %(fields)s")
+        % {
+            "what": capfirst(changed._meta.verbose_name),
+            "object": changed,
+            "fields": ", ".join(emails.field_labels(changed, fields)),
+        },
+    )
+    emails.organisation_changed(organisation, entry=entry, changed=changed, fields=fields)
+    return entry

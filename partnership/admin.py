@@ -15,6 +15,7 @@ from matchmaking.admin_helpers import (
     HistoryInline,
     ReadOnlyAdmin,
     country_filter,
+    recorded_action,
 )
 
 from . import permissions, selectors, services
@@ -175,11 +176,11 @@ class MembershipApplicationAdmin(DecisionActionsMixin, ReadOnlyAdmin):
     def commitments_agreed(self, application):
         return " · ".join(str(label) for label in application.commitment_labels)
 
-    @admin.action(description=_("Approve the selected applications"), permissions=["decide"])
+    @recorded_action(description=_("Approve the selected applications"), permissions=["decide"])
     def approve(self, request, queryset):
         return self.run_decision(request, self._pending(queryset), APPROVE_APPLICATIONS)
 
-    @admin.action(description=_("Reject the selected applications"), permissions=["decide"])
+    @recorded_action(description=_("Reject the selected applications"), permissions=["decide"])
     def reject(self, request, queryset):
         return self.run_decision(request, self._pending(queryset), REJECT_APPLICATIONS)
 
@@ -220,7 +221,7 @@ class PartnershipMemberAdmin(DecisionActionsMixin, ReadOnlyAdmin):
     def shows_logo(self, organisation):
         return organisation.logo_consent and bool(organisation.logo)
 
-    @admin.action(
+    @recorded_action(
         description=_("End the membership of the selected organisations"), permissions=["decide"]
     )
     def end_membership(self, request, queryset):
@@ -270,10 +271,10 @@ class PromoterAdmin(DecisionActionsMixin, ReadOnlyAdmin):
     def _pending(self, queryset):
         return queryset.filter(status=Promoter.Status.PENDING).select_related("organisation")
 
-    @admin.action(description=_("Approve the selected promoters"), permissions=["decide"])
+    @recorded_action(description=_("Approve the selected promoters"), permissions=["decide"])
     def approve(self, request, queryset):
         return self.run_decision(request, self._pending(queryset), APPROVE_PROMOTERS)
 
-    @admin.action(description=_("Reject the selected promoters"), permissions=["decide"])
+    @recorded_action(description=_("Reject the selected promoters"), permissions=["decide"])
     def reject(self, request, queryset):
         return self.run_decision(request, self._pending(queryset), REJECT_PROMOTERS)

@@ -49,6 +49,7 @@ SECRETARIAT_PERMISSIONS = frozenset(
         "matchmaking.delete_invitation",
         "matchmaking.view_user",
         "matchmaking.view_outboxemail",
+        "admin.view_logentry",  # the admin's log of who did what
         "matchmaking.change_outboxemail",  # resending what failed
         "matchmaking.view_interestprofile",
         "matchmaking.change_interestprofile",  # re-scoring (an admin action)

@@ -17,7 +17,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from matchmaking.admin_helpers import ReadOnlyAdmin
+from matchmaking.admin_helpers import ReadOnlyAdmin, recorded_action
 
 from ..validators import available_time_zones
 from . import permissions
@@ -166,7 +166,7 @@ class EventRegistrationAdmin(ReadOnlyAdmin):
             for person in registration.attendees
         )
 
-    @admin.action(description=_("Confirm the selected registrations"), permissions=["confirm"])
+    @recorded_action(description=_("Confirm the selected registrations"), permissions=["confirm"])
     def confirm(self, request, queryset):
         confirmed = 0
         pending = queryset.filter(status=EventRegistration.Status.PENDING).select_related(
