@@ -150,6 +150,12 @@ def offer_action(request, pk, action):
     return redirect(result)
 
 
+def _already_applied(request, offer, organisation, refusal):
+    """A double click or a second tab: the application already sent, and why no other is."""
+    messages.info(request, " ".join(refusal))
+    return redirect(offer.applications.get(organisation=organisation))
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def application_create(request, pk):
@@ -180,10 +186,16 @@ def application_create(request, pk):
                 offer=offer, organisation=organisation, acting_user=request.user, **data
             )
         except ValidationError as error:
+            if error.code == "duplicate":
+                return _already_applied(request, offer, organisation, error.messages)
             apply_validation_error(form, error)
         else:
             messages.success(request, _("Your application is sent. The host has been told."))
             return redirect(application)
+    elif form.has_error("organisation", code="duplicate"):
+        return _already_applied(
+            request, offer, form.instance.organisation, form.errors["organisation"]
+        )
     return render(request, "exchanges/application_form.html", {"form": form, "offer": offer})
 
 

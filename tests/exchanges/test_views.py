@@ -885,19 +885,33 @@ def test_it_shows_bad_application_input_next_to_its_field_and_saves_nothing(
     assert mailoutbox == []
 
 
-def test_an_organisation_cannot_apply_twice_to_the_same_offer(
+def test_an_organisation_cannot_apply_twice_and_is_shown_its_application(
     login, offer, applicant_org, applicant_coordinator
 ):
-    ApplicationFactory(offer=offer, organisation=applicant_org)
+    earlier = ApplicationFactory(offer=offer, organisation=applicant_org)
 
     response = login(applicant_coordinator).post(
-        _url("application_create", offer), _application_data(offer, applicant_org)
+        _url("application_create", offer), _application_data(offer, applicant_org), follow=True
     )
 
-    assert field_error(response, "organisation") == (
-        "Vestland fylkeskommune has already applied to this offer."
-    )
+    assert response.redirect_chain == [(earlier.get_absolute_url(), 302)]
+    assert "Vestland fylkeskommune has already applied to this offer." in text(response)
     assert Application.objects.count() == 1
+
+
+def test_a_double_clicked_application_is_sent_once_and_the_second_click_shows_it(
+    login, offer, applicant_org, applicant_coordinator
+):
+    client = login(applicant_coordinator)
+    data = _application_data(offer, applicant_org)
+
+    client.post(_url("application_create", offer), data)
+    response = client.post(_url("application_create", offer), data, follow=True)
+
+    application = Application.objects.get()
+    assert response.redirect_chain == [(application.get_absolute_url(), 302)]
+    assert "Vestland fylkeskommune has already applied to this offer." in text(response)
+    assert ApplicationHistory.objects.count() == 1
 
 
 def test_an_offer_past_its_deadline_takes_no_applications(
