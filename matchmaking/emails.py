@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from . import outbox
 from .outbox import Recipient
+from .permissions import secretariat_staff
 
 
 def _url(name):
@@ -50,4 +51,22 @@ def organisation_unsuspended(organisation, *, suspended_at):
         outbox.recipients_of(organisation, admins_only=True),
         {"organisation": organisation, "url": _url("desk")},
         key=f"organisation_unsuspended:{organisation.pk}:{suspended_at.isoformat()}",
+    )
+
+
+def organisation_name_shared(organisation, *, namesakes, acting_user):
+    """The secretariat is told of a new organisation whose name another one has."""
+    url = settings.SITE_URL + reverse(
+        "admin:matchmaking_organisation_change", args=[organisation.pk]
+    )
+    return outbox.queue(
+        "organisation_name_shared",
+        [Recipient.for_user(user) for user in secretariat_staff()],
+        {
+            "organisation": organisation,
+            "namesakes": list(namesakes),
+            "created_by": acting_user.email,
+            "url": url,
+        },
+        key=f"organisation_name_shared:{organisation.pk}",
     )

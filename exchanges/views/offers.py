@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from matchmaking.forms import apply_validation_error
+from matchmaking.forms import SUBMITTED_TWICE, apply_validation_error, create_once
 from matchmaking.permissions import active_organisation, membership_for, organisations_for
 
 from .. import permissions, selectors, services
@@ -76,17 +76,27 @@ def offer_create(request):
     if request.method == "POST" and form.is_valid():
         themes, languages, fields = _offer_fields(form)
         try:
-            offer = services.offer_create(
-                organisation=organisation,
-                acting_user=request.user,
-                themes=themes,
-                languages=languages,
-                **fields,
+            offer, created = create_once(
+                form,
+                user=request.user,
+                create=lambda: services.offer_create(
+                    organisation=organisation,
+                    acting_user=request.user,
+                    themes=themes,
+                    languages=languages,
+                    **fields,
+                ),
+                earlier=organisation.offers.all(),
             )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
-            messages.success(request, _("The offer is saved as a draft. Publish it when ready."))
+            if created:
+                messages.success(
+                    request, _("The offer is saved as a draft. Publish it when ready.")
+                )
+            else:
+                messages.info(request, SUBMITTED_TWICE)
             return redirect(offer)
     return render(
         request, "exchanges/offer_form.html", {"form": form, "organisation": organisation}
