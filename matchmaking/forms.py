@@ -60,6 +60,11 @@ class SubmittedOnceMixin:
         return cleaned_data
 
 
+class SubmitOnceButtonForm(SubmittedOnceMixin, forms.Form):
+    """Only the token, for a button that creates in one click (duplicate an offer); the
+    template renders ``{{ form.submission_token }}`` inside the button's form."""
+
+
 def create_once(form: SubmittedOnceMixin, *, user: User, create, earlier):
     """``(object, created)``: ``create()``'s object, or the one an earlier submit of the same
     form (same token, same person) created, loaded from ``earlier`` (a queryset the person may

@@ -10,7 +10,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from matchmaking.forms import SUBMITTED_TWICE, apply_validation_error, create_once
+from matchmaking.forms import (
+    SUBMITTED_TWICE,
+    SubmitOnceButtonForm,
+    apply_validation_error,
+    create_once,
+)
 from matchmaking.permissions import active_organisation, membership_for, organisations_for
 
 from .. import permissions, selectors, services
@@ -52,6 +57,7 @@ def offer_detail(request, pk):
             # Only the host sees who may be interested in its offer.
             "interested": selectors.interested_organisations(offer) if is_host else None,
             "history": selectors.history_of_offer(offer) if is_host else None,
+            "once_form": SubmitOnceButtonForm(),  # the duplicate button's token
         },
     )
 
@@ -151,12 +157,25 @@ _OFFER_ACTIONS = {
 def offer_action(request, pk, action):
     offer = permissions.offer_for_host(request.user, pk)
     service, success = _OFFER_ACTIONS[action]
+    once = SubmitOnceButtonForm(request.POST)
+    once.is_valid()  # only the token, which may be missing
     try:
-        result = service(offer=offer, acting_user=request.user)
+        if action == "duplicate":  # the one action that creates: a double click copies once
+            result, created = create_once(
+                once,
+                user=request.user,
+                create=lambda: service(offer=offer, acting_user=request.user),
+                earlier=offer.organisation.offers.all(),
+            )
+        else:
+            result, created = service(offer=offer, acting_user=request.user), True
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(offer)
-    messages.success(request, success)
+    if created:
+        messages.success(request, success)
+    else:
+        messages.info(request, SUBMITTED_TWICE)
     return redirect(result)
 
 

@@ -16,7 +16,7 @@ from tests.factories import (
     language,
     theme,
 )
-from tests.pages import card_titles, field_error, heading, login_url, text
+from tests.pages import card_titles, field_error, heading, login_url, submission_token, text
 
 pytestmark = pytest.mark.django_db
 
@@ -662,6 +662,22 @@ def test_the_host_duplicates_an_offer_into_a_new_draft(login, offer, host_coordi
         offer.organisation,
         3,
     )
+
+
+def test_a_double_clicked_duplicate_makes_one_copy_and_shows_it(
+    login, offer, host_coordinator, django_capture_on_commit_callbacks
+):
+    client = login(host_coordinator)
+    token = submission_token(client.get(_url("offer_detail", offer)))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(_url("offer_duplicate", offer), {"submission_token": token})
+    second = client.post(_url("offer_duplicate", offer), {"submission_token": token}, follow=True)
+
+    copy = Offer.objects.exclude(pk=offer.pk).get()
+    assert second.redirect_chain == [(copy.get_absolute_url(), 302)]
+    assert heading(second) == "Job shadowing of guidance counsellors in Borås (copy)"
+    assert "You sent this form twice; it was saved once." in text(second)
 
 
 @pytest.mark.parametrize(
