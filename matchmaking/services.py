@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -38,6 +38,20 @@ def _unique_slug(name, *, exclude_pk=None):
     while Organisation.objects.exclude(pk=exclude_pk).filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug
+
+
+def _save_with_a_free_slug(organisation, *, attempts=5):
+    # Two organisations of one name created at the same moment pick the same free slug; the
+    # unique index refuses the second, which then takes the next one.
+    for attempt in range(attempts):
+        try:
+            with transaction.atomic():
+                organisation.save()
+            return
+        except IntegrityError:
+            if attempt == attempts - 1:
+                raise
+            organisation.slug = _unique_slug(organisation.name)
 
 
 def _name_shared_refusal(namesakes):
@@ -81,7 +95,7 @@ def organisation_create(
         raise _name_shared_refusal(namesakes)
     organisation.slug = _unique_slug(organisation.name)
     organisation.full_clean()
-    organisation.save()
+    _save_with_a_free_slug(organisation)
     organisation.languages.set(languages)
     Membership.objects.create(
         user=acting_user, organisation=organisation, role=Membership.Role.ADMIN

@@ -2,12 +2,15 @@
 (issue 9, finding 10)."""
 
 import re
+import threading
+import time
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connection
 from django.urls import reverse
 
-from matchmaking import outbox
+from matchmaking import outbox, selectors, services
 from matchmaking.models import Organisation, OutboxEmail
 from matchmaking.selectors import name_key
 from tests.factories import OrganisationFactory, UserFactory, language
@@ -131,3 +134,53 @@ def test_the_admin_flags_and_filters_organisations_that_share_a_name(login, secr
         r'<td class="field-shares_name"><img src="[^"]*icon-(yes|no)', everything.content.decode()
     )
     assert sorted(flags) == ["no", "yes", "yes"]
+
+
+def _slow_organisation_insert(execute, sql, params, many, context):
+    if sql.startswith('INSERT INTO "matchmaking_organisation"'):
+        time.sleep(0.3)  # both have picked the same free slug by now
+    return execute(sql, params, many, context)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL; run .ci/run")
+def test_two_people_creating_one_name_at_the_same_moment_both_succeed_and_are_flagged():
+    creators = [UserFactory(), UserFactory()]
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def create(user):
+        try:
+            barrier.wait(timeout=30)
+            with connection.execute_wrapper(_slow_organisation_insert):
+                services.organisation_create(
+                    acting_user=user,
+                    languages=[],
+                    name="Borås Stad",
+                    kind=Organisation.Kind.AUTHORITY,
+                    country="SE",
+                    region_name="Västra Götaland",
+                    city="Borås",
+                    contact_email="someone@example.org",
+                )
+            outcomes.append("created")
+        except Exception as error:  # reported by the assertion
+            outcomes.append(repr(error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=create, args=(user,)) for user in creators]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    # Neither saw the other, so neither was warned; the admin's flag shows them both.
+    assert outcomes == ["created", "created"]
+    assert sorted(Organisation.objects.values_list("slug", flat=True)) == [
+        "boras-stad",
+        "boras-stad-2",
+    ]
+    assert selectors.organisation_ids_sharing_a_name() == set(
+        Organisation.objects.values_list("pk", flat=True)
+    )
