@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from matchmaking.forms import SubmittedOnceMixin
 from matchmaking.models import FieldOfEducation, InterestProfile, Language, Theme
 
 from .models import Application, Exchange, FollowUp, FollowUpSide, Offer, Quote
@@ -32,7 +33,7 @@ def refuse_far_dates(form, cleaned, names):
             )
 
 
-class OfferForm(forms.ModelForm):
+class OfferForm(SubmittedOnceMixin, forms.ModelForm):
     class Meta:
         model = Offer
         fields = [
@@ -189,7 +190,7 @@ class WithdrawForm(forms.Form):
     )
 
 
-class InterestProfileForm(forms.ModelForm):
+class InterestProfileForm(SubmittedOnceMixin, forms.ModelForm):
     class Meta:
         model = InterestProfile
         fields = [

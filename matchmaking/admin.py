@@ -2,10 +2,11 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import Case, Value, When
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from . import outbox, services
+from . import outbox, selectors, services
 from .admin_helpers import HistoryInline, ReadOnlyAdmin, ToldOrganisationsMixin, recorded_action
 from .models import (
     ExchangeType,
@@ -108,10 +109,37 @@ class SuspendForm(forms.Form):
     )
 
 
+class SharesNameFilter(admin.SimpleListFilter):
+    """Organisations whose name reads the same as another's (case, accents and spacing aside):
+    either two entries for one organisation, or someone posing as another."""
+
+    title = _("shares its name with another organisation")
+    parameter_name = "shares_name"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(shares_name=True)
+        if self.value() == "no":
+            return queryset.filter(shares_name=False)
+        return queryset
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(ToldOrganisationsMixin, admin.ModelAdmin):
-    list_display = ["name", "kind", "country", "region_name", "city", "is_suspended", "created_at"]
-    list_filter = ["is_suspended", "kind", "country"]
+    list_display = [
+        "name",
+        "kind",
+        "country",
+        "region_name",
+        "city",
+        "shares_name",
+        "is_suspended",
+        "created_at",
+    ]
+    list_filter = [SharesNameFilter, "is_suspended", "kind", "country"]
     search_fields = ["name", "region_name", "city", "nuts_code", "contact_email"]
     # Suspension and partnership membership change only through their actions, which keep
     # their history and tell the organisation.
@@ -133,6 +161,20 @@ class OrganisationAdmin(ToldOrganisationsMixin, admin.ModelAdmin):
 
     def organisations_told(self, organisation):
         return [organisation]
+
+    def get_queryset(self, request):
+        # Computed, not stored: names change, and the comparison leaves accents out, which the
+        # database would need an extension for (matchmaking.selectors.name_key).
+        shared = selectors.organisation_ids_sharing_a_name()
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(shares_name=Case(When(pk__in=shared, then=Value(True)), default=Value(False)))
+        )
+
+    @admin.display(boolean=True, description=_("shares its name"), ordering="shares_name")
+    def shares_name(self, organisation):
+        return organisation.shares_name
 
     @recorded_action(description=_("Suspend the selected organisations"), permissions=["change"])
     def suspend(self, request, queryset):

@@ -15,9 +15,8 @@ from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Q
 
 from matchmaking.models import Membership, Organisation
-from matchmaking.permissions import is_secretariat, organisations_for
+from matchmaking.permissions import SECRETARIAT_GROUP, is_secretariat, organisations_for
 
-SECRETARIAT_GROUP = "Secretariat"
 # What the EARLALL secretariat may do in the admin without being superusers: the whole set
 # ("app_label.codename"). This constant is the source of truth; the post_migrate hook
 # grant_secretariat_permissions gives the group exactly these after every migrate. (The data

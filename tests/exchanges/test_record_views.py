@@ -14,7 +14,7 @@ from exchanges.models import Exchange, ExchangeHistory, FollowUp, FollowUpSide, 
 from matchmaking.models import FewerOpportunityCategory, OutboxEmail
 from tests.exchanges.test_views import DESK_QUERIES
 from tests.factories import ApplicationFactory, OfferFactory, OrganisationFactory
-from tests.pages import field_error, heading, login_url, text
+from tests.pages import field_error, heading, login_url, submission_token, text
 
 pytestmark = pytest.mark.django_db
 
@@ -712,6 +712,23 @@ def test_the_reciprocal_draft_is_the_same_exchange_the_other_way_round(
     assert draft.title == "Reciprocal visit: Reintegrating individuals into education and work"
     assert draft.exchange_type == past_exchange.offer.exchange_type
     assert draft.city == "Bergen"
+
+
+def test_a_double_clicked_reciprocal_draft_is_made_once(
+    login, past_exchange, applicant_coordinator, applicant_org, django_capture_on_commit_callbacks
+):
+    _sending_follow_up(past_exchange, applicant_coordinator, wants=True)
+    client = login(applicant_coordinator)
+    token = submission_token(client.get(_url("exchange_detail", past_exchange)))
+    url = _url("reciprocal_offer", past_exchange)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"submission_token": token})
+    second = client.post(url, {"submission_token": token}, follow=True)
+
+    draft = Offer.objects.get(organisation=applicant_org)
+    assert second.redirect_chain == [(reverse("exchanges:offer_edit", args=[draft.pk]), 302)]
+    assert "You sent this form twice; it was saved once." in text(second)
 
 
 def test_only_the_sending_side_creates_the_reciprocal_draft(

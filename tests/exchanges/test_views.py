@@ -16,7 +16,7 @@ from tests.factories import (
     language,
     theme,
 )
-from tests.pages import card_titles, field_error, heading, login_url, text
+from tests.pages import card_titles, field_error, heading, login_url, submission_token, text
 
 pytestmark = pytest.mark.django_db
 
@@ -664,6 +664,22 @@ def test_the_host_duplicates_an_offer_into_a_new_draft(login, offer, host_coordi
     )
 
 
+def test_a_double_clicked_duplicate_makes_one_copy_and_shows_it(
+    login, offer, host_coordinator, django_capture_on_commit_callbacks
+):
+    client = login(host_coordinator)
+    token = submission_token(client.get(_url("offer_detail", offer)))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(_url("offer_duplicate", offer), {"submission_token": token})
+    second = client.post(_url("offer_duplicate", offer), {"submission_token": token}, follow=True)
+
+    copy = Offer.objects.exclude(pk=offer.pk).get()
+    assert second.redirect_chain == [(copy.get_absolute_url(), 302)]
+    assert heading(second) == "Job shadowing of guidance counsellors in Borås (copy)"
+    assert "You sent this form twice; it was saved once." in text(second)
+
+
 @pytest.mark.parametrize(
     ("action", "status", "message"),
     [
@@ -885,19 +901,33 @@ def test_it_shows_bad_application_input_next_to_its_field_and_saves_nothing(
     assert mailoutbox == []
 
 
-def test_an_organisation_cannot_apply_twice_to_the_same_offer(
+def test_an_organisation_cannot_apply_twice_and_is_shown_its_application(
     login, offer, applicant_org, applicant_coordinator
 ):
-    ApplicationFactory(offer=offer, organisation=applicant_org)
+    earlier = ApplicationFactory(offer=offer, organisation=applicant_org)
 
     response = login(applicant_coordinator).post(
-        _url("application_create", offer), _application_data(offer, applicant_org)
+        _url("application_create", offer), _application_data(offer, applicant_org), follow=True
     )
 
-    assert field_error(response, "organisation") == (
-        "Vestland fylkeskommune has already applied to this offer."
-    )
+    assert response.redirect_chain == [(earlier.get_absolute_url(), 302)]
+    assert "Vestland fylkeskommune has already applied to this offer." in text(response)
     assert Application.objects.count() == 1
+
+
+def test_a_double_clicked_application_is_sent_once_and_the_second_click_shows_it(
+    login, offer, applicant_org, applicant_coordinator
+):
+    client = login(applicant_coordinator)
+    data = _application_data(offer, applicant_org)
+
+    client.post(_url("application_create", offer), data)
+    response = client.post(_url("application_create", offer), data, follow=True)
+
+    application = Application.objects.get()
+    assert response.redirect_chain == [(application.get_absolute_url(), 302)]
+    assert "Vestland fylkeskommune has already applied to this offer." in text(response)
+    assert ApplicationHistory.objects.count() == 1
 
 
 def test_an_offer_past_its_deadline_takes_no_applications(
