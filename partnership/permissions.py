@@ -89,6 +89,12 @@ SECRETARIAT_PERMISSIONS = frozenset(
         "partnership.view_eventregistration",
         "partnership.confirm_eventregistration",
         "partnership.view_meeting",
+        # The monitoring: the dashboard and the VET-learner baselines
+        "partnership.view_dashboard",
+        *(
+            f"partnership.{action}_vetlearnerbaseline"
+            for action in ("view", "add", "change", "delete")
+        ),
     }
 )
 
