@@ -1,0 +1,676 @@
+"""The partnership's indicators, computed from the records by the database.
+
+Every figure is an aggregate (``COUNT``/``SUM`` with ``GROUP BY``) over the rows the filters
+keep: a fixed number of queries, however many rows there are, and no loop over rows in Python.
+
+What is counted where (the definitions, once):
+
+- **Mobilities** are exchanges that are planned or completed, never cancelled; an exchange's
+  year is the year it starts. An exchange belongs to the country and NUTS 2 region of its
+  **sending** organisation, where its participants come from, and counts as the
+  partnership's when the sending organisation is a member (``rsp_member_since`` set).
+- **Participants with fewer opportunities** are the exchange's own total
+  (``fewer_opportunity_participants``), so a participant who faces two kinds of barrier counts
+  once in the share; the counts by category may add up to more.
+- **VET learners on a mobility** are the participants of exchanges whose type is learner
+  mobility in VET, by the sending region's NUTS 2 code and the start year, against that
+  region's baseline for the year (``VetLearnerBaseline``); no baseline, no share.
+- **Offers** count from their publication (``published_at``, its year) and belong to the host;
+  **applications** to the year they were submitted and the applying organisation. An
+  application is **answered** once the host shortlisted, accepted or declined it; the days to
+  the first answer are those to the first such step.
+- **Unmet demand**: interest profiles with no stored match at or above the alert threshold.
+- **Network**: members in good standing and the year they joined; case studies published;
+  matchmaking events that have ended, their accepted 1:1 meetings, and the applications that
+  followed a meeting (between the two organisations, in either direction, submitted after the
+  event began) with the exchanges made from them.
+- **Reciprocity**: pairs of NUTS 2 regions with a mobility each way.
+"""
+
+import datetime
+from dataclasses import dataclass, fields
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, ExtractYear, Length, Substr
+from django.db.models.lookups import GreaterThanOrEqual
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from exchanges.models import (
+    Application,
+    ApplicationHistory,
+    CaseStudy,
+    Exchange,
+    FewerOpportunityCount,
+    Offer,
+    OfferProfileMatch,
+)
+from matchmaking import nuts
+from matchmaking.models import (
+    ExchangeType,
+    FewerOpportunityCategory,
+    InterestProfile,
+    Organisation,
+    Theme,
+)
+from partnership.events.models import Event, Meeting
+
+from .models import VetLearnerBaseline
+
+TARGET_SHARE = Decimal("0.20")  # both RSP targets: 20 % (DESIGN.md, "RSP targets")
+ANSWERS = (
+    Application.Status.SHORTLISTED,
+    Application.Status.ACCEPTED,
+    Application.Status.DECLINED,
+)
+TAKING_PLACE = [Exchange.Status.PLANNED, Exchange.Status.COMPLETED]
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the figures are narrowed to; None is "all"."""
+
+    year: int | None = None
+    country: str | None = None
+    region: str | None = None  # a NUTS 2 code
+    exchange_type: int | None = None
+    sector: str | None = None
+    mobility_of: str | None = None
+    member: bool | None = None
+
+    @property
+    def is_empty(self):
+        return all(getattr(self, f.name) is None for f in fields(self))
+
+
+# The lookups each filter means, per kind of record: used both to filter the queryset and to
+# build the admin link to the same rows, so that a figure and its link never disagree.
+_ORGANISATION = {"exchange": "sender", "offer": "organisation", "application": "organisation"}
+_TYPE = {
+    "exchange": "application__offer__exchange_type",
+    "offer": "exchange_type",
+    "application": "offer__exchange_type",
+}
+_YEAR = {
+    "exchange": "start_date__year",
+    "offer": "published_at__year",
+    "application": "created_at__year",
+}
+
+
+def lookups(kind: str, filters: Filters) -> dict:
+    """The queryset lookups of ``filters`` for exchanges, offers or applications."""
+    organisation, exchange_type = _ORGANISATION[kind], _TYPE[kind]
+    found = {}
+    if kind == "exchange":
+        found["status__in"] = TAKING_PLACE
+    elif kind == "offer":
+        found["published_at__isnull"] = False
+    if filters.year is not None:
+        found[_YEAR[kind]] = filters.year
+    if filters.country:
+        found[f"{organisation}__country__exact"] = filters.country
+    if filters.region:
+        found[f"{organisation}__nuts_code__startswith"] = filters.region
+    if filters.member is not None:
+        found[f"{organisation}__rsp_member_since__isnull"] = not filters.member
+    if filters.exchange_type is not None:
+        found[f"{exchange_type}__id__exact"] = filters.exchange_type
+    if filters.sector:
+        found[f"{exchange_type}__sector__exact"] = filters.sector
+    if filters.mobility_of:
+        found[f"{exchange_type}__mobility_of__exact"] = filters.mobility_of
+    return found
+
+
+_CHANGELISTS = {
+    "exchange": "admin:exchanges_exchange_changelist",
+    "offer": "admin:exchanges_offer_changelist",
+    "application": "admin:exchanges_application_changelist",
+    "organisation": "admin:matchmaking_organisation_changelist",
+    "casestudy": "admin:exchanges_casestudy_changelist",
+}
+
+
+def admin_link(kind: str, lookups_: dict) -> str:
+    """The admin list of these rows (the lookups are allowed by each admin's lookup_allowed)."""
+    params = {}
+    for key, value in lookups_.items():
+        if isinstance(value, list | tuple):
+            value = ",".join(str(v) for v in value)
+        elif isinstance(value, bool):
+            value = "1" if value else "0"
+        params[key] = value
+    return f"{reverse(_CHANGELISTS[kind])}?{urlencode(params)}"
+
+
+def exchanges(filters: Filters) -> QuerySet[Exchange]:
+    return Exchange.objects.filter(**lookups("exchange", filters)).order_by()
+
+
+def nuts2(field: str):
+    """The NUTS 2 code of an organisation's NUTS code ("" for a NUTS 1 code or none)."""
+    return Case(
+        When(GreaterThanOrEqual(Length(field), 4), then=Substr(field, 1, 4)),
+        default=Value(""),
+        output_field=CharField(),
+    )
+
+
+def share(part, whole):
+    """part / whole as a Decimal fraction, None when the whole is 0 or unknown."""
+    if not whole:
+        return None
+    return Decimal(part or 0) / Decimal(whole)
+
+
+@dataclass
+class Row:
+    """One line of a table: what it is, its figures, and the link to the records behind it."""
+
+    key: object
+    label: str
+    exchanges: int = 0
+    participants: int = 0
+    fewer: int = 0
+    vet_learners: int = 0
+    link: str = ""
+
+    @property
+    def fewer_share(self):
+        return share(self.fewer, self.participants)
+
+
+# Named apart from the model's fields (an aggregate may not take a field's name).
+MOBILITY_FIGURES = {
+    "n_exchanges": Count("pk"),
+    "n_participants": Coalesce(Sum("participants"), 0),
+    "n_fewer": Coalesce(Sum("fewer_opportunity_participants"), 0),
+    "n_vet_learners": Coalesce(
+        Sum(
+            "participants",
+            filter=Q(
+                application__offer__exchange_type__sector=ExchangeType.Sector.VET,
+                application__offer__exchange_type__mobility_of=ExchangeType.MobilityOf.LEARNERS,
+            ),
+        ),
+        0,
+    ),
+}
+
+
+def _figures(values):
+    return {key.removeprefix("n_"): values[key] for key in MOBILITY_FIGURES}
+
+
+def _rows(queryset, group, *, label, link, filters):
+    """Mobility figures grouped by ``group`` (a field or expression name), one query."""
+    rows = []
+    for values in queryset.values(group).annotate(**MOBILITY_FIGURES).order_by(group):
+        key = values.pop(group)
+        extra = link(key)
+        rows.append(
+            Row(
+                key=key,
+                label=label(key),
+                link=admin_link("exchange", {**lookups("exchange", filters), **extra})
+                if extra is not None
+                else "",
+                **_figures(values),
+            )
+        )
+    return rows
+
+
+def _type_names():
+    return {t.pk: t for t in ExchangeType.objects.all()}
+
+
+def mobilities(filters: Filters) -> dict:
+    """Exchanges and participants, of whom with fewer opportunities, in total and by year,
+    country, NUTS 2 region, exchange type, sector, staff or learners, membership and
+    fewer-opportunity category."""
+    queryset = exchanges(filters)
+    base = lookups("exchange", filters)
+    totals = queryset.aggregate(**MOBILITY_FIGURES)
+    total = Row(key=None, label="", link=admin_link("exchange", base), **_figures(totals))
+    types = _type_names()
+    sector_names = dict(ExchangeType.Sector.choices)
+    mobility_names = dict(ExchangeType.MobilityOf.choices)
+    by_region = _rows(
+        queryset.annotate(region=nuts2("sender__nuts_code")),
+        "region",
+        label=lambda code: nuts.region_name(code) if code else "",
+        link=lambda code: {"sender__nuts_code__startswith": code} if code else None,
+        filters=filters,
+    )
+    by_region.sort(key=lambda row: (-row.participants, row.key))
+    categories = {c.pk: c for c in FewerOpportunityCategory.objects.all()}
+    by_category = [
+        Row(
+            key=values["category"],
+            label=str(categories[values["category"]]),
+            fewer=values["count"],
+            link=admin_link(
+                "exchange",
+                {**base, "fewer_opportunity_counts__category__id__exact": values["category"]},
+            ),
+        )
+        for values in FewerOpportunityCount.objects.filter(exchange__in=exchanges(filters))
+        .values("category")
+        .annotate(count=Sum("count"))
+        .order_by("category__position")
+    ]
+    return {
+        "total": total,
+        "by_year": _rows(
+            queryset.annotate(year=ExtractYear("start_date")),
+            "year",
+            label=str,
+            link=lambda year: {"start_date__year": year},
+            filters=filters,
+        ),
+        "by_country": _rows(
+            queryset,
+            "sender__country",
+            label=lambda code: countries.name(code),
+            link=lambda code: {"sender__country__exact": code},
+            filters=filters,
+        ),
+        "by_region": by_region,
+        "by_type": _rows(
+            queryset,
+            "application__offer__exchange_type",
+            label=lambda pk: str(types[pk]),
+            link=lambda pk: {"application__offer__exchange_type__id__exact": pk},
+            filters=filters,
+        ),
+        "by_sector": _rows(
+            queryset,
+            "application__offer__exchange_type__sector",
+            label=lambda code: str(sector_names.get(code, "")),
+            link=lambda code: {"application__offer__exchange_type__sector__exact": code},
+            filters=filters,
+        ),
+        "by_mobility_of": _rows(
+            queryset,
+            "application__offer__exchange_type__mobility_of",
+            label=lambda code: str(mobility_names.get(code, "")),
+            link=lambda code: {"application__offer__exchange_type__mobility_of__exact": code},
+            filters=filters,
+        ),
+        "by_membership": _rows(
+            queryset.annotate(
+                member=ExpressionWrapper(
+                    Q(sender__rsp_member_since__isnull=False), output_field=BooleanField()
+                )
+            ),
+            "member",
+            label=lambda member: str(_("Members") if member else _("Not members")),
+            link=lambda member: {"sender__rsp_member_since__isnull": not member},
+            filters=filters,
+        ),
+        "by_category": by_category,
+    }
+
+
+@dataclass
+class VetProgress:
+    region: str
+    name: str
+    year: int
+    vet_learners: int
+    baseline: int | None
+    link: str = ""
+
+    @property
+    def share(self):
+        return share(self.vet_learners, self.baseline)
+
+
+def vet_learners(filters: Filters) -> list[VetProgress]:
+    """VET learners on a mobility by NUTS 2 region and year, against the region's baseline;
+    a region and year with a baseline but no mobility are listed too. Two queries."""
+    queryset = (
+        exchanges(filters)
+        .filter(
+            application__offer__exchange_type__sector=ExchangeType.Sector.VET,
+            application__offer__exchange_type__mobility_of=ExchangeType.MobilityOf.LEARNERS,
+        )
+        .annotate(region=nuts2("sender__nuts_code"), year=ExtractYear("start_date"))
+        .exclude(region="")
+        .values("region", "year")
+        .annotate(learners=Sum("participants"))
+    )
+    counted = {(v["region"], v["year"]): v["learners"] for v in queryset}
+    baselines = VetLearnerBaseline.objects.all()
+    if filters.year is not None:
+        baselines = baselines.filter(year=filters.year)
+    if filters.region:
+        baselines = baselines.filter(region=filters.region)
+    if filters.country:
+        baselines = baselines.filter(region__startswith=nuts.nuts_country(filters.country))
+    known = {(b.region, b.year): b.vet_learners for b in baselines}
+    base = lookups("exchange", filters)
+    return sorted(
+        (
+            VetProgress(
+                region=region,
+                name=nuts.region_name(region),
+                year=year,
+                vet_learners=counted.get((region, year), 0),
+                baseline=known.get((region, year)),
+                link=admin_link(
+                    "exchange",
+                    {
+                        **base,
+                        "sender__nuts_code__startswith": region,
+                        "start_date__year": year,
+                        "application__offer__exchange_type__sector__exact": "vet",
+                        "application__offer__exchange_type__mobility_of__exact": "learners",
+                    },
+                ),
+            )
+            for region, year in counted.keys() | known.keys()
+        ),
+        key=lambda p: (p.region, p.year),
+    )
+
+
+def latest_vet_progress(progress: list[VetProgress]) -> list[VetProgress]:
+    """Each region's latest year: the one its progress bar shows."""
+    latest = {}
+    for item in progress:
+        latest[item.region] = item  # sorted by region, then year
+    return sorted(latest.values(), key=lambda p: (p.share is None, -(p.share or 0), p.region))
+
+
+def _median_days_to_answer(applications, answered: int):
+    """The median time from submission to the first answer, in days; two rows read."""
+    if not answered:
+        return None
+    first_answer = (
+        ApplicationHistory.objects.filter(application=OuterRef("pk"), kind__in=ANSWERS)
+        .order_by()
+        .values("application")
+        .annotate(first=Min("created_at"))
+        .values("first")
+    )
+    waits = (
+        applications.annotate(first_answer=Subquery(first_answer))
+        .filter(first_answer__isnull=False)
+        .annotate(
+            wait=ExpressionWrapper(F("first_answer") - F("created_at"), output_field=DurationField())
+        )
+        .order_by("wait")
+        .values_list("wait", flat=True)
+    )
+    middle = waits[(answered - 1) // 2 : answered // 2 + 1]
+    values = list(middle)
+    median = sum(values, datetime.timedelta()) / len(values)
+    return Decimal(median.total_seconds() / 86400).quantize(Decimal("0.1"))
+
+
+def opportunities(filters: Filters) -> dict:
+    """Offers published, places offered and filled, offers without an application,
+    applications, the share answered and the median days to the first answer."""
+    offers = Offer.objects.filter(**lookups("offer", filters)).order_by()
+    offer_figures = offers.aggregate(
+        published=Count("pk"),
+        places=Coalesce(Sum("capacity"), 0),
+        without_application=Count(
+            "pk", filter=~Q(Exists(Application.objects.filter(offer=OuterRef("pk"))))
+        ),
+    )
+    filled = (
+        Application.objects.holding_places()
+        .filter(offer__in=offers)
+        .aggregate(filled=Coalesce(Sum("participants"), 0))["filled"]
+    )
+    by_year = [
+        {
+            **values,
+            "link": admin_link(
+                "offer", {**lookups("offer", filters), "published_at__year": values["year"]}
+            ),
+        }
+        for values in offers.annotate(year=ExtractYear("published_at"))
+        .values("year")
+        .annotate(published=Count("pk"), places=Coalesce(Sum("capacity"), 0))
+        .order_by("year")
+    ]
+    applications = Application.objects.filter(**lookups("application", filters)).order_by()
+    answered_q = Q(
+        Exists(ApplicationHistory.objects.filter(application=OuterRef("pk"), kind__in=ANSWERS))
+    )
+    application_figures = applications.aggregate(
+        applications=Count("pk"), answered=Count("pk", filter=answered_q)
+    )
+    answered = application_figures["answered"]
+    offer_lookups = lookups("offer", filters)
+    return {
+        **offer_figures,
+        "filled": filled,
+        "filled_share": share(filled, offer_figures["places"]),
+        "by_year": by_year,
+        **application_figures,
+        "answered_share": share(answered, application_figures["applications"]),
+        "median_days": _median_days_to_answer(applications, answered),
+        "links": {
+            "published": admin_link("offer", offer_lookups),
+            "without_application": admin_link(
+                "offer", {**offer_lookups, "applications__isnull": True}
+            ),
+            "applications": admin_link("application", lookups("application", filters)),
+        },
+    }
+
+
+def unmet_demand(filters: Filters) -> dict:
+    """Interest profiles with no match at or above the alert threshold, by exchange type and
+    theme. Three queries."""
+    profiles = InterestProfile.objects.order_by()
+    if filters.country:
+        profiles = profiles.filter(organisation__country=filters.country)
+    if filters.region:
+        profiles = profiles.filter(organisation__nuts_code__startswith=filters.region)
+    if filters.member is not None:
+        profiles = profiles.filter(organisation__rsp_member_since__isnull=not filters.member)
+    if filters.exchange_type is not None:
+        profiles = profiles.filter(exchange_types=filters.exchange_type)
+    matched = Exists(
+        OfferProfileMatch.objects.filter(
+            profile=OuterRef("pk"), score__gte=settings.MATCHING_ALERT_THRESHOLD
+        )
+    )
+    unmet = profiles.filter(~matched)
+    figures = profiles.aggregate(profiles=Count("pk", distinct=True))
+    figures["unmet"] = unmet.values("pk").distinct().count()
+
+    def grouped(model, related):
+        return [
+            {"label": str(term), "unmet": term.unmet}
+            for term in model.objects.annotate(
+                unmet=Count(related, filter=Q(**{f"{related}__in": unmet.values("pk")}))
+            )
+            .filter(unmet__gt=0)
+            .order_by("-unmet", "position", "name")
+        ]
+
+    return {
+        **figures,
+        "by_type": grouped(ExchangeType, "interest_profiles"),
+        "by_theme": grouped(Theme, "interest_profiles"),
+    }
+
+
+def network(filters: Filters) -> dict:
+    """Members and new members by year, case studies published, events held, their meetings
+    and the applications and exchanges that followed them."""
+    members = Organisation.objects.filter(
+        rsp_member_since__isnull=False, is_suspended=False
+    ).order_by()
+    if filters.country:
+        members = members.filter(country=filters.country)
+    if filters.region:
+        members = members.filter(nuts_code__startswith=filters.region)
+    joined = [
+        {
+            **values,
+            "link": admin_link("organisation", {"rsp_member_since__year": values["year"]}),
+        }
+        for values in members.annotate(year=ExtractYear("rsp_member_since"))
+        .values("year")
+        .annotate(count=Count("pk"))
+        .order_by("year")
+    ]
+    case_studies = CaseStudy.objects.published()
+    if filters.country:
+        case_studies = case_studies.filter(exchange__sender__country=filters.country)
+    if filters.region:
+        case_studies = case_studies.filter(exchange__sender__nuts_code__startswith=filters.region)
+    if filters.year is not None:
+        case_studies = case_studies.filter(published_at__year=filters.year)
+    now = timezone.now()
+    events = Event.objects.filter(ends_at__lt=now)
+    if filters.year is not None:
+        events = events.filter(starts_at__year=filters.year)
+    met = Meeting.objects.filter(
+        status=Meeting.Status.ACCEPTED,
+        event__ends_at__lt=now,
+        event__starts_at__lte=OuterRef("created_at"),
+    )
+    followed_meeting = Exists(
+        met.filter(
+            Q(
+                requester__organisation=OuterRef("organisation"),
+                recipient__organisation=OuterRef("offer__organisation"),
+            )
+            | Q(
+                requester__organisation=OuterRef("offer__organisation"),
+                recipient__organisation=OuterRef("organisation"),
+            )
+        )
+    )
+    followed = (
+        Application.objects.filter(**lookups("application", filters))
+        .filter(followed_meeting)
+        .aggregate(
+            applications=Count("pk"),
+            exchanges=Count(
+                "pk",
+                filter=Q(exchange__isnull=False) & ~Q(exchange__status=Exchange.Status.CANCELLED),
+            ),
+        )
+    )
+    event_figures = events.aggregate(
+        events=Count("pk", distinct=True),
+        meetings=Count("meetings", filter=Q(meetings__status=Meeting.Status.ACCEPTED)),
+    )
+    return {
+        "members": sum(row["count"] for row in joined),
+        "members_link": admin_link("organisation", {"rsp_member_since__isnull": False}),
+        "joined": joined,
+        "new_members": next(
+            (row["count"] for row in joined if row["year"] == filters.year), None
+        ),
+        "case_studies": case_studies.count(),
+        "case_studies_link": admin_link("casestudy", {"status__exact": "published"}),
+        **event_figures,
+        "followed_applications": followed["applications"],
+        "followed_exchanges": followed["exchanges"],
+    }
+
+
+def reciprocal_pairs(filters: Filters) -> list[dict]:
+    """Pairs of NUTS 2 regions with a mobility each way (sending region to hosting region and
+    back): one query for the distinct region pairs, which are few however many rows there
+    are."""
+    queryset = (
+        Exchange.objects.filter(
+            **{
+                key: value
+                for key, value in lookups("exchange", filters).items()
+                if not key.startswith("sender")
+            }
+        )
+        .order_by()
+        .annotate(sending=nuts2("sender__nuts_code"), hosting=nuts2("host__nuts_code"))
+        .exclude(sending="")
+        .exclude(hosting="")
+        .exclude(sending=F("hosting"))
+        .values_list("sending", "hosting")
+        .annotate(count=Count("pk"))
+    )
+    flows = {(sending, hosting): count for sending, hosting, count in queryset}
+    pairs = []
+    for (a, b), there in flows.items():
+        back = flows.get((b, a))
+        if back and a < b and (not filters.region or filters.region in (a, b)):
+            pairs.append(
+                {
+                    "regions": (a, b),
+                    "names": (nuts.region_name(a), nuts.region_name(b)),
+                    "there": there,
+                    "back": back,
+                }
+            )
+    return sorted(pairs, key=lambda p: -(p["there"] + p["back"]))
+
+
+def indicators(filters: Filters) -> dict:
+    """Every figure of the dashboard, for the filters."""
+    progress = vet_learners(filters)
+    return {
+        "filters": filters,
+        "mobilities": mobilities(filters),
+        "vet": progress,
+        "vet_latest": latest_vet_progress(progress),
+        "opportunities": opportunities(filters),
+        "unmet": unmet_demand(filters),
+        "network": network(filters),
+        "reciprocal": reciprocal_pairs(filters),
+        "target": TARGET_SHARE,
+    }
+
+
+def regions_administered_by(organisations) -> list[str]:
+    """The NUTS 2 regions of these organisations (member admins see their own region)."""
+    return sorted(
+        {
+            nuts.nuts2_of(code)
+            for code in organisations.values_list("nuts_code", flat=True)
+            if nuts.region(nuts.nuts2_of(code))
+        }
+    )
+
+
+def filter_regions() -> list[tuple[str, str]]:
+    """The NUTS 2 regions of the organisations there are, for the region filter: one query."""
+    codes = Organisation.objects.exclude(nuts_code="").values_list("nuts_code", flat=True)
+    regions = {nuts.nuts2_of(code) for code in codes.distinct()}
+    return sorted(
+        (code, f"{code} {nuts.region_name(code)}") for code in regions if nuts.region(code)
+    )
