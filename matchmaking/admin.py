@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import nuts, outbox, services
 from .admin_helpers import HistoryInline
+from .exports import export_actions, organisation_columns
 from .models import (
     ExchangeType,
     FewerOpportunityCategory,
@@ -175,7 +176,7 @@ class OrganisationAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["languages"]
     inlines = [MembershipInline, OrganisationHistoryInline]
-    actions = ["suspend", "unsuspend"]
+    actions = ["suspend", "unsuspend", *export_actions("organisations", organisation_columns)]
     date_hierarchy = "created_at"
 
     @admin.action(description=_("Suspend the selected organisations"), permissions=["change"])

@@ -674,3 +674,9 @@ def filter_regions() -> list[tuple[str, str]]:
     return sorted(
         (code, f"{code} {nuts.region_name(code)}") for code in regions if nuts.region(code)
     )
+
+
+def baselines_for(regions: list[str] | None) -> QuerySet[VetLearnerBaseline]:
+    """The baselines recorded for these regions (all for None), newest first."""
+    queryset = VetLearnerBaseline.objects.select_related("entered_by").order_by("region", "-year")
+    return queryset if regions is None else queryset.filter(region__in=regions)
