@@ -2,9 +2,10 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
 from . import nuts
-from .models import Language, Membership, Organisation, User
+from .models import Language, Membership, Organisation, User, nuts_code_validator
 from .validators import validate_logo
 
 
@@ -96,17 +97,19 @@ class OrganisationForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         code, country = cleaned.get("nuts_code"), cleaned.get("country")
-        if code and country:
+        # A malformed code gets the model's own message (nuts_code_validator).
+        if code and country and nuts_code_validator.regex.match(code):
+            country = str(country)
             region = nuts.region(code)
-            if region is None or region.country != country.code:
+            if region is None or region.country != country:
                 messages = self._meta.error_messages["nuts_code"]
-                kind = "not_nuts_2024" if nuts.regions_of_country(country.code) else "no_regions"
+                kind = "not_nuts_2024" if nuts.regions_of_country(country) else "no_regions"
                 self.add_error(
                     "nuts_code",
                     ValidationError(
                         messages[kind],
                         code=kind,
-                        params={"code": code, "country": country.name},
+                        params={"code": code, "country": countries.name(country)},
                     ),
                 )
         return cleaned
