@@ -192,3 +192,32 @@ def test_a_member_admin_downloads_its_own_organisations_records(login, world):
     assert sorted(int(row[0]) for row in rows[1:]) == sorted(
         world.exchanges[i].pk for i in (0, 1, 4)
     )
+
+
+@pytest.mark.parametrize(
+    ("model", "action"),
+    [
+        ("exchanges/exchange", "export_csv"),
+        ("exchanges/offer", "export_xlsx"),
+        ("exchanges/application", "export_csv"),
+        ("matchmaking/organisation", "export_xlsx"),
+    ],
+)
+def test_the_admin_lists_export_the_selected_rows(login, secretariat, world, model, action):
+    app_label, model_name = model.split("/")
+    changelist = reverse(f"admin:{app_label}_{model_name}_changelist")
+    from django.apps import apps
+
+    rows = apps.get_model(app_label, model_name).objects.order_by("pk")[:2]
+    selected = [str(row.pk) for row in rows]
+
+    response = login(secretariat).post(
+        changelist, {"action": action, "_selected_action": selected}
+    )
+
+    if action == "export_csv":
+        ids = [row[0] for row in _csv(response)[1:]]
+    else:
+        sheet = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.values)
+        ids = [str(row[0]) for row in sheet[1:]]
+    assert ids == selected
