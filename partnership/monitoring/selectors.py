@@ -400,10 +400,13 @@ def vet_learners(filters: Filters) -> list[VetProgress]:
 
 
 def latest_vet_progress(progress: list[VetProgress]) -> list[VetProgress]:
-    """Each region's latest year: the one its progress bar shows."""
+    """What each region's progress bar shows: its latest year with a baseline, else its
+    latest year (which then says "no baseline")."""
     latest = {}
-    for item in progress:
-        latest[item.region] = item  # sorted by region, then year
+    for item in progress:  # sorted by region, then year
+        kept = latest.get(item.region)
+        if kept is None or item.baseline is not None or kept.baseline is None:
+            latest[item.region] = item
     return sorted(latest.values(), key=lambda p: (p.share is None, -(p.share or 0), p.region))
 
 
