@@ -28,6 +28,7 @@ What is counted where (the definitions, once):
 """
 
 import datetime
+import functools
 from dataclasses import dataclass, fields
 from decimal import Decimal
 from urllib.parse import urlencode
@@ -154,6 +155,11 @@ _CHANGELISTS = {
 }
 
 
+@functools.cache
+def _changelist(kind):
+    return reverse(_CHANGELISTS[kind])
+
+
 def admin_link(kind: str, lookups_: dict) -> str:
     """The admin list of these rows (the lookups are allowed by each admin's lookup_allowed)."""
     params = {}
@@ -163,7 +169,7 @@ def admin_link(kind: str, lookups_: dict) -> str:
         elif isinstance(value, bool):
             value = "1" if value else "0"
         params[key] = value
-    return f"{reverse(_CHANGELISTS[kind])}?{urlencode(params)}"
+    return f"{_changelist(kind)}?{urlencode(params)}"
 
 
 def exchanges(filters: Filters) -> QuerySet[Exchange]:
@@ -643,13 +649,20 @@ def reciprocal_pairs(filters: Filters) -> list[dict]:
     return sorted(pairs, key=lambda p: -(p["there"] + p["back"]))
 
 
+def vet_table(progress: list[VetProgress]) -> list[VetProgress]:
+    """The VET rows a page lists: every year with a baseline, and each region's latest year
+    (so a region without any baseline says so once, not once a year)."""
+    latest = {id(p) for p in latest_vet_progress(progress)}
+    return [p for p in progress if p.baseline is not None or id(p) in latest]
+
+
 def indicators(filters: Filters) -> dict:
     """Every figure of the dashboard, for the filters."""
     progress = vet_learners(filters)
     return {
         "filters": filters,
         "mobilities": mobilities(filters),
-        "vet": progress,
+        "vet": vet_table(progress),
         "vet_latest": latest_vet_progress(progress),
         "opportunities": opportunities(filters),
         "unmet": unmet_demand(filters),

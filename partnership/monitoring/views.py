@@ -24,6 +24,9 @@ from .selectors import Filters
 from .suppression import SUPPRESS_UNDER, people, percent
 
 
+CHART_BARS = 15  # bars in a ranked chart; its table lists every row
+
+
 def _charts(figures, *, public):
     target = figures["target"]
     total = figures["mobilities"]["total"]
@@ -43,7 +46,7 @@ def _charts(figures, *, public):
                     p.share,
                     percent(p.share) if p.baseline else _("no baseline"),
                 )
-                for p in figures["vet_latest"]
+                for p in figures["vet_latest"][:CHART_BARS]
             ],
             target=target,
         ),
@@ -61,7 +64,7 @@ def _charts(figures, *, public):
                     row.participants,
                     people(row.participants, public=public),
                 )
-                for row in figures["mobilities"]["by_region"]
+                for row in figures["mobilities"]["by_region"][:CHART_BARS]
             ],
             suppress_under=suppress,
         ),

@@ -52,9 +52,15 @@ def test_the_public_page_shows_aggregates_and_suppresses_small_counts(client, wo
 
 def test_the_public_page_says_where_there_is_no_baseline(client, world):
     text = _text(client.get(FIGURES))
-
-    assert "SE23 Västsverige 2024 6 no baseline no baseline" in text
+    # With a baseline; the share is not computed from a count under 5.
     assert "SE23 Västsverige 2025 fewer than 5 200 –" in text
+    assert "NO0A Vestlandet 2025 0 1,000 0.0 %" in text
+
+    VetLearnerBaseline.objects.filter(region="SE23").delete()
+
+    text = _text(client.get(FIGURES))
+    assert "SE23 Västsverige 2025 fewer than 5 no baseline no baseline" in text
+    assert "Västsverige (2025) — no baseline" in text  # the chart's bar
 
 
 def test_the_home_page_and_the_partnership_link_to_the_figures(client, db):
