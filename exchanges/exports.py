@@ -3,8 +3,8 @@ and the Beneficiary-Module-shaped table of completed exchanges: what a member ne
 in its Erasmus+ reporting without retyping. Counts only; the records name no participant."""
 
 from django.db.models import (
-    CharField,
     Case,
+    CharField,
     F,
     IntegerField,
     OuterRef,
@@ -95,8 +95,9 @@ def beneficiary_table(exchanges: QuerySet[Exchange]) -> tuple[QuerySet, list[Col
     per_category = {
         _category_alias(category): Coalesce(
             Subquery(
-                FewerOpportunityCount.objects.filter(exchange=OuterRef("pk"), category=category)
-                .values("count")[:1],
+                FewerOpportunityCount.objects.filter(
+                    exchange=OuterRef("pk"), category=category
+                ).values("count")[:1],
                 output_field=IntegerField(),
             ),
             0,

@@ -36,7 +36,12 @@ class NutsCodeInput(forms.TextInput):
 
     def __init__(self, attrs=None):
         super().__init__(
-            {"list": self.DATALIST_ID, "autocomplete": "off", "data-nuts-regions": "", **(attrs or {})}
+            {
+                "list": self.DATALIST_ID,
+                "autocomplete": "off",
+                "data-nuts-regions": "",
+                **(attrs or {}),
+            }
         )
 
     def render(self, name, value, attrs=None, renderer=None):

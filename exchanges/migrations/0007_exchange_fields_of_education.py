@@ -20,17 +20,22 @@ def copy_from_offers(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('exchanges', '0006_offer_fields_of_education'),
-        ('matchmaking', '0010_nuts_2024_codes'),
+        ("exchanges", "0006_offer_fields_of_education"),
+        ("matchmaking", "0010_nuts_2024_codes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='exchange',
-            name='fields_of_education',
-            field=models.ManyToManyField(blank=True, help_text='The ISCED-F broad fields of the exchange; copied from the offer.', related_name='exchanges', to='matchmaking.fieldofeducation', verbose_name='fields of education'),
+            model_name="exchange",
+            name="fields_of_education",
+            field=models.ManyToManyField(
+                blank=True,
+                help_text="The ISCED-F broad fields of the exchange; copied from the offer.",
+                related_name="exchanges",
+                to="matchmaking.fieldofeducation",
+                verbose_name="fields of education",
+            ),
         ),
         migrations.RunPython(copy_from_offers, migrations.RunPython.noop),
     ]

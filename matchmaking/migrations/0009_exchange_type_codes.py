@@ -18,36 +18,73 @@ def seed_codes(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('matchmaking', '0008_organisation_history'),
+        ("matchmaking", "0008_organisation_history"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='exchangetype',
-            name='activity_code',
-            field=models.CharField(blank=True, help_text='As in the Beneficiary Module, e.g. SM-JOB-SHDW; empty if there is none.', max_length=40, verbose_name='Erasmus+ activity code'),
+            model_name="exchangetype",
+            name="activity_code",
+            field=models.CharField(
+                blank=True,
+                help_text="As in the Beneficiary Module, e.g. SM-JOB-SHDW; empty if there is none.",
+                max_length=40,
+                verbose_name="Erasmus+ activity code",
+            ),
         ),
         migrations.AddField(
-            model_name='exchangetype',
-            name='long_term_activity_code',
-            field=models.CharField(blank=True, help_text='For a mobility of 90 days or more, if it has its own code (LM-LONG-VET).', max_length=40, verbose_name='Erasmus+ activity code from 90 days'),
+            model_name="exchangetype",
+            name="long_term_activity_code",
+            field=models.CharField(
+                blank=True,
+                help_text="For a mobility of 90 days or more, if it has its own code (LM-LONG-VET).",
+                max_length=40,
+                verbose_name="Erasmus+ activity code from 90 days",
+            ),
         ),
         migrations.AddField(
-            model_name='exchangetype',
-            name='mobility_of',
-            field=models.CharField(blank=True, choices=[('staff', 'Staff'), ('learners', 'Learners')], max_length=16, verbose_name='mobility of'),
+            model_name="exchangetype",
+            name="mobility_of",
+            field=models.CharField(
+                blank=True,
+                choices=[("staff", "Staff"), ("learners", "Learners")],
+                max_length=16,
+                verbose_name="mobility of",
+            ),
         ),
         migrations.AddField(
-            model_name='exchangetype',
-            name='sector',
-            field=models.CharField(blank=True, choices=[('vet', 'Vocational education and training'), ('school', 'School education'), ('adult', 'Adult education'), ('higher', 'Higher education'), ('youth', 'Youth')], max_length=16, verbose_name='sector'),
+            model_name="exchangetype",
+            name="sector",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("vet", "Vocational education and training"),
+                    ("school", "School education"),
+                    ("adult", "Adult education"),
+                    ("higher", "Higher education"),
+                    ("youth", "Youth"),
+                ],
+                max_length=16,
+                verbose_name="sector",
+            ),
         ),
         migrations.AlterField(
-            model_name='organisation',
-            name='nuts_code',
-            field=models.CharField(blank=True, help_text='The NUTS 2024 region, e.g. SE232 for Västra Götaland.', max_length=5, validators=[django.core.validators.RegexValidator('^[A-Z]{2}[A-Z0-9]{0,3}\\Z', 'A NUTS code is two capital letters followed by up to three letters or digits, e.g. SE232.', code='invalid_nuts')], verbose_name='NUTS code'),
+            model_name="organisation",
+            name="nuts_code",
+            field=models.CharField(
+                blank=True,
+                help_text="The NUTS 2024 region, e.g. SE232 for Västra Götaland.",
+                max_length=5,
+                validators=[
+                    django.core.validators.RegexValidator(
+                        "^[A-Z]{2}[A-Z0-9]{0,3}\\Z",
+                        "A NUTS code is two capital letters followed by up to three letters or digits, e.g. SE232.",
+                        code="invalid_nuts",
+                    )
+                ],
+                verbose_name="NUTS code",
+            ),
         ),
         migrations.RunPython(seed_codes, migrations.RunPython.noop),
     ]

@@ -2,36 +2,91 @@
 
 import django.core.validators
 import django.db.models.deletion
-import partnership.monitoring.models
 from django.conf import settings
 from django.db import migrations, models
 
+import partnership.monitoring.models
+
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('partnership', '0009_history_and_decisions'),
+        ("partnership", "0009_history_and_decisions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='VetLearnerBaseline',
+            name="VetLearnerBaseline",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('region', models.CharField(help_text='The NUTS 2024 code of the region, e.g. SE23.', max_length=4, validators=[partnership.monitoring.models.validate_nuts2], verbose_name='NUTS 2 region')),
-                ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='year')),
-                ('vet_learners', models.PositiveIntegerField(help_text='Learners in initial vocational education and training in the region.', validators=[django.core.validators.MinValueValidator(1)], verbose_name='VET learners')),
-                ('source', models.CharField(blank=True, help_text='Where the number comes from.', max_length=200, verbose_name='source')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('entered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='entered by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "region",
+                    models.CharField(
+                        help_text="The NUTS 2024 code of the region, e.g. SE23.",
+                        max_length=4,
+                        validators=[partnership.monitoring.models.validate_nuts2],
+                        verbose_name="NUTS 2 region",
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(2000),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="year",
+                    ),
+                ),
+                (
+                    "vet_learners",
+                    models.PositiveIntegerField(
+                        help_text="Learners in initial vocational education and training in the region.",
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="VET learners",
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="Where the number comes from.",
+                        max_length=200,
+                        verbose_name="source",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "entered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="entered by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'VET-learner baseline',
-                'verbose_name_plural': 'VET-learner baselines',
-                'ordering': ['region', '-year'],
-                'permissions': [('view_dashboard', 'Can see the monitoring dashboard')],
-                'constraints': [models.UniqueConstraint(fields=('region', 'year'), name='baseline_one_per_region_year'), models.CheckConstraint(condition=models.Q(('vet_learners__gte', 1)), name='baseline_vet_learners_positive')],
+                "verbose_name": "VET-learner baseline",
+                "verbose_name_plural": "VET-learner baselines",
+                "ordering": ["region", "-year"],
+                "permissions": [("view_dashboard", "Can see the monitoring dashboard")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("region", "year"), name="baseline_one_per_region_year"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("vet_learners__gte", 1)),
+                        name="baseline_vet_learners_positive",
+                    ),
+                ],
             },
         ),
     ]

@@ -5,7 +5,6 @@ from django_countries import countries
 
 from matchmaking.models import ExchangeType
 
-from .models import VetLearnerBaseline
 from .selectors import Filters
 
 FIRST_YEAR = 2020
@@ -61,21 +60,26 @@ class DashboardFilterForm(forms.Form):
         )
 
 
-class BaselineForm(forms.ModelForm):
-    """A region's number of VET learners in a year; a member admin picks among its regions."""
+class BaselineForm(forms.Form):
+    """A region's number of VET learners in a year; a member admin picks among its regions.
+    A plain form: recording a year again replaces its number (the service updates the row)."""
 
-    class Meta:
-        model = VetLearnerBaseline
-        fields = ["region", "year", "vet_learners", "source"]
+    region = forms.ChoiceField(label=_("NUTS 2 region"))
+    year = forms.IntegerField(label=_("Year"), min_value=FIRST_YEAR, max_value=2100)
+    vet_learners = forms.IntegerField(
+        label=_("VET learners"),
+        min_value=1,
+        max_value=10**8,
+        help_text=_("Learners in initial vocational education and training in the region."),
+    )
+    source = forms.CharField(
+        label=_("Source"),
+        max_length=200,
+        required=False,
+        help_text=_("Where the number comes from."),
+    )
 
     def __init__(self, *args, regions, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"] = forms.ChoiceField(
-            label=_("NUTS 2 region"), choices=list(regions)
-        )
-        self.fields["year"].widget.attrs.update(min=FIRST_YEAR, max=timezone.localdate().year + 1)
-        self.fields["vet_learners"].widget.attrs.update(min=1)
-
-    def validate_unique(self):
-        # Recording a region's year again replaces its number (the service updates the row).
-        pass
+        self.fields["region"].choices = list(regions)
+        self.fields["year"].initial = timezone.localdate().year - 1

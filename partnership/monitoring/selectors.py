@@ -27,6 +27,7 @@ What is counted where (the definitions, once):
 - **Reciprocity**: pairs of NUTS 2 regions with a mobility each way.
 """
 
+import contextlib
 import datetime
 import functools
 from dataclasses import dataclass, fields
@@ -34,6 +35,7 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import (
     BooleanField,
     Case,
@@ -47,7 +49,6 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
     When,
@@ -56,6 +57,7 @@ from django.db.models.functions import Coalesce, ExtractYear, Length, Substr
 from django.db.models.lookups import GreaterThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -231,48 +233,71 @@ def _figures(values):
     return {key.removeprefix("n_"): values[key] for key in MOBILITY_FIGURES}
 
 
-def _rows(queryset, group, *, label, link, filters):
-    """Mobility figures grouped by ``group`` (a field or expression name), one query."""
-    rows = []
-    for values in queryset.values(group).annotate(**MOBILITY_FIGURES).order_by(group):
-        key = values.pop(group)
-        extra = link(key)
-        rows.append(
-            Row(
-                key=key,
-                label=label(key),
-                link=admin_link("exchange", {**lookups("exchange", filters), **extra})
-                if extra is not None
-                else "",
-                **_figures(values),
-            )
+# The dimensions of one exchange that every mobility figure is grouped by: one GROUP BY over
+# all of them gives groups (at most years × regions × types × 2, however many exchanges there
+# are) that are then added up per dimension. Sector and staff/learners follow from the type.
+DIMENSIONS = ("year", "country", "region", "exchange_type", "member")
+
+
+def combinations(filters: Filters) -> list[dict]:
+    """The mobility figures per combination of the dimensions: one query."""
+    return list(
+        exchanges(filters)
+        .annotate(
+            year=ExtractYear("start_date"),
+            country=F("sender__country"),
+            region=nuts2("sender__nuts_code"),
+            exchange_type=F("application__offer__exchange_type"),
+            member=ExpressionWrapper(
+                Q(sender__rsp_member_since__isnull=False), output_field=BooleanField()
+            ),
         )
+        .values(*DIMENSIONS)
+        .annotate(**MOBILITY_FIGURES)
+        .order_by()
+    )
+
+
+def _add_up(groups, key_of):
+    """Rows keyed by ``key_of(group)``, summing the groups' figures."""
+    rows = {}
+    for group in groups:
+        key = key_of(group)
+        row = rows.get(key)
+        if row is None:
+            row = rows[key] = Row(key=key, label="")
+        for name in MOBILITY_FIGURES:
+            attribute = name.removeprefix("n_")
+            setattr(row, attribute, getattr(row, attribute) + group[name])
     return rows
+
+
+def _rows(groups, key_of, *, label, link, filters, order=None):
+    """One Row per key, labelled and linked to the admin list of its exchanges."""
+    base = lookups("exchange", filters)
+    rows = list(_add_up(groups, key_of).values())
+    for row in rows:
+        row.label = label(row.key)
+        extra = link(row.key)
+        row.link = admin_link("exchange", {**base, **extra}) if extra is not None else ""
+    return sorted(rows, key=order or (lambda row: (row.key is None, row.key)))
 
 
 def _type_names():
     return {t.pk: t for t in ExchangeType.objects.all()}
 
 
-def mobilities(filters: Filters) -> dict:
+def mobilities(filters: Filters, groups: list[dict] | None = None) -> dict:
     """Exchanges and participants, of whom with fewer opportunities, in total and by year,
     country, NUTS 2 region, exchange type, sector, staff or learners, membership and
-    fewer-opportunity category."""
-    queryset = exchanges(filters)
+    fewer-opportunity category. Three queries (or two with ``groups`` given)."""
+    groups = combinations(filters) if groups is None else groups
     base = lookups("exchange", filters)
-    totals = queryset.aggregate(**MOBILITY_FIGURES)
-    total = Row(key=None, label="", link=admin_link("exchange", base), **_figures(totals))
+    total = _add_up(groups, lambda group: None).get(None) or Row(key=None, label="")
+    total.link = admin_link("exchange", base)
     types = _type_names()
     sector_names = dict(ExchangeType.Sector.choices)
     mobility_names = dict(ExchangeType.MobilityOf.choices)
-    by_region = _rows(
-        queryset.annotate(region=nuts2("sender__nuts_code")),
-        "region",
-        label=lambda code: nuts.region_name(code) if code else "",
-        link=lambda code: {"sender__nuts_code__startswith": code} if code else None,
-        filters=filters,
-    )
-    by_region.sort(key=lambda row: (-row.participants, row.key))
     categories = {c.pk: c for c in FewerOpportunityCategory.objects.all()}
     by_category = [
         Row(
@@ -292,51 +317,56 @@ def mobilities(filters: Filters) -> dict:
     return {
         "total": total,
         "by_year": _rows(
-            queryset.annotate(year=ExtractYear("start_date")),
-            "year",
+            groups,
+            lambda group: group["year"],
             label=str,
             link=lambda year: {"start_date__year": year},
             filters=filters,
         ),
         "by_country": _rows(
-            queryset,
-            "sender__country",
+            groups,
+            lambda group: group["country"],
             label=lambda code: countries.name(code),
             link=lambda code: {"sender__country__exact": code},
             filters=filters,
         ),
-        "by_region": by_region,
+        "by_region": _rows(
+            groups,
+            lambda group: group["region"],
+            label=lambda code: nuts.region_name(code) if code else "",
+            link=lambda code: {"sender__nuts_code__startswith": code} if code else None,
+            filters=filters,
+            order=lambda row: (-row.participants, row.key),
+        ),
         "by_type": _rows(
-            queryset,
-            "application__offer__exchange_type",
+            groups,
+            lambda group: group["exchange_type"],
             label=lambda pk: str(types[pk]),
             link=lambda pk: {"application__offer__exchange_type__id__exact": pk},
             filters=filters,
+            order=lambda row: (types[row.key].position, str(types[row.key])),
         ),
         "by_sector": _rows(
-            queryset,
-            "application__offer__exchange_type__sector",
+            groups,
+            lambda group: types[group["exchange_type"]].sector,
             label=lambda code: str(sector_names.get(code, "")),
             link=lambda code: {"application__offer__exchange_type__sector__exact": code},
             filters=filters,
         ),
         "by_mobility_of": _rows(
-            queryset,
-            "application__offer__exchange_type__mobility_of",
+            groups,
+            lambda group: types[group["exchange_type"]].mobility_of,
             label=lambda code: str(mobility_names.get(code, "")),
             link=lambda code: {"application__offer__exchange_type__mobility_of__exact": code},
             filters=filters,
         ),
         "by_membership": _rows(
-            queryset.annotate(
-                member=ExpressionWrapper(
-                    Q(sender__rsp_member_since__isnull=False), output_field=BooleanField()
-                )
-            ),
-            "member",
+            groups,
+            lambda group: group["member"],
             label=lambda member: str(_("Members") if member else _("Not members")),
             link=lambda member: {"sender__rsp_member_since__isnull": not member},
             filters=filters,
+            order=lambda row: not row.key,
         ),
         "by_category": by_category,
     }
@@ -356,21 +386,16 @@ class VetProgress:
         return share(self.vet_learners, self.baseline)
 
 
-def vet_learners(filters: Filters) -> list[VetProgress]:
+def vet_learners(filters: Filters, groups: list[dict] | None = None) -> list[VetProgress]:
     """VET learners on a mobility by NUTS 2 region and year, against the region's baseline;
-    a region and year with a baseline but no mobility are listed too. Two queries."""
-    queryset = (
-        exchanges(filters)
-        .filter(
-            application__offer__exchange_type__sector=ExchangeType.Sector.VET,
-            application__offer__exchange_type__mobility_of=ExchangeType.MobilityOf.LEARNERS,
-        )
-        .annotate(region=nuts2("sender__nuts_code"), year=ExtractYear("start_date"))
-        .exclude(region="")
-        .values("region", "year")
-        .annotate(learners=Sum("participants"))
-    )
-    counted = {(v["region"], v["year"]): v["learners"] for v in queryset}
+    a region and year with a baseline but no mobility are listed too. Two queries (one with
+    ``groups``, the mobility figures' combinations)."""
+    groups = combinations(filters) if groups is None else groups
+    counted = {}
+    for group in groups:
+        if group["region"] and group["n_vet_learners"]:
+            key = (group["region"], group["year"])
+            counted[key] = counted.get(key, 0) + group["n_vet_learners"]
     baselines = VetLearnerBaseline.objects.all()
     if filters.year is not None:
         baselines = baselines.filter(year=filters.year)
@@ -416,28 +441,26 @@ def latest_vet_progress(progress: list[VetProgress]) -> list[VetProgress]:
     return sorted(latest.values(), key=lambda p: (p.share is None, -(p.share or 0), p.region))
 
 
-def _median_days_to_answer(applications, answered: int):
-    """The median time from submission to the first answer, in days; two rows read."""
+def _answers(applications):
+    """Per answered application, the time from its submission to the host's first answer."""
+    return (
+        ApplicationHistory.objects.filter(kind__in=ANSWERS, application__in=applications)
+        .values("application", "application__created_at")
+        .annotate(
+            wait=ExpressionWrapper(
+                Min("created_at") - F("application__created_at"), output_field=DurationField()
+            )
+        )
+        .order_by()
+    )
+
+
+def _median_days(answers, answered: int):
+    """The median of the answers' waits, in days: the middle one or two rows, read sorted."""
     if not answered:
         return None
-    first_answer = (
-        ApplicationHistory.objects.filter(application=OuterRef("pk"), kind__in=ANSWERS)
-        .order_by()
-        .values("application")
-        .annotate(first=Min("created_at"))
-        .values("first")
-    )
-    waits = (
-        applications.annotate(first_answer=Subquery(first_answer))
-        .filter(first_answer__isnull=False)
-        .annotate(
-            wait=ExpressionWrapper(F("first_answer") - F("created_at"), output_field=DurationField())
-        )
-        .order_by("wait")
-        .values_list("wait", flat=True)
-    )
-    middle = waits[(answered - 1) // 2 : answered // 2 + 1]
-    values = list(middle)
+    waits = answers.order_by("wait").values_list("wait", flat=True)
+    values = list(waits[(answered - 1) // 2 : answered // 2 + 1])
     median = sum(values, datetime.timedelta()) / len(values)
     return Decimal(median.total_seconds() / 86400).quantize(Decimal("0.1"))
 
@@ -471,12 +494,8 @@ def opportunities(filters: Filters) -> dict:
         .order_by("year")
     ]
     applications = Application.objects.filter(**lookups("application", filters)).order_by()
-    answered_q = Q(
-        Exists(ApplicationHistory.objects.filter(application=OuterRef("pk"), kind__in=ANSWERS))
-    )
-    application_figures = applications.aggregate(
-        applications=Count("pk"), answered=Count("pk", filter=answered_q)
-    )
+    answers = _answers(applications)
+    application_figures = {"applications": applications.count(), "answered": answers.count()}
     answered = application_figures["answered"]
     offer_lookups = lookups("offer", filters)
     return {
@@ -486,7 +505,7 @@ def opportunities(filters: Filters) -> dict:
         "by_year": by_year,
         **application_figures,
         "answered_share": share(answered, application_figures["applications"]),
-        "median_days": _median_days_to_answer(applications, answered),
+        "median_days": _median_days(answers, answered),
         "links": {
             "published": admin_link("offer", offer_lookups),
             "without_application": admin_link(
@@ -602,9 +621,7 @@ def network(filters: Filters) -> dict:
         "members": sum(row["count"] for row in joined),
         "members_link": admin_link("organisation", {"rsp_member_since__isnull": False}),
         "joined": joined,
-        "new_members": next(
-            (row["count"] for row in joined if row["year"] == filters.year), None
-        ),
+        "new_members": next((row["count"] for row in joined if row["year"] == filters.year), None),
         "case_studies": case_studies.count(),
         "case_studies_link": admin_link("casestudy", {"status__exact": "published"}),
         **event_figures,
@@ -613,10 +630,13 @@ def network(filters: Filters) -> dict:
     }
 
 
+RECIPROCAL_SHOWN = 20
+
+
 def reciprocal_pairs(filters: Filters) -> list[dict]:
     """Pairs of NUTS 2 regions with a mobility each way (sending region to hosting region and
-    back): one query for the distinct region pairs, which are few however many rows there
-    are."""
+    back), the busiest first: one query for the flows between regions, which are bounded by
+    the regions, not by the rows."""
     queryset = (
         Exchange.objects.filter(
             **{
@@ -649,6 +669,31 @@ def reciprocal_pairs(filters: Filters) -> list[dict]:
     return sorted(pairs, key=lambda p: -(p["there"] + p["back"]))
 
 
+GENERATION_KEY = "monitoring:generation"
+
+
+def cached_indicators(filters: Filters) -> dict:
+    """``indicators(filters)``, kept in the cache for MONITORING_CACHE_SECONDS (per language,
+    since labels are translated): the figures of 100,000 exchanges take a second or more to
+    add up, and a dashboard may be a few minutes behind. A recorded baseline starts a new
+    generation of cached figures (``forget_cached_indicators``). ``computed_at`` says when."""
+    seconds = settings.MONITORING_CACHE_SECONDS
+    if not seconds:
+        return {**indicators(filters), "computed_at": timezone.now()}
+    generation = cache.get_or_set(GENERATION_KEY, 0, None)
+    key = f"monitoring:{generation}:{get_language()}:{hash(filters)}"
+    found = cache.get(key)
+    if found is None:
+        found = {**indicators(filters), "computed_at": timezone.now()}
+        cache.set(key, found, seconds)
+    return found
+
+
+def forget_cached_indicators():
+    with contextlib.suppress(ValueError):  # no generation yet: nothing is cached
+        cache.incr(GENERATION_KEY)
+
+
 def vet_table(progress: list[VetProgress]) -> list[VetProgress]:
     """The VET rows a page lists: every year with a baseline, and each region's latest year
     (so a region without any baseline says so once, not once a year)."""
@@ -656,18 +701,23 @@ def vet_table(progress: list[VetProgress]) -> list[VetProgress]:
     return [p for p in progress if p.baseline is not None or id(p) in latest]
 
 
+def _reciprocity(pairs):
+    return {"reciprocal": pairs[:RECIPROCAL_SHOWN], "reciprocal_count": len(pairs)}
+
+
 def indicators(filters: Filters) -> dict:
     """Every figure of the dashboard, for the filters."""
-    progress = vet_learners(filters)
+    groups = combinations(filters)
+    progress = vet_learners(filters, groups)
     return {
         "filters": filters,
-        "mobilities": mobilities(filters),
+        "mobilities": mobilities(filters, groups),
         "vet": vet_table(progress),
         "vet_latest": latest_vet_progress(progress),
         "opportunities": opportunities(filters),
         "unmet": unmet_demand(filters),
         "network": network(filters),
-        "reciprocal": reciprocal_pairs(filters),
+        **_reciprocity(reciprocal_pairs(filters)),
         "target": TARGET_SHARE,
     }
 

@@ -23,7 +23,6 @@ from .forms import BaselineForm, DashboardFilterForm
 from .selectors import Filters
 from .suppression import SUPPRESS_UNDER, people, percent
 
-
 CHART_BARS = 15  # bars in a ranked chart; its table lists every row
 
 
@@ -36,7 +35,13 @@ def _charts(figures, *, public):
     suppress = SUPPRESS_UNDER if public else 0
     return {
         "fewer": charts.progress(
-            [(_("Mobilities for people with fewer opportunities"), fewer_share, percent(fewer_share))],
+            [
+                (
+                    _("Mobilities for people with fewer opportunities"),
+                    fewer_share,
+                    percent(fewer_share),
+                )
+            ],
             target=target,
         ),
         "vet": charts.progress(
@@ -74,7 +79,7 @@ def _charts(figures, *, public):
 @require_GET
 def figures(request):
     """The partnership in figures: aggregates only, any count under 5 people suppressed."""
-    data = selectors.indicators(Filters())
+    data = selectors.cached_indicators(Filters())
     return render(
         request,
         "partnership/monitoring/figures.html",
@@ -89,7 +94,11 @@ def _dashboard_scope(request):
         return True, selectors.filter_regions(), None
     organisations = permissions.monitored_organisations_for(request.user)
     codes = selectors.regions_administered_by(organisations)
-    return False, [(code, f"{code} {selectors.nuts.region_name(code)}") for code in codes], organisations
+    return (
+        False,
+        [(code, f"{code} {selectors.nuts.region_name(code)}") for code in codes],
+        organisations,
+    )
 
 
 def _filter_form(request, whole, regions):
@@ -113,7 +122,7 @@ def dashboard(request):
     filters = form.filters()
     if not whole and filters.region is None:
         filters = Filters(region=regions[0][0])
-    data = selectors.indicators(filters)
+    data = selectors.cached_indicators(filters)
     return render(
         request,
         "partnership/monitoring/dashboard.html",
@@ -154,7 +163,12 @@ def _export_queryset(kind, filters, organisations):
         if organisations is not None:
             queryset = queryset.filter(pk__in=organisations.values("pk"))
         return queryset.order_by("name", "pk")
-    model = {"exchanges": Exchange, "offers": Offer, "applications": Application, "beneficiary": Exchange}[kind]
+    model = {
+        "exchanges": Exchange,
+        "offers": Offer,
+        "applications": Application,
+        "beneficiary": Exchange,
+    }[kind]
     record = {"exchanges": "exchange", "beneficiary": "exchange"}.get(kind, kind[:-1])
     queryset = model.objects.filter(**selectors.lookups(record, filters))
     if organisations is not None:
@@ -176,7 +190,9 @@ def export(request, kind, fmt):
     if kind not in EXPORTS and kind != "beneficiary" or fmt not in ("csv", "xlsx"):
         raise Http404
     whole, regions, organisations = _dashboard_scope(request)
-    filters = _filter_form(request, True, selectors.filter_regions() if whole else regions).filters()
+    filters = _filter_form(
+        request, True, selectors.filter_regions() if whole else regions
+    ).filters()
     queryset = _export_queryset(kind, filters, None if whole else organisations)
     if kind == "beneficiary":
         queryset, columns = exchange_exports.beneficiary_table(queryset)

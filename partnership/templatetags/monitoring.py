@@ -23,7 +23,6 @@ def public_share(row_part, public=False):
     return not (public and suppression.is_suppressed(row_part))
 
 
-
 @register.simple_tag(takes_context=True)
 def figure(context, count, link="", people=True):
     """A figure: suppressed under 5 on the public page when it counts people, a link to the

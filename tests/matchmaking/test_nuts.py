@@ -35,9 +35,7 @@ def test_the_migration_keeps_valid_codes_and_lists_the_others(capsys):
 
 
 @pytest.mark.django_db
-def test_the_secretariat_lists_the_organisations_whose_code_is_not_in_nuts_2024(
-    login, secretariat
-):
+def test_the_secretariat_lists_the_organisations_whose_code_is_not_in_nuts_2024(login, secretariat):
     OrganisationFactory(name="Borås Stad", nuts_code="SE232")
     OrganisationFactory(name="Council of Tampere Region", nuts_code="FI197")
 

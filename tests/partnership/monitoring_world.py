@@ -1,12 +1,12 @@
 """A hand-counted world for the monitoring: three regions, five exchanges (one cancelled).
 
-| # | sender → host            | type          | start      | status    | participants | fewer (by category)           |
-|---|--------------------------|---------------|------------|-----------|--------------|-------------------------------|
-| 1 | Vestland → Borås         | job shadowing | 2025-05-12 | completed | 3            | 1 (economic 1, geographical 1) |
-| 2 | Borås → Vestland         | VET learner   | 2025-09-01 | planned   | 4            | 2 (social 2)                  |
-| 3 | Borås → Valencia         | VET learner   | 2024-04-01 | completed | 6            | 0                             |
-| 4 | Valencia → Borås         | study visit   | 2025-02-01 | cancelled | 5            | 5 (disabilities 5)            |
-| 5 | Valencia → Vestland      | job shadowing | 2024-10-01 | completed | 2            | 1 (social 1)                  |
+| # | sender → host       | type          | start      | status    | people | fewer (by category)  |
+|---|---------------------|---------------|------------|-----------|--------|----------------------|
+| 1 | Vestland → Borås    | job shadowing | 2025-05-12 | completed | 3      | 1 (economic, geogr.) |
+| 2 | Borås → Vestland    | VET learner   | 2025-09-01 | planned   | 4      | 2 (social 2)         |
+| 3 | Borås → Valencia    | VET learner   | 2024-04-01 | completed | 6      | 0                    |
+| 4 | Valencia → Borås    | study visit   | 2025-02-01 | cancelled | 5      | 5 (disabilities 5)   |
+| 5 | Valencia → Vestland | job shadowing | 2024-10-01 | completed | 2      | 1 (social 1)         |
 
 Counted (cancelled excluded): 4 exchanges, 15 participants, 4 with fewer opportunities (the
 participant of #1 with two categories counts once). VET learners: SE23 6 in 2024 (no
@@ -102,12 +102,16 @@ def build_monitoring_world():
             1,
             {"economic-barriers": 1, "geographical-barriers": 1},
         ),
-        _exchange(boras, vestland, "vet-learner", d(2025, 9, 1), planned, 4, 2, {"social-barriers": 2}),
+        _exchange(
+            boras, vestland, "vet-learner", d(2025, 9, 1), planned, 4, 2, {"social-barriers": 2}
+        ),
         _exchange(boras, valencia, "vet-learner", d(2024, 4, 1), done, 6, 0),
         _exchange(
             valencia, boras, "study-visit", d(2025, 2, 1), cancelled, 5, 5, {"disabilities": 5}
         ),
-        _exchange(valencia, vestland, "job-shadowing", d(2024, 10, 1), done, 2, 1, {"social-barriers": 1}),
+        _exchange(
+            valencia, vestland, "job-shadowing", d(2024, 10, 1), done, 2, 1, {"social-barriers": 1}
+        ),
     ]
     VetLearnerBaseline.objects.create(region="SE23", year=2025, vet_learners=200)
     VetLearnerBaseline.objects.create(region="NO0A", year=2025, vet_learners=1000)

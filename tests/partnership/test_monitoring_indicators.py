@@ -66,14 +66,18 @@ def test_filters_narrow_every_figure(world):
 
 
 def test_vet_learners_against_the_baseline_and_without_one(world):
-    progress = {(p.region, p.year): (p.vet_learners, p.baseline) for p in selectors.vet_learners(Filters())}
+    progress = {
+        (p.region, p.year): (p.vet_learners, p.baseline) for p in selectors.vet_learners(Filters())
+    }
 
     assert progress == {
         ("SE23", 2024): (6, None),
         ("SE23", 2025): (4, 200),
         ("NO0A", 2025): (0, 1000),
     }
-    latest = {p.region: p.share for p in selectors.latest_vet_progress(selectors.vet_learners(Filters()))}
+    latest = {
+        p.region: p.share for p in selectors.latest_vet_progress(selectors.vet_learners(Filters()))
+    }
     assert latest == {"SE23": Decimal("0.02"), "NO0A": Decimal(0)}
 
 
@@ -144,7 +148,11 @@ def test_meetings_and_the_applications_and_exchanges_that_followed(db):
     )
     meeting = MeetingFactory(event=event, status="accepted")
     host, sender = meeting.requester.organisation, meeting.recipient.organisation
-    followed = ExchangeFactory(application=ApplicationFactory(offer=OfferFactory(organisation=host), organisation=sender, status="accepted"))
+    followed = ExchangeFactory(
+        application=ApplicationFactory(
+            offer=OfferFactory(organisation=host), organisation=sender, status="accepted"
+        )
+    )
     ApplicationFactory(offer=OfferFactory(organisation=host))  # not after a meeting
 
     figures = selectors.network(Filters())

@@ -8,6 +8,7 @@ from html import unescape
 
 import openpyxl
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from matchmaking.models import Membership
@@ -57,6 +58,7 @@ def test_the_public_page_says_where_there_is_no_baseline(client, world):
     assert "NO0A Vestlandet 2025 0 1,000 0.0 %" in text
 
     VetLearnerBaseline.objects.filter(region="SE23").delete()
+    cache.clear()  # the figures are cached for MONITORING_CACHE_SECONDS
 
     text = _text(client.get(FIGURES))
     assert "SE23 Västsverige 2025 fewer than 5 no baseline no baseline" in text
@@ -106,7 +108,11 @@ def test_a_member_admin_sees_its_own_region_only(login, world):
 def test_a_figure_links_to_the_admin_list_of_the_rows_it_counts(login, secretariat, world):
     client = login(secretariat)
     page = client.get(DASHBOARD, {"year": "2025"}).content.decode()
-    link = unescape(re.search(r'href="(/admin/exchanges/exchange/\?[^"]*start_date__year=2025[^"]*)"', page).group(1))
+    link = unescape(
+        re.search(
+            r'href="(/admin/exchanges/exchange/\?[^"]*start_date__year=2025[^"]*)"', page
+        ).group(1)
+    )
 
     changelist = client.get(link)
 
@@ -117,8 +123,13 @@ def test_a_figure_links_to_the_admin_list_of_the_rows_it_counts(login, secretari
 def test_a_region_and_category_link_lists_its_rows(login, secretariat, world):
     client = login(secretariat)
     page = unescape(client.get(DASHBOARD, {"region": "SE23"}).content.decode())
-    region_link = re.search(r'href="(/admin/exchanges/exchange/\?[^"]*sender__nuts_code__startswith=SE23[^"]*)"', page).group(1)
-    category_link = re.search(r'href="(/admin/exchanges/exchange/\?[^"]*fewer_opportunity_counts__category__id__exact=\d+[^"]*)"', page).group(1)
+    region_link = re.search(
+        r'href="(/admin/exchanges/exchange/\?[^"]*sender__nuts_code__startswith=SE23[^"]*)"', page
+    ).group(1)
+    category_link = re.search(
+        r'href="(/admin/exchanges/exchange/\?[^"]*fewer_opportunity_counts__category__id__exact=\d+[^"]*)"',
+        page,
+    ).group(1)
 
     assert client.get(region_link).context["cl"].result_count == 2
     assert client.get(category_link).context["cl"].result_count == 1
@@ -128,7 +139,9 @@ def test_a_member_admin_records_its_regions_baseline(login, world):
     user = _admin_of(world.vestland)
     client = login(user)
 
-    response = client.post(BASELINE, {"region": "NO0A", "year": "2024", "vet_learners": "900", "source": "SSB"})
+    response = client.post(
+        BASELINE, {"region": "NO0A", "year": "2024", "vet_learners": "900", "source": "SSB"}
+    )
 
     assert response.status_code == 302
     baseline = VetLearnerBaseline.objects.get(region="NO0A", year=2024)
@@ -145,7 +158,9 @@ def test_a_member_admin_cannot_record_another_regions_baseline(login, world):
 
 
 def test_a_baseline_of_zero_learners_is_refused_next_to_the_field(login, secretariat, world):
-    response = login(secretariat).post(BASELINE, {"region": "SE23", "year": "2024", "vet_learners": "0"})
+    response = login(secretariat).post(
+        BASELINE, {"region": "SE23", "year": "2024", "vet_learners": "0"}
+    )
 
     assert response.status_code == 200
     assert "Ensure this value is greater than or equal to 1" in _text(response)
@@ -158,9 +173,15 @@ def _csv(response):
 def test_the_exchange_export_reads_back_with_the_counted_rows(login, secretariat, world):
     client = login(secretariat)
 
-    rows = _csv(client.get(reverse("partnership:export", args=["exchanges", "csv"]), {"year": "2025"}))
+    rows = _csv(
+        client.get(reverse("partnership:export", args=["exchanges", "csv"]), {"year": "2025"})
+    )
     workbook = openpyxl.load_workbook(
-        io.BytesIO(client.get(reverse("partnership:export", args=["exchanges", "xlsx"]), {"year": "2025"}).content)
+        io.BytesIO(
+            client.get(
+                reverse("partnership:export", args=["exchanges", "xlsx"]), {"year": "2025"}
+            ).content
+        )
     )
 
     assert rows[0][:3] == ["id", "offer", "exchange type"]
@@ -192,7 +213,11 @@ def test_the_beneficiary_module_export_lists_completed_exchanges(login, secretar
 
 
 def test_a_member_admin_downloads_its_own_organisations_records(login, world):
-    rows = _csv(login(_admin_of(world.vestland)).get(reverse("partnership:export", args=["exchanges", "csv"])))
+    rows = _csv(
+        login(_admin_of(world.vestland)).get(
+            reverse("partnership:export", args=["exchanges", "csv"])
+        )
+    )
 
     # Vestland sent #1 and hosted #2 and #5; Borås's exchange with Valencia (#3) is not its.
     assert sorted(int(row[0]) for row in rows[1:]) == sorted(
@@ -217,9 +242,7 @@ def test_the_admin_lists_export_the_selected_rows(login, secretariat, world, mod
     rows = apps.get_model(app_label, model_name).objects.order_by("pk")[:2]
     selected = [str(row.pk) for row in rows]
 
-    response = login(secretariat).post(
-        changelist, {"action": action, "_selected_action": selected}
-    )
+    response = login(secretariat).post(changelist, {"action": action, "_selected_action": selected})
 
     if action == "export_csv":
         ids = [row[0] for row in _csv(response)[1:]]
@@ -227,3 +250,20 @@ def test_the_admin_lists_export_the_selected_rows(login, secretariat, world, mod
         sheet = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.values)
         ids = [str(row[0]) for row in sheet[1:]]
     assert ids == selected
+
+
+def test_the_figures_are_cached_and_a_recorded_baseline_shows_at_once(
+    login, world, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    client = login(_admin_of(world.vestland))
+    assert "NO0A Vestlandet 2025 0 1,000 0.0 %" in _text(client.get(FIGURES))
+    with django_assert_max_num_queries(3):  # the session and the user; no figure counted
+        client.get(FIGURES)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(BASELINE, {"region": "NO0A", "year": "2025", "vet_learners": "2000"})
+
+    text = _text(client.get(FIGURES))
+    assert "NO0A Vestlandet 2025 0 2,000 0.0 %" in text, text[
+        text.find("NO0A Vestlandet 2025") : text.find("NO0A Vestlandet 2025") + 80
+    ]
