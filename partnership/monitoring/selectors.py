@@ -36,7 +36,9 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import (
+    Aggregate,
     BooleanField,
     Case,
     CharField,
@@ -260,16 +262,33 @@ def combinations(filters: Filters) -> list[dict]:
 
 def _add_up(groups, key_of):
     """Rows keyed by ``key_of(group)``, summing the groups' figures."""
-    rows = {}
+    sums = {}
     for group in groups:
         key = key_of(group)
-        row = rows.get(key)
-        if row is None:
-            row = rows[key] = Row(key=key, label="")
-        for name in MOBILITY_FIGURES:
-            attribute = name.removeprefix("n_")
-            setattr(row, attribute, getattr(row, attribute) + group[name])
-    return rows
+        found = sums.get(key)
+        if found is None:
+            sums[key] = [
+                group["n_exchanges"],
+                group["n_participants"],
+                group["n_fewer"],
+                group["n_vet_learners"],
+            ]
+        else:
+            found[0] += group["n_exchanges"]
+            found[1] += group["n_participants"]
+            found[2] += group["n_fewer"]
+            found[3] += group["n_vet_learners"]
+    return {
+        key: Row(
+            key=key,
+            label="",
+            exchanges=exchanges_,
+            participants=participants,
+            fewer=fewer,
+            vet_learners=vet,
+        )
+        for key, (exchanges_, participants, fewer, vet) in sums.items()
+    }
 
 
 def _rows(groups, key_of, *, label, link, filters, order=None):
@@ -455,14 +474,28 @@ def _answers(applications):
     )
 
 
-def _median_days(answers, answered: int):
-    """The median of the answers' waits, in days: the middle one or two rows, read sorted."""
-    if not answered:
-        return None
-    waits = answers.order_by("wait").values_list("wait", flat=True)
-    values = list(waits[(answered - 1) // 2 : answered // 2 + 1])
-    median = sum(values, datetime.timedelta()) / len(values)
-    return Decimal(median.total_seconds() / 86400).quantize(Decimal("0.1"))
+class _MedianDuration(Aggregate):
+    """PostgreSQL's median (``percentile_cont``) of a duration."""
+
+    function = "PERCENTILE_CONT"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = DurationField()
+
+
+def _answer_figures(answers) -> tuple[int, Decimal | None]:
+    """How many applications were answered and the median days to the first answer. On
+    PostgreSQL one query; elsewhere a count, then the middle one or two waits read sorted."""
+    if connection.vendor == "postgresql":
+        found = answers.aggregate(answered=Count("application"), median=_MedianDuration("wait"))
+        answered, median = found["answered"], found["median"]
+    else:
+        answered = answers.count()
+        waits = answers.order_by("wait").values_list("wait", flat=True)
+        values = list(waits[(answered - 1) // 2 : answered // 2 + 1]) if answered else []
+        median = sum(values, datetime.timedelta()) / len(values) if values else None
+    if median is None:
+        return answered, None
+    return answered, Decimal(median.total_seconds() / 86400).quantize(Decimal("0.1"))
 
 
 def opportunities(filters: Filters) -> dict:
@@ -494,9 +527,8 @@ def opportunities(filters: Filters) -> dict:
         .order_by("year")
     ]
     applications = Application.objects.filter(**lookups("application", filters)).order_by()
-    answers = _answers(applications)
-    application_figures = {"applications": applications.count(), "answered": answers.count()}
-    answered = application_figures["answered"]
+    answered, median_days = _answer_figures(_answers(applications))
+    application_figures = {"applications": applications.count(), "answered": answered}
     offer_lookups = lookups("offer", filters)
     return {
         **offer_figures,
@@ -505,7 +537,7 @@ def opportunities(filters: Filters) -> dict:
         "by_year": by_year,
         **application_figures,
         "answered_share": share(answered, application_figures["applications"]),
-        "median_days": _median_days(answers, answered),
+        "median_days": median_days,
         "links": {
             "published": admin_link("offer", offer_lookups),
             "without_application": admin_link(
