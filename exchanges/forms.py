@@ -284,12 +284,14 @@ class ExchangeForm(forms.ModelForm):
             "duration_days",
             "participants",
             "fewer_opportunity_participants",
+            "fields_of_education",
             "programme",
             "practical_notes",
         ]
         widgets = {
             "start_date": DATE,
             "end_date": DATE,
+            "fields_of_education": forms.CheckboxSelectMultiple,
             "programme": forms.Textarea(attrs={"rows": 8}),
             "practical_notes": forms.Textarea(attrs={"rows": 4}),
         }
@@ -298,6 +300,9 @@ class ExchangeForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.categories = list(categories)
         recorded = {count.category_id: count.count for count in counts}
+        self.fields["fields_of_education"].queryset = FieldOfEducation.objects.filter(
+            is_active=True
+        )
         self.fields["participants"].widget.attrs.update(min=1)
         self.fields["fewer_opportunity_participants"].widget.attrs.update(min=0)
         for category in self.categories:

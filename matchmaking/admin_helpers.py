@@ -185,3 +185,32 @@ class ToldOrganisationsMixin:
                 fields=fields,
                 acting_user=request.user,
             )
+
+
+class MonitoredAdmin(admin.ModelAdmin):
+    """An admin list that the monitoring dashboard links to with query filters: the lookups it
+    uses (``monitoring_lookups``) are allowed beside those of ``list_filter``, so that a
+    figure's link lists exactly the rows it counted."""
+
+    monitoring_lookups: frozenset[str] = frozenset()
+
+    def lookup_allowed(self, lookup, value, request=None):
+        return lookup in self.monitoring_lookups or super().lookup_allowed(lookup, value, request)
+
+
+def organisation_lookups(prefix):
+    """The organisation lookups of the dashboard's filters (country, region, membership)."""
+    return {
+        f"{prefix}__country__exact",
+        f"{prefix}__nuts_code__startswith",
+        f"{prefix}__rsp_member_since__isnull",
+    }
+
+
+def exchange_type_lookups(prefix):
+    """The exchange-type lookups of the dashboard's filters (type, sector, staff/learners)."""
+    return {
+        f"{prefix}__id__exact",
+        f"{prefix}__sector__exact",
+        f"{prefix}__mobility_of__exact",
+    }

@@ -85,9 +85,48 @@ class Vocabulary(models.Model):
 
 
 class ExchangeType(Vocabulary):
+    """A kind of exchange, with the Erasmus+ codes the monitoring and the exports speak."""
+
+    class MobilityOf(models.TextChoices):
+        STAFF = "staff", _("Staff")
+        LEARNERS = "learners", _("Learners")
+
+    class Sector(models.TextChoices):
+        VET = "vet", _("Vocational education and training")
+        SCHOOL = "school", _("School education")
+        ADULT = "adult", _("Adult education")
+        HIGHER = "higher", _("Higher education")
+        YOUTH = "youth", _("Youth")
+
+    # Erasmus+ learners' mobility of 90 days or more is "long-term" (ErasmusPro for VET).
+    LONG_TERM_DAYS = 90
+
+    activity_code = models.CharField(
+        _("Erasmus+ activity code"),
+        max_length=40,
+        blank=True,
+        help_text=_("As in the Beneficiary Module, e.g. SM-JOB-SHDW; empty if there is none."),
+    )
+    long_term_activity_code = models.CharField(
+        _("Erasmus+ activity code from 90 days"),
+        max_length=40,
+        blank=True,
+        help_text=_("For a mobility of 90 days or more, if it has its own code (LM-LONG-VET)."),
+    )
+    mobility_of = models.CharField(
+        _("mobility of"), max_length=16, choices=MobilityOf.choices, blank=True
+    )
+    sector = models.CharField(_("sector"), max_length=16, choices=Sector.choices, blank=True)
+
     class Meta(Vocabulary.Meta):
         verbose_name = _("exchange type")
         verbose_name_plural = _("exchange types")
+
+    def activity_code_for(self, duration_days) -> str:
+        """The Erasmus+ activity code of a mobility of this type that lasts ``duration_days``."""
+        if self.long_term_activity_code and duration_days >= self.LONG_TERM_DAYS:
+            return self.long_term_activity_code
+        return self.activity_code
 
 
 class Theme(Vocabulary):
@@ -148,7 +187,7 @@ class Organisation(models.Model):
         max_length=5,
         blank=True,
         validators=[nuts_code_validator],
-        help_text=_("Optional, e.g. SE232 for Västra Götaland."),
+        help_text=_("The NUTS 2024 region, e.g. SE232 for Västra Götaland."),
     )
     city = models.CharField(_("city"), max_length=120)
     website = models.URLField(_("website"), blank=True)

@@ -192,7 +192,7 @@ CASES = [
         "organisation_edit",
         lambda w: reverse("matchmaking:organisation_edit", kwargs={"slug": w.host_org.slug}),
         "admin",
-        lambda w: {**_organisation(w), "name": "Borås Stad", "country": "SE"},
+        lambda w: {**_organisation(w), "name": "Borås Stad", "country": "SE", "nuts_code": "SE232"},
         then_get=lambda w: [reverse("organisation_detail", kwargs={"slug": w.host_org.slug})],
     ),
     FormCase(
@@ -397,6 +397,28 @@ CASES = [
             "sender_email": "ana@example.org",
             "message": "Could we talk?",
         },
+    ),
+    FormCase(
+        "dashboard",
+        lambda w: reverse("partnership:dashboard"),
+        "secretariat",
+        lambda w: {
+            "year": str(timezone.localdate().year),
+            "country": "SE",
+            "region": "SE23",
+            "exchange_type": exchange_type("job-shadowing").pk,
+            "sector": "vet",
+            "mobility_of": "staff",
+            "member": "yes",
+        },
+        method="get",
+    ),
+    FormCase(
+        "baseline",
+        lambda w: reverse("partnership:baseline"),
+        "admin",
+        lambda w: {"region": "SE23", "year": "2025", "vet_learners": "1200", "source": "SCB"},
+        then_get=lambda w: [reverse("partnership:dashboard"), reverse("partnership:figures")],
     ),
     FormCase(
         "members",

@@ -9,7 +9,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from matchmaking.models import FewerOpportunityCategory, History, Organisation
+from matchmaking.models import FewerOpportunityCategory, FieldOfEducation, History, Organisation
 
 from .applications import Application
 
@@ -52,6 +52,13 @@ class Exchange(models.Model):
     )
     fewer_opportunity_participants = models.PositiveSmallIntegerField(
         _("of whom with fewer opportunities"), default=0
+    )
+    fields_of_education = models.ManyToManyField(
+        FieldOfEducation,
+        blank=True,
+        related_name="exchanges",
+        verbose_name=_("fields of education"),
+        help_text=_("The ISCED-F broad fields of the exchange; copied from the offer."),
     )
     programme = models.TextField(
         _("programme"),

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from exchanges import services
 from exchanges.models import Exchange, ExchangeHistory, FollowUp, FollowUpSide, Offer, Quote
-from matchmaking.models import FewerOpportunityCategory, OutboxEmail
+from matchmaking.models import FewerOpportunityCategory, FieldOfEducation, OutboxEmail
 from tests.exchanges.test_views import DESK_QUERIES
 from tests.factories import ApplicationFactory, OfferFactory, OrganisationFactory
 from tests.pages import field_error, heading, login_url, submission_token, text
@@ -781,3 +781,17 @@ def test_the_desk_runs_the_same_number_of_queries_for_any_number_of_exchanges(
         response = client.get(DESK_URL)
 
     assert text(response).count("Planned") == exchanges
+
+
+def test_a_coordinator_sets_the_exchanges_fields_of_education(
+    login, exchange, applicant_coordinator
+):
+    health = FieldOfEducation.objects.get(slug="09")
+    data = {**_edit_data(exchange), "fields_of_education": [health.pk]}
+
+    response = login(applicant_coordinator).post(_url("exchange_edit", exchange), data)
+
+    assert response.status_code == 302
+    assert list(exchange.fields_of_education.all()) == [health]
+    page = login(applicant_coordinator).get(_url("exchange_detail", exchange)).content.decode()
+    assert "09 Health and welfare" in page
