@@ -361,6 +361,28 @@ def test_a_slot_outside_the_event_is_refused(
     ) in text(response)
 
 
+@pytest.mark.parametrize("moment", ["9999-12-31T23:59:59+00:00", "0001-01-01T00:00:00+00:00"])
+def test_a_slot_at_the_end_of_time_is_refused_with_a_message(
+    login,
+    event,
+    host_registration,
+    applicant_registration,
+    host_org,
+    applicant_coordinator,
+    moment,
+):
+    # Issue 9, finding 5: 9999-12-31T23:59:59+00:00 was a 500 (no time zone can hold it).
+    client = login(applicant_coordinator)
+    response = client.post(
+        _url("meeting_request", event, host_org.slug), {"slot": moment, "message": "Hello"}
+    )
+
+    assert response.status_code == 400
+    assert "Choose one of the event's time slots." in text(response)
+    assert not Meeting.objects.exists()
+    assert client.get(_url("meetings", event)).status_code == 200
+
+
 def test_asking_oneself_is_refused(login, event, host_registration, host_org, host_coordinator):
     response = login(host_coordinator).post(
         _url("meeting_request", event, host_org.slug),
