@@ -378,8 +378,16 @@ class QuoteForm(forms.ModelForm):
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}
 
 
+# A submission that claims more than 10 quotes is refused without building them (Django would
+# build up to 1,010).
 QuoteFormSet = forms.formset_factory(
-    QuoteForm, extra=2, max_num=10, validate_max=True, can_delete=True, can_delete_extra=False
+    QuoteForm,
+    extra=2,
+    max_num=10,
+    absolute_max=10,
+    validate_max=True,
+    can_delete=True,
+    can_delete_extra=False,
 )
 
 

@@ -195,6 +195,19 @@ def test_registering_names_at_least_one_person(login, event, host_org, host_coor
     assert not EventRegistration.objects.exists()
 
 
+def test_a_registration_that_claims_a_billion_people_is_refused_without_building_them(
+    login, event, host_org, host_coordinator
+):
+    data = {**_registration_data(host_org), "attendees-TOTAL_FORMS": "999999999"}
+
+    response = login(host_coordinator).post(_url("register", event), data)
+
+    assert response.status_code == 400
+    assert "Name at most 6 people." in text(response)
+    assert response.content.decode().count('name="attendees-') <= 6 * 2 + 4
+    assert not EventRegistration.objects.exists()
+
+
 def test_a_registration_after_the_deadline_is_refused_with_a_message(
     login, host_org, host_coordinator
 ):
