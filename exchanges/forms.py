@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from matchmaking.forms import SubmittedOnceMixin
 from matchmaking.models import FieldOfEducation, InterestProfile, Language, Theme
+from matchmaking.validators import PARTICIPANTS_MAX
 
 from .models import Application, Exchange, FollowUp, FollowUpSide, Offer, Quote
 from .permissions import applicant_organisations_for
@@ -149,7 +150,7 @@ class ApplicationForm(forms.ModelForm):
         self.initial.setdefault("preferred_start", offer.available_from)
         self.initial.setdefault("preferred_end", offer.available_until)
         self.fields["participants"].widget.attrs.update(min=1, max=offer.capacity)
-        self.fields["fewer_opportunity_participants"].widget.attrs.update(min=0)
+        self.fields["fewer_opportunity_participants"].widget.attrs.update(min=0, max=offer.capacity)
 
     def clean_organisation(self):
         organisation = self.cleaned_data["organisation"]
@@ -233,8 +234,10 @@ class InterestProfileForm(SubmittedOnceMixin, forms.ModelForm):
             field = self.fields[name]
             field.queryset = field.queryset.filter(is_active=True)
         self.fields["languages"].queryset = Language.objects.all()
-        self.fields["participants"].widget.attrs.update(min=1)
-        self.fields["fewer_opportunity_participants"].widget.attrs.update(min=0)
+        self.fields["participants"].widget.attrs.update(min=1, max=PARTICIPANTS_MAX)
+        self.fields["fewer_opportunity_participants"].widget.attrs.update(
+            min=0, max=PARTICIPANTS_MAX
+        )
         if organisation is not None and not self.instance.pk:
             self.initial.setdefault(
                 "languages", list(organisation.languages.values_list("pk", flat=True))
@@ -303,12 +306,15 @@ class ExchangeForm(forms.ModelForm):
         self.fields["fields_of_education"].queryset = FieldOfEducation.objects.filter(
             is_active=True
         )
-        self.fields["participants"].widget.attrs.update(min=1)
-        self.fields["fewer_opportunity_participants"].widget.attrs.update(min=0)
+        self.fields["participants"].widget.attrs.update(min=1, max=PARTICIPANTS_MAX)
+        self.fields["fewer_opportunity_participants"].widget.attrs.update(
+            min=0, max=PARTICIPANTS_MAX
+        )
         for category in self.categories:
             self.fields[self.count_field_name(category)] = forms.IntegerField(
                 label=str(category),
                 min_value=0,
+                max_value=PARTICIPANTS_MAX,
                 required=False,
                 initial=recorded.get(category.pk, 0),
             )
@@ -378,8 +384,16 @@ class QuoteForm(forms.ModelForm):
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}
 
 
+# A submission that claims more than 10 quotes is refused without building them (Django would
+# build up to 1,010).
 QuoteFormSet = forms.formset_factory(
-    QuoteForm, extra=2, max_num=10, validate_max=True, can_delete=True, can_delete_extra=False
+    QuoteForm,
+    extra=2,
+    max_num=10,
+    absolute_max=10,
+    validate_max=True,
+    can_delete=True,
+    can_delete_extra=False,
 )
 
 

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator, MinValueValidator, RegexValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -10,7 +10,18 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from .validators import validate_logo
+from .validators import (
+    COUNT_BOUNDS,
+    DATE_BOUNDS,
+    PARTICIPANT_BOUNDS,
+    PARTICIPANTS_MAX,
+    dates_within,
+    validate_logo,
+    within,
+)
+
+# A vocabulary holds a few dozen terms; positions beyond this are typos.
+VOCABULARY_POSITION_MAX = 1000
 
 nuts_code_validator = RegexValidator(
     r"^[A-Z]{2}[A-Z0-9]{0,3}\Z",
@@ -72,12 +83,20 @@ class Vocabulary(models.Model):
 
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     name = models.CharField(_("name"), max_length=120)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, validators=[MaxValueValidator(VOCABULARY_POSITION_MAX)]
+    )
     is_active = models.BooleanField(_("in use"), default=True)
 
     class Meta:
         abstract = True
         ordering = ["position", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=within(0, VOCABULARY_POSITION_MAX, "position"),
+                name="%(class)s_position_bounded",
+            )
+        ]
 
     def __str__(self):
         # The seeded names are in the translation catalogue; added ones show as typed.
@@ -456,13 +475,17 @@ class InterestProfile(models.Model):
     languages = models.ManyToManyField(
         Language, related_name="interest_profiles", verbose_name=_("working languages")
     )
-    available_from = models.DateField(_("available from"), null=True, blank=True)
-    available_until = models.DateField(_("available until"), null=True, blank=True)
+    available_from = models.DateField(
+        _("available from"), null=True, blank=True, validators=DATE_BOUNDS
+    )
+    available_until = models.DateField(
+        _("available until"), null=True, blank=True, validators=DATE_BOUNDS
+    )
     participants = models.PositiveSmallIntegerField(
-        _("participants"), default=1, validators=[MinValueValidator(1)]
+        _("participants"), default=1, validators=PARTICIPANT_BOUNDS
     )
     fewer_opportunity_participants = models.PositiveSmallIntegerField(
-        _("of whom with fewer opportunities"), default=0
+        _("of whom with fewer opportunities"), default=0, validators=COUNT_BOUNDS
     )
     description = models.TextField(
         _("what you are looking for"),
@@ -500,6 +523,11 @@ class InterestProfile(models.Model):
             models.CheckConstraint(
                 condition=Q(fewer_opportunity_participants__lte=F("participants")),
                 name="interest_profile_fewer_opportunities_within_participants",
+            ),
+            models.CheckConstraint(
+                condition=within(1, PARTICIPANTS_MAX, "participants")
+                & dates_within("available_from", "available_until"),
+                name="interest_profile_bounded",
             ),
         ]
 

@@ -4,7 +4,6 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from matchmaking.models import Language, Organisation, User
@@ -91,8 +90,7 @@ def application_shortlist(
 
 
 def capacity_left(offer: Offer) -> int:
-    taken = offer.applications.holding_places().aggregate(total=Sum("participants"))["total"]
-    return offer.capacity - (taken or 0)
+    return offer.capacity - offer.places_held
 
 
 @transaction.atomic

@@ -795,3 +795,33 @@ def test_a_coordinator_sets_the_exchanges_fields_of_education(
     assert list(exchange.fields_of_education.all()) == [health]
     page = login(applicant_coordinator).get(_url("exchange_detail", exchange)).content.decode()
     assert "09 Health and welfare" in page
+
+
+# Far dates (issue 9, finding 5): 9999-12-31 made the calendar a 500, year 1 opened the follow-up.
+
+
+def _reach():
+    today = timezone.localdate()
+    return (
+        f"Enter a date between {today.replace(year=today.year - 10, day=1).isoformat()} "
+        f"and {today.replace(year=today.year + 10, day=1).isoformat()}."
+    )
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("end_date", "9999-12-31"), ("start_date", "0001-01-01")]
+)
+def test_a_date_out_of_reach_is_refused_next_to_its_field_and_the_exchange_kept(
+    login, exchange, host_coordinator, field, value
+):
+    client = login(host_coordinator)
+    saved = (exchange.start_date, exchange.end_date)
+
+    response = client.post(_url("exchange_edit", exchange), _edit_data(exchange, **{field: value}))
+
+    assert field_error(response, field) == _reach()
+    exchange.refresh_from_db()
+    assert (exchange.start_date, exchange.end_date) == saved
+    assert client.get(_url("exchange_calendar", exchange)).status_code == 200
+    # The follow-up does not open before the exchange's last day.
+    assert 'name="account"' not in client.get(_url("follow_up", exchange)).content.decode()

@@ -27,5 +27,5 @@ def check_codes(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("matchmaking", "0009_exchange_type_codes")]
+    dependencies = [("matchmaking", "0011_exchange_type_codes")]
     operations = [migrations.RunPython(check_codes, migrations.RunPython.noop)]

@@ -19,7 +19,7 @@ def seed_codes(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("matchmaking", "0008_organisation_history"),
+        ("matchmaking", "0010_bounds"),
     ]
 
     operations = [

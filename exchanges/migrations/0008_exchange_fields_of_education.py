@@ -21,8 +21,8 @@ def copy_from_offers(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("exchanges", "0006_offer_fields_of_education"),
-        ("matchmaking", "0010_nuts_2024_codes"),
+        ("exchanges", "0007_bounds"),
+        ("matchmaking", "0012_nuts_2024_codes"),
     ]
 
     operations = [

@@ -10,7 +10,7 @@ import partnership.monitoring.models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("partnership", "0009_history_and_decisions"),
+        ("partnership", "0010_bounds"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
