@@ -10,7 +10,7 @@ from matchmaking import nuts
 from matchmaking.models import Organisation
 from tests.factories import OrganisationFactory
 
-check_codes = importlib.import_module("matchmaking.migrations.0010_nuts_2024_codes").check_codes
+check_codes = importlib.import_module("matchmaking.migrations.0012_nuts_2024_codes").check_codes
 
 
 def test_nuts_2024_has_the_regions_of_the_partnership():
