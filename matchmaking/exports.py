@@ -12,11 +12,12 @@ import io
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from django.contrib import admin
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from openpyxl import Workbook
+
+from .admin_helpers import recorded_action
 
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -87,11 +88,11 @@ def respond(fmt: str, filename: str, queryset, columns, *, title="Sheet") -> Htt
 def export_actions(filename: str, columns: Callable[[], Sequence[Column]]):
     """The two admin actions "Export the selected … as CSV / XLSX" of a model admin."""
 
-    @admin.action(description=_("Export the selected rows as CSV"), permissions=["view"])
+    @recorded_action(description=_("Export the selected rows as CSV"), permissions=["view"])
     def export_csv(modeladmin, request, queryset):
         return respond("csv", filename, queryset.order_by("pk"), columns())
 
-    @admin.action(description=_("Export the selected rows as XLSX"), permissions=["view"])
+    @recorded_action(description=_("Export the selected rows as XLSX"), permissions=["view"])
     def export_xlsx(modeladmin, request, queryset):
         return respond("xlsx", filename, queryset.order_by("pk"), columns(), title=filename)
 
