@@ -79,8 +79,9 @@ def test_the_secretariat_compares_a_draft_with_the_weights_in_use(login, secreta
     )
 
     assert "in use: the defaults in the settings" in page
-    # themes: 30 % in the settings, 100 % in this version.
-    assert "themes 30.0% 100.0% +70.0%" in page
+    # themes: its share of the settings' weights, and 100 % in this version.
+    share = matching.weights().normalised()[COMPONENTS.index("themes")]
+    assert f"themes {share:.1%} 100.0% {1 - share:+.1%}" in page
     assert "held-out nDCG with the weights in use 0.6100" in page
     assert "held-out nDCG with these weights 0.7400" in page
 
