@@ -21,8 +21,11 @@ is never shown):
   fields of education, and weights fitted to the judgements with ``fit_weights``
   (``matchmaking.scoring.fitting``) by 5-fold cross-validation over profiles: each
   profile is ranked with weights fitted on the judgements of the other folds' profiles
-  only, so no judgement is fitted and evaluated at once; ``new_default_weights`` is the same
-  engine with the settings' weights, to show what the fitting adds;
+  only, so no judgement is fitted and evaluated at once — and only if they help: an inner
+  5-fold cross-validation over those training profiles compares the fitted weights with the
+  settings' (nDCG of their judged pairs), and the settings' are kept when the fit does not
+  beat them; ``new_default_weights`` is the same engine with the settings' weights always,
+  to show what the fitting adds;
 - ``filter_only``: the offers that pass the hard constraints, newest first (publication
   date, then id).
 
@@ -63,7 +66,7 @@ from matchmaking.scoring import (  # noqa: E402
     score,
 )
 from matchmaking.scoring import text as lexical  # noqa: E402
-from matchmaking.scoring.fitting import Decisions, fit_weights  # noqa: E402
+from matchmaking.scoring.fitting import Decisions, cross_validate, fit_weights  # noqa: E402
 
 TODAY = datetime.date(2026, 12, 1)
 VECTORS = Path(__file__).resolve().parent / "quality_vectors.npz"
@@ -396,7 +399,13 @@ def cross_validated_totals(result, relevance, judged, prior, *, folds=FOLDS, see
     for f in range(folds):
         held = np.flatnonzero(fold == f)
         train = np.flatnonzero(fold != f)
-        weights = fit_weights(decisions_of(result, relevance, judged, train), prior=prior)
+        training = decisions_of(result, relevance, judged, train)
+        # Fitted weights only if they help: judged by an inner cross-validation over the
+        # training profiles alone (the held-out ones play no part in the choice).
+        inner = cross_validate(training, prior=prior, folds=folds, seed=seed)
+        weights = (
+            fit_weights(training, prior=prior) if inner.ndcg_after > inner.ndcg_before else prior
+        )
         fitted.append(weights)
         values[:, held] = totals(result, weights)[:, held]
     return values, fitted
@@ -456,12 +465,14 @@ def main(argv=None):
     for name in values:
         print(json.dumps({"exposure": name, **exposure(shown[name], len(new.offer_keys))}))
     mean = np.mean([w.normalised() for w in fitted], axis=0)
+    kept_fit = sum(w != new_default_weights() for w in fitted)
     print(
         json.dumps(
             {
                 "fitted_weights_mean_of_folds": {
                     name: round(float(w), 3) for name, w in zip(COMPONENTS, mean)
                 },
+                "folds_using_fitted_weights": f"{kept_fit}/{len(fitted)}",
                 "judgements": len(dataset.judgements),
                 "cross_language_judgements": sum(j.cross_language for j in dataset.judgements),
                 "offers": len(dataset.offers),
