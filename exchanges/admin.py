@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -14,8 +15,10 @@ from matchmaking.admin_helpers import (
 )
 from matchmaking.exports import export_actions
 from matchmaking.models import InterestProfile
+from matchmaking.scoring import COMPONENTS
 
 from . import exports, permissions, services, tasks
+from .matching.weights import active_version, as_weights, default_weights
 from .models import (
     Application,
     ApplicationHistory,
@@ -24,6 +27,7 @@ from .models import (
     ExchangeHistory,
     FewerOpportunityCount,
     FollowUp,
+    MatchingWeights,
     Offer,
     OfferHistory,
     OfferInvitation,
@@ -383,3 +387,140 @@ class CaseStudyAdmin(ToldOrganisationsMixin, admin.ModelAdmin):
                 % {"count": published},
                 messages.SUCCESS,
             )
+
+
+# What fit_weights measures, by the key it stores the figure under.
+WEIGHT_FIGURES = {
+    "source": _("fitted to"),
+    "decisions": _("decisions used"),
+    "groups": _("offers (or profiles) with a decision to learn from"),
+    "pairs": _("ordered pairs (a better item above a worse one)"),
+    "folds": _("cross-validation folds"),
+    "ndcg_before": _("held-out nDCG with the weights in use"),
+    "ndcg_after": _("held-out nDCG with these weights"),
+    "left_out": _("left out"),
+}
+
+
+@admin.register(MatchingWeights)
+class MatchingWeightsAdmin(admin.ModelAdmin):
+    """Versions written by ``manage.py fit_weights``: compared with the weights in use and
+    activated here (which re-scores everything on the worker)."""
+
+    list_display = ["version", "status", "created_at", "ndcg_before", "ndcg_after", "activated_by"]
+    list_filter = ["status"]
+    fields = [
+        "version",
+        "status",
+        "comparison",
+        "measured",
+        "note",
+        "created_at",
+        "activated_at",
+        "activated_by",
+        "retired_at",
+    ]
+    readonly_fields = [
+        "version",
+        "status",
+        "comparison",
+        "measured",
+        "created_at",
+        "activated_at",
+        "activated_by",
+        "retired_at",
+    ]
+    list_select_related = ["activated_by"]
+    actions = ["activate"]
+
+    def has_add_permission(self, request):
+        return False  # written by manage.py fit_weights
+
+    def has_delete_permission(self, request, obj=None):
+        # A version that was in use stays, as the record of what scored the matches.
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or obj.status == MatchingWeights.Status.DRAFT)
+
+    def has_activate_permission(self, request):
+        return permissions.can_activate_matching_weights(request.user)
+
+    @admin.display(description=_("held-out nDCG before"))
+    def ndcg_before(self, version):
+        return _figure(version.figures.get("ndcg_before"))
+
+    @admin.display(description=_("held-out nDCG after"))
+    def ndcg_after(self, version):
+        return _figure(version.figures.get("ndcg_after"))
+
+    @admin.display(description=_("weights: in use and this version"))
+    def comparison(self, version):
+        active = active_version()
+        in_use = default_weights() if active is None else as_weights(active.weights)
+        mine = as_weights(version.weights)
+        used, new = in_use.normalised(), mine.normalised()
+        caption = (
+            _("in use: version %(version)d") % {"version": active.version}
+            if active is not None
+            else _("in use: the defaults in the settings")
+        )
+        rows = format_html_join(
+            "",
+            "<tr><th scope='row'>{}</th><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (name, f"{a:.1%}", f"{b:.1%}", f"{b - a:+.1%}")
+                for name, a, b in zip(COMPONENTS, used.tolist(), new.tolist())
+            ),
+        )
+        return format_html(
+            "<table><caption>{}</caption><thead><tr><th scope='col'>{}</th><th scope='col'>{}"
+            "</th><th scope='col'>{}</th><th scope='col'>{}</th></tr></thead><tbody>{}</tbody>"
+            "</table>",
+            caption,
+            _("component"),
+            _("in use"),
+            _("this version"),
+            _("change"),
+            rows,
+        )
+
+    @admin.display(description=_("figures"))
+    def measured(self, version):
+        figures = version.figures or {}
+        return format_html(
+            "<dl>{}</dl>",
+            format_html_join(
+                "",
+                "<dt>{}</dt><dd>{}</dd>",
+                ((WEIGHT_FIGURES.get(key, key), _figure(value)) for key, value in figures.items()),
+            ),
+        )
+
+    @recorded_action(description=_("Activate the selected weights"), permissions=["activate"])
+    def activate(self, request, queryset):
+        chosen = list(queryset[:2])
+        if len(chosen) != 1:
+            self.message_user(request, _("Choose exactly one version to activate."), messages.ERROR)
+            return
+        try:
+            version = services.matching_weights_activate(
+                version=chosen[0], acting_user=request.user
+            )
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+        except PermissionDenied:
+            self.message_user(request, _("You may not activate weights."), messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                _("Version %(version)d is in use; every match is being scored again.")
+                % {"version": version.version},
+                messages.SUCCESS,
+            )
+
+
+def _figure(value):
+    if isinstance(value, float):
+        return f"{value:.4f}"
+    if isinstance(value, dict):
+        return ", ".join(f"{key}: {_figure(item)}" for key, item in value.items())
+    return "" if value is None else str(value)

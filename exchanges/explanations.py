@@ -11,6 +11,8 @@ for participants with fewer opportunities). It reads what the two objects hold: 
 their ``themes`` and ``languages`` when showing many matches.
 """
 
+from dataclasses import dataclass
+
 from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext as _
 
@@ -170,3 +172,174 @@ def _dates(breakdown):
 def sentence(breakdown, *, viewer="seeker", offer=None, profile=None) -> str:
     """The reasons on one line, e.g. "Shared themes: Inclusion · dates overlap fully"."""
     return SEPARATOR.join(reasons(breakdown, viewer=viewer, offer=offer, profile=profile))
+
+
+# How the score adds up ---------------------------------------------------------------------
+#
+# A score is Σ wᵢ·cᵢ over the components (the weights normalised to sum to 1), so each
+# component contributes wᵢ·cᵢ of it. ``contributions`` names the largest, in the voice of who
+# reads them: the host sees why the applicant fits its offer; the sending side sees why the
+# host may want them (what they bring, reciprocity). The parts are whole percentage points
+# that add up to the score as shown (``percent``), rounding included: the exact parts are
+# scaled to the shown score (they differ from it only by the thousandths a stored breakdown
+# keeps, or when the weights changed since the pair was scored) and rounded by largest
+# remainder.
+
+NAMED_FACTORS = 4  # and "other factors"; five named when there are just five
+# When two components add the same, the one the reader cares about more comes first.
+PRIORITY = {
+    "host": (
+        "themes",
+        "text",
+        "fields",
+        "dates",
+        "languages",
+        "fewer_opportunities",
+        "reciprocity",
+        "capacity",
+        "cross_border",
+    ),
+    "seeker": (
+        "reciprocity",
+        "fewer_opportunities",
+        "cross_border",
+        "capacity",
+        "themes",
+        "text",
+        "fields",
+        "dates",
+        "languages",
+    ),
+}
+
+
+def percent(score) -> int:
+    """The score (0–1) as the whole percentage the pages show."""
+    return round(score * 100)
+
+
+@dataclass(frozen=True)
+class Contribution:
+    label: str
+    points: int  # whole percentage points of the shown score
+    component: str  # its component's name, or "" for the other factors together
+
+
+def contributions(
+    breakdown, weights, *, score=None, viewer="seeker", offer=None, profile=None
+) -> list[Contribution]:
+    """At most five factors whose points add up to ``percent(score)``, the largest first.
+
+    ``breakdown`` as for ``reasons``; ``weights`` the engine's ``Weights`` in use;
+    ``score`` the total shown (by default the breakdown's own, or the match's).
+    """
+    if score is None:
+        score = getattr(breakdown, "score", None)
+    said = _facts(breakdown, offer, profile)
+    if not said or exclusion(said):
+        return []
+    if score is None:
+        score = said.get("total", 0.0)
+    target = percent(score)
+    values = said.get("components") or {}
+    normalised = dict(zip(COMPONENTS, weights.normalised().tolist()))
+    parts = {name: normalised[name] * float(values.get(name) or 0.0) for name in COMPONENTS}
+    order = PRIORITY.get(viewer, PRIORITY["seeker"])
+    ranked = sorted(
+        (name for name in COMPONENTS if parts[name] > 0),
+        key=lambda name: (-parts[name], order.index(name) if name in order else len(order)),
+    )
+    total = sum(parts[name] for name in ranked)
+    if target <= 0 or total <= 0:
+        return []
+    named = ranked if len(ranked) <= NAMED_FACTORS + 1 else ranked[:NAMED_FACTORS]
+    shares = [parts[name] for name in named]
+    if len(named) < len(ranked):
+        shares.append(sum(parts[name] for name in ranked[len(named) :]))
+    points = _largest_remainder([share / total * target for share in shares], target)
+    result = [
+        Contribution(_factor(name, said, viewer), p, name)
+        for name, p in zip(named, points)
+        if p > 0
+    ]
+    if len(named) < len(ranked) and points[-1] > 0:
+        result.append(Contribution(_("other factors"), points[-1], ""))
+    return result
+
+
+def _largest_remainder(exact, target):
+    """Whole numbers summing to ``target``, each the floor of its exact value or one more
+    (the largest remainders get the one more; ties go to the earlier)."""
+    floors = [int(value) for value in exact]
+    short = target - sum(floors)
+    by_remainder = sorted(range(len(exact)), key=lambda k: (-(exact[k] - floors[k]), k))
+    for k in by_remainder[:short]:
+        floors[k] += 1
+    return floors
+
+
+def _factor(name, said, viewer):
+    """One component's part, in the reader's words."""
+    host = viewer == "host"
+    if name == "themes":
+        themes = said.get("shared_themes") or []
+        if themes:
+            return ngettext("Shared theme: %(names)s", "Shared themes: %(names)s", len(themes)) % {
+                "names": _names(themes)
+            }
+        return _("shared themes")
+    if name == "text":
+        return _("similar wording in the descriptions")
+    if name == "dates":
+        return (_dates(said) or [_("the dates suit")])[0]
+    if name == "languages":
+        languages = said.get("shared_languages") or []
+        if languages:
+            return ngettext("language: %(names)s", "languages: %(names)s", len(languages)) % {
+                "names": _names(languages)
+            }
+        return _("no language constraint")
+    if name == "capacity":
+        return _("the group fits the places left")
+    if name == "fewer_opportunities":
+        supports, brings = said.get("fewer_opportunities") or (False, 0)
+        if supports and brings:
+            return (
+                ngettext(
+                    "brings %(count)d participant with fewer opportunities, whom you support",
+                    "brings %(count)d participants with fewer opportunities, whom you support",
+                    brings,
+                )
+                if host
+                else ngettext(
+                    "you bring %(count)d participant with fewer opportunities, whom they support",
+                    "you bring %(count)d participants with fewer opportunities, whom they support",
+                    brings,
+                )
+            ) % {"count": brings}
+        return _("no special support needed")
+    if name == "cross_border":
+        return _("from another country") if host else _("you come from another country")
+    if name == "reciprocity":
+        if said.get("host_seeks_what_seeker_hosts"):
+            return (
+                _("they host exchanges of a kind you look for")
+                if host
+                else _("you host exchanges of a kind they look for")
+            )
+        return _("you have worked together before")
+    if name == "fields":
+        return _("fields of education in common")
+    return name.replace("_", " ")
+
+
+def adds_up(parts, score) -> str:
+    """The parts on one line with the shown score, e.g.
+    "Shared theme: Inclusion +30 · dates overlap fully +15 = 45 %"."""
+    if not parts:
+        return ""
+    said = SEPARATOR.join(
+        _("%(factor)s +%(points)d") % {"factor": part.label, "points": part.points}
+        for part in parts
+    )
+    return _("%(parts)s = %(fit)d\u00a0%%") % {"parts": said, "fit": percent(score)}

@@ -17,6 +17,7 @@ from .selectors import with_card_data, with_places_taken
 
 VIEW_DRAFT_CASE_STUDIES = "exchanges.view_casestudy"
 PUBLISH_CASE_STUDIES = "exchanges.publish_casestudy"
+ACTIVATE_MATCHING_WEIGHTS = "exchanges.activate_matchingweights"
 
 _EXCHANGE_RELATIONS = (
     "application__offer__exchange_type",
@@ -46,6 +47,10 @@ def is_sender(user, exchange) -> bool:
 
 def can_publish_case_studies(user) -> bool:
     return is_secretariat(user, PUBLISH_CASE_STUDIES)
+
+
+def can_activate_matching_weights(user) -> bool:
+    return is_secretariat(user, ACTIVATE_MATCHING_WEIGHTS)
 
 
 # Scoped loaders

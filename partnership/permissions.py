@@ -60,6 +60,9 @@ SECRETARIAT_PERMISSIONS = frozenset(
         "exchanges.view_applicationhistory",
         "exchanges.view_offerprofilematch",
         "exchanges.view_offerinvitation",
+        # Matching weights: fitted by a command, compared and activated in the admin
+        "exchanges.view_matchingweights",
+        "exchanges.activate_matchingweights",
         # Exchanges, follow-ups and case studies (publishing is an admin action)
         "exchanges.view_exchange",
         "exchanges.change_exchange",

@@ -56,10 +56,12 @@ from .loaders import (
     load_profiles_and_alerts,
 )
 from .storage import MatchRows, store_application_scores, store_matches
+from .weights import weights_in_use
 
 
-def weights():
-    return Weights.from_mapping(settings.MATCHING_WEIGHTS)
+def weights() -> Weights:
+    """The weights in use: the active ``MatchingWeights`` version's, else the settings'."""
+    return weights_in_use()
 
 
 def matchable_offers():
@@ -86,16 +88,17 @@ def score_offer(offer_id, *, alert=True):
     if offer is None:
         return None
     vocabularies = Vocabularies.load()
+    in_use = weights()
     offers = load_offers(Offer.objects.filter(pk=offer_id), vocabularies)
     applications = _score_applications(
-        Application.objects.filter(offer_id=offer_id), vocabularies, offers=offers
+        Application.objects.filter(offer_id=offer_id), vocabularies, in_use, offers=offers
     )
     run = None
     if offer.is_open_for_applications:  # as matchable_offers() sees it
         profiles, alerts_wanted = load_profiles_and_alerts(matchable_profiles(), vocabularies)
         weekly = alerts_wanted == InterestProfile.Alert.WEEKLY
         past_partners = load_past_partners()
-        result = score(offers, profiles, weights(), past_partners=past_partners)
+        result = score(offers, profiles, in_use, past_partners=past_partners)
         run = _Run(result.total[0], result.exclusion[0], result.components[0], profiles.ids)
     sent = 0
     with transaction.atomic():
@@ -203,10 +206,12 @@ def score_application(application_id):
     )
     if offer_id is None:
         return None
-    return _score_applications(Application.objects.filter(offer_id=offer_id), Vocabularies.load())
+    return _score_applications(
+        Application.objects.filter(offer_id=offer_id), Vocabularies.load(), weights()
+    )
 
 
-def _score_applications(applications, vocabularies, *, offers=None):
+def _score_applications(applications, vocabularies, in_use, *, offers=None):
     """Score each application of the queryset against its own offer; store the scores.
 
     Each offer is scored with all of its applications in the queryset, as their text corpus.
@@ -256,7 +261,7 @@ def _score_applications(applications, vocabularies, *, offers=None):
         seekers,
         rows,
         columns,
-        weights(),
+        in_use,
         partners=were_partners,
         places_left=places,
         corpora=rows,
@@ -317,6 +322,7 @@ def rescore_all():
     were told about, the weekly digests' pairs), replacing all stored matches in one
     transaction; then every application against its offer. Never alerts."""
     vocabularies = Vocabularies.load()
+    in_use = weights()
     offers = load_offers(matchable_offers(), vocabularies)
     profiles, alerts_wanted = load_profiles_and_alerts(matchable_profiles(), vocabularies)
     weekly = alerts_wanted == InterestProfile.Alert.WEEKLY
@@ -324,13 +330,13 @@ def rescore_all():
     best = top_matches(
         offers,
         profiles,
-        weights(),
+        in_use,
         k=settings.MATCHING_TOP_K,
         past_partners=past_partners,
         also_above=settings.MATCHING_ALERT_THRESHOLD,
         also_seekers=weekly,
     )
-    told = _told_pairs(offers, profiles, past_partners)
+    told = _told_pairs(offers, profiles, past_partners, in_use)
     rows, columns, totals, components = _union(
         [
             *(
@@ -348,7 +354,7 @@ def rescore_all():
     matches = _match_rows(offers, profiles, rows, columns, totals, components, past_partners)
     with transaction.atomic():
         store_matches(matches, replacing=OfferProfileMatch.objects.all())
-    applications = _score_applications(Application.objects.all(), vocabularies)
+    applications = _score_applications(Application.objects.all(), vocabularies, in_use)
     return {
         "offers": len(offers),
         "profiles": len(profiles),
@@ -357,7 +363,7 @@ def rescore_all():
     }
 
 
-def _told_pairs(offers, profiles, past_partners):
+def _told_pairs(offers, profiles, past_partners, in_use):
     """The stored pairs an organisation was told about that still fit, scored now."""
     told = np.array(
         OfferProfileMatch.objects.filter(alerted_at__isnull=False).values_list(
@@ -368,7 +374,7 @@ def _told_pairs(offers, profiles, past_partners):
     rows, columns = _positions(offers.ids, told[:, 0]), _positions(profiles.ids, told[:, 1])
     loaded = (rows >= 0) & (columns >= 0)
     scored = score_pairs(
-        offers, profiles, rows[loaded], columns[loaded], weights(), past_partners=past_partners
+        offers, profiles, rows[loaded], columns[loaded], in_use, past_partners=past_partners
     )
     fits = scored.exclusion == Exclusion.NONE
     return scored.rows[fits], scored.columns[fits], scored.total[fits], scored.components[fits]

@@ -5,6 +5,7 @@ from .case_studies import CaseStudy, FollowUp, Quote
 from .matches import OfferInvitation, OfferProfileMatch
 from .offers import Offer, OfferHistory, OfferQuerySet
 from .records import Exchange, ExchangeHistory, FewerOpportunityCount, FollowUpSide
+from .weights import MatchingWeights
 
 __all__ = [
     "Application",
@@ -16,6 +17,7 @@ __all__ = [
     "FewerOpportunityCount",
     "FollowUp",
     "FollowUpSide",
+    "MatchingWeights",
     "Quote",
     "Offer",
     "OfferHistory",

@@ -38,6 +38,7 @@ from .records import (
     follow_up_submit,
     reciprocal_offer_draft,
 )
+from .weights import matching_weights_activate, matching_weights_create
 
 __all__ = [
     "application_accept",
@@ -54,6 +55,8 @@ __all__ = [
     "exchange_update",
     "follow_up_submit",
     "reciprocal_offer_draft",
+    "matching_weights_activate",
+    "matching_weights_create",
     "interest_profile_create",
     "interest_profile_delete",
     "interest_profile_set_alert",

@@ -3,7 +3,7 @@
 Plain Python with numpy and scipy: no ORM, no settings, no request. The caller loads the data
 into ``Offers`` and ``Seekers``, passes ``Weights`` (from its settings), and stores what comes
 back. Definitions of the constraints and components: ``engine``; of the text similarity:
-``text``.
+``text``; of the sentence vectors: ``embedding``.
 
     matrix = score(offers, seekers, weights, past_partners=pairs)          # n × m, all pairs
     best = top_matches(offers, seekers, weights, k=50, past_partners=pairs)
@@ -25,6 +25,7 @@ from .engine import (
     top_matches,
     weighted_total,
 )
+from .embedding import embed
 from .explain import Breakdown, explain
 from .inputs import Offers, Seekers, indicator_matrix
 from .text import term_counts
@@ -40,6 +41,7 @@ __all__ = [
     "Seekers",
     "TopMatches",
     "Weights",
+    "embed",
     "explain",
     "indicator_matrix",
     "score",

@@ -90,3 +90,16 @@ def capacity(participants, places, out):
     np.multiply(fits, np.float32(LAST_PLACES), out=out)
     out += (participants < places) * (np.float32(1) - np.float32(LAST_PLACES))
     return fits
+
+
+# Fields of education: a side that names none tells nothing, and gets this.
+FIELDS_UNKNOWN = 0.5
+
+
+def fields(shared, offer_sizes, seeker_sizes, out):
+    """fields into ``out``: |common| / min(|offer's|, |seeker's|) (the overlap coefficient:
+    an offer about one field fits a profile that lists it among others), ``FIELDS_UNKNOWN``
+    when either side lists none."""
+    smaller = np.minimum(offer_sizes, seeker_sizes)
+    np.divide(shared, np.maximum(smaller, 1), out=out)
+    out[...] = np.where(smaller == 0, np.float32(FIELDS_UNKNOWN), out)

@@ -14,7 +14,9 @@ Components, each in [0, 1] (computed for excluded pairs too, which always total 
 
 - themes: Jaccard index of the two theme sets, |common| / |either|; 0 when neither has one.
   Adding a theme to both sides never lowers it.
-- text: cosine similarity of the TF-IDF vectors of the texts (see ``text``).
+- text: when both texts have a sentence vector, their cosine mapped onto [0, 1]
+  (``embedding.similarity``: the multilingual model, so across languages); else the cosine
+  similarity of the TF-IDF vectors of their lemmas (see ``text``), the fallback. Per pair.
 - dates: days of overlap / days in the seeker's window; 1 when the seeker has no window.
 - languages: |common| / |seeker's languages|; 1 when either side lists none (no constraint).
 - capacity: 1 when the participants fit with places to spare, 0.8 when they would take the
@@ -24,12 +26,15 @@ Components, each in [0, 1] (computed for excluded pairs too, which always total 
 - cross_border: 1 when the two organisations are in different countries.
 - reciprocity: 1 when the organisations were partners in an exchange before (either way), or
   the seeker organisation hosts an exchange type the host organisation seeks.
+- fields: ISCED-F fields of education, |common| / min(|offer's|, |seeker's|); 0.5 when either
+  side lists none (no information: between a field in common, 1, and none in common, 0).
+  Last in ``COMPONENTS`` so that the stored components of older matches keep their places.
 
 total = Σ wᵢ·cᵢ / Σ wᵢ (float32, summed in the order of ``COMPONENTS``), 0 when excluded.
 
 Every result is a function of the inputs alone, bit for bit: set overlaps are exact integer
 counts, a pair's text similarity is summed in bucket order whatever block it is computed in,
-and ties in rankings are broken by id. ``score_pairs`` gives chosen pairs the bits ``score``
+its vector similarity is an exact integer dot product (``embedding``), and ties in rankings are broken by id. ``score_pairs`` gives chosen pairs the bits ``score``
 gives them, without scoring the others.
 """
 
@@ -40,7 +45,7 @@ from enum import IntEnum
 import numpy as np
 from scipy import sparse
 
-from . import components
+from . import components, embedding
 from .components import LAST_PLACES  # noqa: F401 (a definition of the engine's; bench reads it)
 from .inputs import Offers, Seekers
 from .text import TextSimilarity, text_pairs_by_corpus
@@ -54,10 +59,19 @@ COMPONENTS = (
     "fewer_opportunities",
     "cross_border",
     "reciprocity",
+    "fields",
 )
-THEMES, TEXT, DATES, LANGUAGES, CAPACITY, FEWER_OPPORTUNITIES, CROSS_BORDER, RECIPROCITY = range(
-    len(COMPONENTS)
-)
+(
+    THEMES,
+    TEXT,
+    DATES,
+    LANGUAGES,
+    CAPACITY,
+    FEWER_OPPORTUNITIES,
+    CROSS_BORDER,
+    RECIPROCITY,
+    FIELDS,
+) = range(len(COMPONENTS))
 
 # Pairs scored at once by top_matches (and score) when no chunk size is given: about 2 million
 # pairs keep a block's arrays near 150 MB.
@@ -86,6 +100,7 @@ class Weights:
     fewer_opportunities: float = 0.10
     cross_border: float = 0.05
     reciprocity: float = 0.10
+    fields: float = 0.05
 
     def __post_init__(self):
         for name in COMPONENTS:
@@ -326,8 +341,6 @@ def score_pairs(
         rows.min() < 0 or rows.max() >= len(o) or columns.min() < 0 or columns.max() >= len(s)
     ):
         raise ValueError("rows and columns must be rows of the offers and of the seekers")
-    if o.term_counts.shape[1] != s.term_counts.shape[1]:
-        raise ValueError("text_counts: offers and seekers differ in number of buckets")
     places = o.places_left[rows] if places_left is None else _per_pair(places_left, n, np.int32)
     planes = np.empty((len(COMPONENTS), n), dtype=np.float32)
 
@@ -335,14 +348,27 @@ def score_pairs(
     theme_sizes = _set_sizes(o.themes)[rows], _set_sizes(s.themes)[columns]
     components.themes(shared_themes, *theme_sizes, out=planes[THEMES])
 
-    if corpora is None:
-        planes[TEXT] = TextSimilarity(
-            o.term_counts, o.document_frequencies, s.term_counts, s.document_frequencies
-        ).pairs(rows, columns)
-    else:
-        planes[TEXT] = text_pairs_by_corpus(
-            o.term_counts, rows, s.term_counts, columns, _per_pair(corpora, n, np.int64)
-        )
+    by_vector = _vector_pairs(o, s, rows, columns, out=planes[TEXT])
+    lexical = ~by_vector
+    if lexical.any():
+        _check_buckets(o, s)
+        if corpora is None:
+            # Each pair's lexical similarity is its own sum: only the pairs that need it.
+            planes[TEXT][lexical] = TextSimilarity(
+                o.term_counts, o.document_frequencies, s.term_counts, s.document_frequencies
+            ).pairs(rows[lexical], columns[lexical])
+        else:
+            # A corpus is the documents of its pairs, all of them, whatever scores them.
+            planes[TEXT][lexical] = text_pairs_by_corpus(
+                o.term_counts, rows, s.term_counts, columns, _per_pair(corpora, n, np.int64)
+            )[lexical]
+
+    components.fields(
+        _pair_overlap(o.fields_of_education, rows, s.fields_of_education, columns),
+        _set_sizes(o.fields_of_education)[rows],
+        _set_sizes(s.fields_of_education)[columns],
+        out=planes[FIELDS],
+    )
 
     first_day, last_day, window_days = components.seeker_windows(
         s.has_window[columns], s.start[columns], s.end[columns]
@@ -388,6 +414,24 @@ def score_pairs(
         exclusion=exclusion,
         components=np.ascontiguousarray(planes.T),
     )
+
+
+def _check_buckets(offers, seekers):
+    if offers.term_counts.shape[1] != seekers.term_counts.shape[1]:
+        raise ValueError("text_counts: offers and seekers differ in number of buckets")
+
+
+def _vector_pairs(offers, seekers, rows, columns, *, out):
+    """The vector similarity of the pairs where both texts have a vector, into ``out`` (0
+    elsewhere); returns where."""
+    both = offers.has_vector[rows] & seekers.has_vector[columns]
+    out[...] = 0.0
+    if both.any():
+        r, c = rows[both], columns[both]
+        # Integer codes: the sum is exact, so these are the bits a block's product gives.
+        dots = np.einsum("ij,ij->i", offers.codes[r], seekers.codes[c])
+        out[both] = embedding.similarity(dots, offers.vector_scales[r], seekers.vector_scales[c])
+    return both
 
 
 def _per_pair(values, n, dtype):
@@ -551,18 +595,20 @@ class _Pairs:
         self.offers, self.seekers = o, s
         self.weights = weights.normalised()
         self.planes = None
-        self.text = None
-        if with_text:
-            if o.term_counts.shape[1] != s.term_counts.shape[1]:
-                raise ValueError("text_counts: offers and seekers differ in number of buckets")
-            self.text = TextSimilarity(
-                o.term_counts, o.document_frequencies, s.term_counts, s.document_frequencies
-            )
+        self.with_text = with_text
+        self._lexical = None
+        if with_text and o.codes is not None and s.codes is not None:
+            if o.codes.shape[1] != s.codes.shape[1]:
+                raise ValueError("vectors: offers and seekers differ in dimension")
+        self.seekers_without_vector = np.flatnonzero(~s.has_vector)
         self.partners = _Partners(o.organisation_ids, s.organisation_ids, past_partners)
         many = len(o) > self.DENSE_OFFERS
         self.shared_themes = _Overlap(s.themes, many_offers=many)
         self.shared_languages = _Overlap(s.languages, many_offers=many)
         self.shared_types = _Overlap(s.hosts_types, many_offers=many)
+        self.shared_fields = _Overlap(s.fields_of_education, many_offers=many)
+        self.offer_field_count = _set_sizes(o.fields_of_education)[:, np.newaxis]
+        self.seeker_field_count = _set_sizes(s.fields_of_education)
 
         # Row t: which seekers look for exchange type t; row c: which accept country c.
         self.seeks_type = _by_column(s.exchange_types)
@@ -604,7 +650,10 @@ class _Pairs:
             out=planes[THEMES],
         )
 
-        planes[TEXT] = 0.0 if self.text is None else self.text.block(lo, hi)
+        if self.with_text:
+            self._text(lo, hi, out=planes[TEXT])
+        else:
+            planes[TEXT] = 0.0
 
         overlap = components.overlap_days(
             o.start[rows, np.newaxis], o.end[rows, np.newaxis], self.first_day, self.last_day
@@ -628,6 +677,12 @@ class _Pairs:
         np.not_equal(o.country[rows, np.newaxis], s.country, out=planes[CROSS_BORDER])
         reciprocal = self.shared_types(o.host_seeks_types[rows]) > 0
         np.logical_or(reciprocal, self.partners.block(lo, hi), out=planes[RECIPROCITY])
+        components.fields(
+            self.shared_fields(o.fields_of_education[rows]),
+            self.offer_field_count[rows],
+            self.seeker_field_count,
+            out=planes[FIELDS],
+        )
 
         same = o.organisation_ids[rows, np.newaxis] == s.organisation_ids
         exclusion = _exclusions(same, country_ok, fits, language_ok, dates_ok, type_ok)
@@ -635,6 +690,38 @@ class _Pairs:
         total = _weighted(planes, self.weights)
         total *= exclusion == Exclusion.NONE
         return total, exclusion, planes
+
+
+    @property
+    def lexical(self):
+        """The TF-IDF similarities, prepared the first time a pair needs them."""
+        if self._lexical is None:
+            o, s = self.offers, self.seekers
+            _check_buckets(o, s)
+            self._lexical = TextSimilarity(
+                o.term_counts, o.document_frequencies, s.term_counts, s.document_frequencies
+            )
+        return self._lexical
+
+    def _text(self, lo, hi, *, out):
+        """The text plane of offers lo:hi: vector similarity where both sides have a vector,
+        the lexical one elsewhere."""
+        o, s = self.offers, self.seekers
+        offer_has = o.has_vector[lo:hi]
+        out[...] = 0.0
+        if offer_has.any() and len(self.seekers_without_vector) < len(s):
+            dots = s.codes @ o.codes[lo:hi].T  # (m, c): exact integer sums
+            embedding.similarity(dots.T, o.vector_scales[lo:hi, np.newaxis], s.vector_scales, out=out)
+        if offer_has.all():
+            missing = self.seekers_without_vector
+            if len(missing):
+                out[:, missing] = self.lexical.block(lo, hi, columns=missing)
+        elif offer_has.any():
+            lexical = self.lexical.block(lo, hi)
+            need = ~(offer_has[:, np.newaxis] & s.has_vector)
+            out[need] = lexical[need]
+        else:
+            out[...] = self.lexical.block(lo, hi)
 
 
 class _Overlap:
@@ -723,6 +810,11 @@ def _check_compatible(offers, seekers):
             raise ValueError(f"{name}: offers have {a} columns, seekers {b}")
 
     same("themes", offers.themes.shape[1], seekers.themes.shape[1])
+    same(
+        "fields of education",
+        offers.fields_of_education.shape[1],
+        seekers.fields_of_education.shape[1],
+    )
     same("languages", offers.languages.shape[1], seekers.languages.shape[1])
     n_types = seekers.exchange_types.shape[1]
     same("exchange types", offers.host_seeks_types.shape[1], n_types)

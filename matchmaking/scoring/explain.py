@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from .components import date_facts
+from .components import FIELDS_UNKNOWN, date_facts
 from .engine import (
     COMPONENTS,
     RECIPROCITY,
@@ -39,6 +39,10 @@ class Breakdown:
     host_seeks_what_seeker_hosts: bool
     fewer_opportunities: tuple[bool, int]  # (offer supports them, how many the seeker brings)
     capacity: tuple[int, int]  # (participants the seeker brings, places left on the offer)
+    # Whether the text component came from the sentence vectors (else from the words), and
+    # the languages of the two texts (ISO 639-1, None where unknown): offer's, seeker's.
+    text_by_vectors: bool = False
+    text_languages: tuple[str | None, str | None] = (None, None)
 
     def as_dict(self) -> dict:
         """A JSON-serialisable dict (for storing); ``from_dict`` reads it back unchanged."""
@@ -48,6 +52,7 @@ class Breakdown:
             data[name] = list(data[name])
         data["fewer_opportunities"] = list(self.fewer_opportunities)
         data["capacity"] = list(self.capacity)
+        data["text_languages"] = list(self.text_languages)
         data["version"] = FORMAT_VERSION
         return data
 
@@ -59,7 +64,12 @@ class Breakdown:
         participants, places_left = data["capacity"]
         return cls(
             total=float(data["total"]),
-            components={name: float(data["components"][name]) for name in COMPONENTS},
+            # A breakdown stored before a component existed reads as that component's
+            # neutral value (fields: no information).
+            components={
+                name: float(data["components"].get(name, _MISSING.get(name, 0.0)))
+                for name in COMPONENTS
+            },
             exclusion=Exclusion[data["exclusion"]],
             shared_theme_indices=tuple(int(i) for i in data["shared_theme_indices"]),
             shared_language_indices=tuple(int(i) for i in data["shared_language_indices"]),
@@ -72,7 +82,12 @@ class Breakdown:
             host_seeks_what_seeker_hosts=bool(data["host_seeks_what_seeker_hosts"]),
             fewer_opportunities=(bool(supports), int(brings)),
             capacity=(int(participants), int(places_left)),
+            text_by_vectors=bool(data.get("text_by_vectors", False)),
+            text_languages=tuple(data.get("text_languages") or (None, None)),
         )
+
+
+_MISSING = {"fields": FIELDS_UNKNOWN}
 
 
 def explain(
@@ -139,7 +154,13 @@ def explain(
             int(seeker.fewer_opportunity_participants[0]),
         ),
         capacity=(int(seeker.participants[0]), int(offer.places_left[0])),
+        text_by_vectors=bool(offer.has_vector[0] and seeker.has_vector[0]),
+        text_languages=(_language(offer), _language(seeker)),
     )
+
+
+def _language(items):
+    return None if items.text_languages is None else (items.text_languages[0] or None)
 
 
 def _shared(offer_row, seeker_row):

@@ -7,6 +7,17 @@ them as immutable, since derived arrays are computed once per object and kept.
 
 ``Offers.from_rows`` and ``Seekers.from_rows`` build them from plain mappings, one per offer or
 seeker (see their docstrings for the keys).
+
+Texts, optional on both sides (keyword-only):
+
+- ``vectors``: float32 (n, d) L2-normalised sentence vectors of the texts (``embedding``); an
+  all-zero row has no vector yet. ``vector_codes`` may give them already quantised
+  (``embedding.quantise``, int8 or float32 holding those integers), as a caller that keeps
+  them has them; then ``vectors`` is not needed.
+- ``text_counts``: ``text.term_counts(texts)`` computed beforehand, or a function of no
+  argument that returns them, called only if some pair needs the lexical similarity (a pair
+  where either side has no vector).
+- ``text_languages``: each text's language (ISO 639-1, None where unknown), for the lemmas.
 """
 
 import datetime
@@ -17,7 +28,10 @@ from functools import cached_property
 import numpy as np
 from scipy import sparse
 
-from . import text
+from . import embedding, text
+
+# ISCED-F 2013 broad fields of education: 00 to 10.
+N_FIELDS = 11
 
 
 def indicator_matrix(rows: Iterable[Iterable[int]], n_columns: int) -> sparse.csr_matrix:
@@ -62,6 +76,10 @@ class _Columns:
             if value.shape != (n,):
                 raise ValueError(f"{name}: expected shape ({n},), got {value.shape}")
             object.__setattr__(self, name, value)
+        if self.fields_of_education is None:  # no fields known: every row empty
+            object.__setattr__(
+                self, "fields_of_education", sparse.csr_matrix((n, N_FIELDS), dtype=np.float32)
+            )
         for name in self._sets:
             value = _zero_one(getattr(self, name), name)
             if value.shape[0] != n:
@@ -69,7 +87,23 @@ class _Columns:
             object.__setattr__(self, name, value)
         if len(self.texts) != n:
             raise ValueError(f"texts: expected {n}, got {len(self.texts)}")
-        if self.text_counts is not None:
+        if self.text_languages is not None and len(self.text_languages) != n:
+            raise ValueError(f"text_languages: expected {n}, got {len(self.text_languages)}")
+        for name, dtype in (("vectors", np.float32), ("vector_codes", None)):
+            value = getattr(self, name)
+            if value is None:
+                continue
+            value = np.ascontiguousarray(value, dtype=dtype)
+            if value.ndim != 2 or value.shape[0] != n:
+                raise ValueError(f"{name}: expected shape ({n}, d), got {value.shape}")
+            object.__setattr__(self, name, value)
+        if (
+            self.vectors is not None
+            and self.vector_codes is not None
+            and self.vectors.shape != self.vector_codes.shape
+        ):
+            raise ValueError("vectors and vector_codes differ in shape")
+        if self.text_counts is not None and not callable(self.text_counts):
             counts = sparse.csr_matrix(self.text_counts, dtype=np.float64)
             if counts.shape[0] != n:
                 raise ValueError(f"text_counts: expected {n} rows, got {counts.shape[0]}")
@@ -88,9 +122,36 @@ class _Columns:
     @cached_property
     def term_counts(self) -> sparse.csr_matrix:
         """Bucket counts of the texts (``text_counts`` when given, computed otherwise)."""
+        if callable(self.text_counts):
+            counts = sparse.csr_matrix(self.text_counts(), dtype=np.float64)
+            if counts.shape[0] != len(self):
+                raise ValueError(f"text_counts: expected {len(self)} rows, got {counts.shape[0]}")
+            counts.sum_duplicates()
+            return counts
         if self.text_counts is not None:
             return self.text_counts
-        return text.term_counts(self.texts)
+        return text.term_counts(self.texts, languages=self.text_languages)
+
+    @cached_property
+    def codes(self) -> np.ndarray | None:
+        """The vectors' int8 codes as float32 (n, d) (``embedding``), or None without vectors."""
+        if self.vector_codes is not None:
+            return np.ascontiguousarray(self.vector_codes, dtype=np.float32)
+        if self.vectors is None:
+            return None
+        return embedding.quantise(self.vectors).astype(np.float32)
+
+    @cached_property
+    def vector_scales(self) -> np.ndarray:
+        """float32 (n,): 1 / |codes| per row, 0 where a row has no vector."""
+        if self.codes is None:
+            return np.zeros(len(self), dtype=np.float32)
+        return embedding.scales(self.codes)
+
+    @cached_property
+    def has_vector(self) -> np.ndarray:
+        """bool (n,): which texts have a vector."""
+        return self.vector_scales > 0
 
     @cached_property
     def document_frequencies(self) -> np.ndarray:
@@ -104,13 +165,21 @@ class _Columns:
             value = getattr(self, f.name)
             if f.name == "text_counts" and "term_counts" in self.__dict__:
                 values[f.name] = self.term_counts[indices]  # counted already: keep them
+            elif f.name == "text_counts" and callable(value):
+                values[f.name] = _rows_of_later(value, indices)
+            elif f.name == "vector_codes" and "codes" in self.__dict__:
+                values[f.name] = None if self.codes is None else self.codes[indices]
             elif value is None:
                 values[f.name] = None
-            elif f.name == "texts":
+            elif f.name in ("texts", "text_languages"):
                 values[f.name] = [value[i] for i in indices]
             else:
                 values[f.name] = value[indices]
         return type(self)(**values)
+
+
+def _rows_of_later(count, indices):
+    return lambda: sparse.csr_matrix(count())[indices]
 
 
 @dataclass(frozen=True, eq=False)
@@ -130,8 +199,13 @@ class Offers(_Columns):
     texts: Sequence[str]
     # Exchange types the host organisation looks for in its own interest profiles.
     host_seeks_types: sparse.csr_matrix  # (n, n_types) 0/1, may be all zero
+    # ISCED-F broad fields (columns 0..N_FIELDS-1 unless the caller numbers them otherwise).
+    fields_of_education: sparse.csr_matrix | None = field(default=None, kw_only=True)
     # Optional: text.term_counts(texts) computed beforehand (e.g. kept by the caller).
     text_counts: sparse.csr_matrix | None = field(default=None, kw_only=True)
+    text_languages: Sequence[str | None] | None = field(default=None, kw_only=True)
+    vectors: np.ndarray | None = field(default=None, kw_only=True)
+    vector_codes: np.ndarray | None = field(default=None, kw_only=True)
 
     _arrays = {
         "ids": np.int64,
@@ -143,7 +217,7 @@ class Offers(_Columns):
         "places_left": np.int32,
         "supports_fewer_opportunities": np.bool_,
     }
-    _sets = ("themes", "languages", "host_seeks_types")
+    _sets = ("themes", "languages", "host_seeks_types", "fields_of_education")
 
     @classmethod
     def from_rows(
@@ -154,13 +228,15 @@ class Offers(_Columns):
         n_themes: int,
         n_languages: int,
         n_countries: int,
+        n_fields: int = N_FIELDS,
     ) -> "Offers":
         """Offers from one mapping per offer.
 
         Keys: ``id``, ``organisation_id``, ``exchange_type`` (int), ``country`` (int),
         ``start`` and ``end`` (``date`` or day ordinal), ``places_left``; optional: ``themes``,
         ``languages``, ``host_seeks_types`` (iterables of ints, default empty),
-        ``supports_fewer_opportunities`` (default False), ``text`` (default "").
+        ``supports_fewer_opportunities`` (default False), ``text`` (default ""),
+        ``fields_of_education`` (iterable of ints < ``n_fields``), ``text_language`` (None).
         ``n_countries`` is checked against the countries used.
         """
         rows = [_checked(row, _OFFER_KEYS, _OFFER_DEFAULTS) for row in rows]
@@ -179,6 +255,10 @@ class Offers(_Columns):
             ],
             texts=[row["text"] for row in rows],
             host_seeks_types=indicator_matrix((row["host_seeks_types"] for row in rows), n_types),
+            fields_of_education=indicator_matrix(
+                (row["fields_of_education"] for row in rows), n_fields
+            ),
+            text_languages=[row["text_language"] for row in rows],
         )
         _check_below(offers.exchange_type, n_types, "exchange_type")
         _check_below(offers.country, n_countries, "country")
@@ -204,7 +284,11 @@ class Seekers(_Columns):
     texts: Sequence[str]
     # Exchange types the seeker organisation hosts in its own published offers.
     hosts_types: sparse.csr_matrix  # (m, n_types) 0/1
+    fields_of_education: sparse.csr_matrix | None = field(default=None, kw_only=True)
     text_counts: sparse.csr_matrix | None = field(default=None, kw_only=True)
+    text_languages: Sequence[str | None] | None = field(default=None, kw_only=True)
+    vectors: np.ndarray | None = field(default=None, kw_only=True)
+    vector_codes: np.ndarray | None = field(default=None, kw_only=True)
 
     _arrays = {
         "ids": np.int64,
@@ -216,7 +300,14 @@ class Seekers(_Columns):
         "participants": np.int32,
         "fewer_opportunity_participants": np.int32,
     }
-    _sets = ("exchange_types", "themes", "languages", "countries_wanted", "hosts_types")
+    _sets = (
+        "exchange_types",
+        "themes",
+        "languages",
+        "countries_wanted",
+        "hosts_types",
+        "fields_of_education",
+    )
 
     def _windows(self):
         return self.has_window
@@ -230,6 +321,7 @@ class Seekers(_Columns):
         n_themes: int,
         n_languages: int,
         n_countries: int,
+        n_fields: int = N_FIELDS,
     ) -> "Seekers":
         """Seekers from one mapping per seeker.
 
@@ -237,7 +329,8 @@ class Seekers(_Columns):
         (int), ``participants``; optional: ``themes``, ``languages``, ``countries_wanted``,
         ``hosts_types`` (iterables of ints, default empty), ``start`` and ``end`` (``date``, day
         ordinal or None for "any dates", default None), ``fewer_opportunity_participants``
-        (default 0), ``text`` (default "").
+        (default 0), ``text`` (default ""), ``fields_of_education`` (iterable of ints <
+        ``n_fields``), ``text_language`` (default None).
         """
         rows = [_checked(row, _SEEKER_KEYS, _SEEKER_DEFAULTS) for row in rows]
         for row in rows:
@@ -260,6 +353,10 @@ class Seekers(_Columns):
             fewer_opportunity_participants=[row["fewer_opportunity_participants"] for row in rows],
             texts=[row["text"] for row in rows],
             hosts_types=indicator_matrix((row["hosts_types"] for row in rows), n_types),
+            fields_of_education=indicator_matrix(
+                (row["fields_of_education"] for row in rows), n_fields
+            ),
+            text_languages=[row["text_language"] for row in rows],
         )
         _check_below(seekers.country, n_countries, "country")
         return seekers
@@ -272,6 +369,8 @@ _OFFER_DEFAULTS = {
     "host_seeks_types": (),
     "supports_fewer_opportunities": False,
     "text": "",
+    "fields_of_education": (),
+    "text_language": None,
 }
 _SEEKER_KEYS = {"id", "organisation_id", "exchange_types", "country", "participants"}
 _SEEKER_DEFAULTS = {
@@ -283,6 +382,8 @@ _SEEKER_DEFAULTS = {
     "end": None,
     "fewer_opportunity_participants": 0,
     "text": "",
+    "fields_of_education": (),
+    "text_language": None,
 }
 
 

@@ -126,8 +126,9 @@ def test_recommendations_need_a_signed_in_user_and_a_get(client, login, applican
 
 # Session, user, active organisation; the best score per offer, their matches; the themes
 # and languages of their offers and profiles (the reasons are worked out from them, since a
-# stored match keeps only its components); has profiles.
-RECOMMENDATION_QUERIES = 10
+# stored match keeps only its components); has profiles; the weights in use (once, for how
+# every fit adds up).
+RECOMMENDATION_QUERIES = 11
 
 
 @pytest.mark.parametrize("count", [1, 7])

@@ -344,6 +344,7 @@ def test_weights_count_only_in_proportion():
             fewer_opportunities=0,
             cross_border=0,
             reciprocity=0,
+            fields=0,
         ),
     )
     scaled = score(
@@ -358,6 +359,7 @@ def test_weights_count_only_in_proportion():
             fewer_opportunities=0,
             cross_border=0,
             reciprocity=0,
+            fields=0,
         ),
     )
     themes_only = score(
@@ -372,6 +374,7 @@ def test_weights_count_only_in_proportion():
             fewer_opportunities=0,
             cross_border=0,
             reciprocity=0,
+            fields=0,
         ),
     )
 

@@ -5,7 +5,7 @@ import dataclasses
 import numpy as np
 import pytest
 
-from matchmaking.scoring import Exclusion, Weights, score, score_pairs, top_matches
+from matchmaking.scoring import COMPONENTS, Exclusion, Weights, score, score_pairs, top_matches
 from matchmaking.scoring.inputs import Offers
 from tests.matchmaking.test_scoring import build, random_rows
 
@@ -76,10 +76,11 @@ def test_partners_given_per_pair_make_the_reciprocity():
 
     pairs = score_pairs(offers, seekers, rows, columns, Weights(), partners=flags)
 
-    reciprocity = pairs.components[:, -1]
+    at = COMPONENTS.index("reciprocity")
+    reciprocity = pairs.components[:, at]
     assert (reciprocity[flags] == 1).all()
     plain = score_pairs(offers, seekers, rows, columns, Weights())
-    assert (reciprocity[~flags] == plain.components[~flags, -1]).all()
+    assert (reciprocity[~flags] == plain.components[~flags, at]).all()
 
 
 def test_one_corpus_of_everything_is_the_default():

@@ -22,8 +22,8 @@ from tests.partnership.event_fixtures import (  # noqa: F401 (fixtures)
 pytestmark = pytest.mark.django_db
 
 # Vocabularies (3), offers (5), profiles (5), past partners (1), the participants (1),
-# the chosen offers' titles and profiles' names (2).
-RANKING_QUERIES = 17
+# the chosen offers' titles and profiles' names (2), the weights in use (1).
+RANKING_QUERIES = 18
 
 
 def _register(event, name, **organisation):
