@@ -6,7 +6,8 @@ subquery (never one query per object, never a list of ids in the SQL).
 
 Loading every interest profile is most of the time of scoring one offer, so the rows are read
 straight from the database cursor (``_fetch``) and turned into arrays column by column, and
-the words of the texts are counted once per worker (``texts``).
+the words of the texts are counted once per worker (``texts``), only when a pair needs them
+(a side without a vector); the texts' stored vectors are read once per worker (``vectors``).
 """
 
 import itertools
@@ -18,11 +19,12 @@ from django.db import connections
 from django_countries import countries
 from scipy import sparse
 
-from matchmaking.models import ExchangeType, InterestProfile, Language, Theme
+from matchmaking.models import ExchangeType, FieldOfEducation, InterestProfile, Language, Theme
 from matchmaking.scoring import Offers, Seekers
 
 from ..models import Application, Offer
 from . import texts as text_cache
+from . import vectors
 
 
 @dataclass(frozen=True)
@@ -56,16 +58,18 @@ class Vocabularies:
     themes: Vocabulary
     languages: Vocabulary
     countries: Vocabulary
+    fields_of_education: Vocabulary
 
     @classmethod
     def load(cls):
-        """Three queries; the countries come from django-countries."""
+        """Four queries; the countries come from django-countries."""
         terms = [
             ExchangeType.objects.order_by("pk"),
             Theme.objects.order_by("position", "name", "pk"),
             Language.objects.order_by("name", "pk"),
+            FieldOfEducation.objects.order_by("slug", "pk"),
         ]
-        exchange_types, themes, languages = (
+        exchange_types, themes, languages, fields_of_education = (
             Vocabulary.of(queryset.values_list("pk", "name")) for queryset in terms
         )
         return cls(
@@ -73,6 +77,7 @@ class Vocabularies:
             themes=themes,
             languages=languages,
             countries=Vocabulary.of((code, str(name)) for code, name in countries),
+            fields_of_education=fields_of_education,
         )
 
 
@@ -254,8 +259,17 @@ def _countries(raw):
 # Offers ------------------------------------------------------------------------------------
 
 
+def _vector_codes(kind, queryset, ids, hashes):
+    return vectors.codes(kind, ids, list(hashes), vectors.fetcher(queryset))
+
+
+def _lazy_counts(kind, ids, texts, languages):
+    return lambda: text_cache.term_counts(kind, ids, texts, languages)
+
+
 def load_offers(queryset, vocabularies):
-    """The offers of ``queryset``, ordered by pk, as ``Offers``: five queries."""
+    """The offers of ``queryset``, ordered by pk, as ``Offers``: seven queries (one more to
+    read the vectors this worker has not read yet)."""
     queryset = queryset.order_by("pk")
     ids = queryset.values("pk")
     rows = _fetch(
@@ -271,6 +285,8 @@ def load_offers(queryset, vocabularies):
             "title",
             "description",
             "programme",
+            "text_hash",
+            "text_language",
         )
     )
     (
@@ -285,12 +301,17 @@ def load_offers(queryset, vocabularies):
         titles,
         descriptions,
         programmes,
-    ) = _columns(rows, 11)
+        hashes,
+        text_languages,
+    ) = _columns(rows, 13)
     taken = Application.objects.filter(offer__in=ids).places_held_by_offer()
     offer_ids = _integers(pks)
     host_ids = _integers(hosts)
     themes = _through(Offer.themes, "offer_id", ids, "theme_id", offer_ids)
     languages = _through(Offer.languages, "offer_id", ids, "language_id", offer_ids)
+    fields = _through(
+        Offer.fields_of_education, "offer_id", ids, "fieldofeducation_id", offer_ids
+    )
     # What each host looks for in its own interest profiles (for the reciprocity bonus).
     host_seeks = InterestProfile.exchange_types.through.objects.filter(
         interestprofile__organisation__in=queryset.values("organisation_id")
@@ -313,7 +334,10 @@ def load_offers(queryset, vocabularies):
         supports_fewer_opportunities=np.array(supports, dtype=bool),
         texts=texts,
         host_seeks_types=_matrix_by_owner(host_seeks, host_ids, types),
-        text_counts=text_cache.term_counts("offer", offer_ids, texts),
+        fields_of_education=_matrix_of_ids(fields, offer_ids, vocabularies.fields_of_education),
+        text_counts=_lazy_counts("offer", offer_ids, texts, text_languages),
+        text_languages=list(text_languages),
+        vector_codes=_vector_codes("offer", queryset, offer_ids, hashes),
     )
 
 
@@ -321,7 +345,8 @@ def load_offers(queryset, vocabularies):
 
 
 def load_profiles(queryset, vocabularies):
-    """The interest profiles of ``queryset``, ordered by pk, as ``Seekers``: five queries."""
+    """The interest profiles of ``queryset``, ordered by pk, as ``Seekers``: seven queries
+    (one more to read the vectors this worker has not read yet)."""
     return load_profiles_and_alerts(queryset, vocabularies)[0]
 
 
@@ -346,6 +371,8 @@ def load_profiles_and_alerts(queryset, vocabularies):
                 "name",
                 "description",
                 "alert",
+                "text_hash",
+                "text_language",
             )
         )
     )
@@ -362,7 +389,9 @@ def load_profiles_and_alerts(queryset, vocabularies):
         names,
         descriptions,
         alerts,
-    ) = _columns(rows, 11)
+        hashes,
+        text_languages,
+    ) = _columns(rows, 13)
     profile_ids = _integers(pks)
     organisation_ids = _integers(organisations)
 
@@ -391,7 +420,14 @@ def load_profiles_and_alerts(queryset, vocabularies):
         fewer_opportunity_participants=_integers(fewer, np.int32),
         texts=texts,
         hosts_types=_matrix_by_owner(hosted, organisation_ids, types),
-        text_counts=text_cache.term_counts("profile", profile_ids, texts),
+        fields_of_education=relation(
+            InterestProfile.fields_of_education,
+            "fieldofeducation_id",
+            vocabularies.fields_of_education,
+        ),
+        text_counts=_lazy_counts("profile", profile_ids, texts, text_languages),
+        text_languages=list(text_languages),
+        vector_codes=_vector_codes("profile", queryset, profile_ids, hashes),
     )
     return seekers, np.array(alerts, dtype=object)
 
@@ -400,7 +436,8 @@ def load_profiles_and_alerts(queryset, vocabularies):
 
 
 def load_applications(queryset, vocabularies):
-    """The applications of ``queryset``, ordered by pk, as ``Seekers``: five queries.
+    """The applications of ``queryset``, ordered by pk, as ``Seekers``: seven queries (one
+    more to read the vectors this worker has not read yet).
 
     An application seeks its offer's exchange type on its preferred dates, wherever the offer
     is. Its themes are those of its organisation's interest profiles; an organisation without
@@ -420,6 +457,8 @@ def load_applications(queryset, vocabularies):
             "motivation",
             "participant_roles",
             "offer_id",
+            "text_hash",
+            "text_language",
         )
     )
     n = len(rows)
@@ -430,6 +469,9 @@ def load_applications(queryset, vocabularies):
             interestprofile__organisation__in=queryset.values("organisation_id")
         ).values_list("interestprofile__organisation_id", "theme_id")
     )
+    profile_fields = InterestProfile.fields_of_education.through.objects.filter(
+        interestprofile__organisation__in=queryset.values("organisation_id")
+    ).values_list("interestprofile__organisation_id", "fieldofeducation_id")
     with_profiles = {organisation_id for organisation_id, _theme in profile_themes}
     rows_without_profile_of_offer = _rows_of(
         row[10] if row[1] not in with_profiles else None for row in rows
@@ -460,6 +502,14 @@ def load_applications(queryset, vocabularies):
         texts=[_text(*row[8:10]) for row in rows],
         hosts_types=_matrix_by_owner(
             hosted, np.array([row[1] for row in rows], dtype=np.int64), types
+        ),
+        # The fields of its organisation's interest profiles (none: no information).
+        fields_of_education=_matrix(
+            _cells(profile_fields, rows_of_organisation), vocabularies.fields_of_education, n
+        ),
+        text_languages=[row[12] for row in rows],
+        vector_codes=_vector_codes(
+            "application", queryset, application_ids, [row[11] for row in rows]
         ),
     )
 

@@ -20,6 +20,11 @@ stored, so the offer belongs in it when fewer than K of its other rows beat it â
 the offers for one profile. A row pushed out of a top K that way stays until either side is
 scored again, or until ``rescore_all``, which stores exactly the above.
 
+Before it scores its subject, a run computes the subject's sentence vector if its text changed
+(``vectors.refresh``: the worker embeds it once, and every later run reads it); so a text is
+scored with its vector from its first run on. ``rescore_all`` embeds nothing (``manage.py
+embed_texts`` does).
+
 Applications are few per offer: each is scored against its own offer, with the other
 applications to that offer as its text corpus, and keeps its breakdown in full, excluded or
 not.
@@ -45,7 +50,7 @@ from matchmaking.scoring import (
 )
 
 from ..models import Application, Offer, OfferProfileMatch
-from . import alerts
+from . import alerts, vectors
 from .breakdowns import breakdowns, reciprocity, slim_breakdowns, thousandths
 from .loaders import (
     Vocabularies,
@@ -85,6 +90,8 @@ def score_offer(offer_id, *, alert=True):
     offer = Offer.objects.select_related("organisation").filter(pk=offer_id).first()
     if offer is None:
         return None
+    vectors.refresh("offer", Offer.objects.filter(pk=offer_id))
+    vectors.refresh("application", Application.objects.filter(offer_id=offer_id))
     vocabularies = Vocabularies.load()
     offers = load_offers(Offer.objects.filter(pk=offer_id), vocabularies)
     applications = _score_applications(
@@ -162,6 +169,7 @@ def score_profile(profile_id):
         return None
     run = None
     if not profile.organisation.is_suspended:
+        vectors.refresh("profile", InterestProfile.objects.filter(pk=profile_id))
         vocabularies = Vocabularies.load()
         profiles = load_profiles(InterestProfile.objects.filter(pk=profile_id), vocabularies)
         offers = load_offers(matchable_offers(), vocabularies)
@@ -203,6 +211,7 @@ def score_application(application_id):
     )
     if offer_id is None:
         return None
+    vectors.refresh("application", Application.objects.filter(pk=application_id))
     return _score_applications(Application.objects.filter(offer_id=offer_id), Vocabularies.load())
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from matchmaking.models import (
+    EmbeddedText,
     ExchangeType,
     FieldOfEducation,
     History,
@@ -30,7 +31,7 @@ class OfferQuerySet(models.QuerySet):
         return self.visible_in_catalogue().filter(application_deadline__gte=today)
 
 
-class Offer(models.Model):
+class Offer(EmbeddedText):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
