@@ -309,9 +309,7 @@ def load_offers(queryset, vocabularies):
     host_ids = _integers(hosts)
     themes = _through(Offer.themes, "offer_id", ids, "theme_id", offer_ids)
     languages = _through(Offer.languages, "offer_id", ids, "language_id", offer_ids)
-    fields = _through(
-        Offer.fields_of_education, "offer_id", ids, "fieldofeducation_id", offer_ids
-    )
+    fields = _through(Offer.fields_of_education, "offer_id", ids, "fieldofeducation_id", offer_ids)
     # What each host looks for in its own interest profiles (for the reciprocity bonus).
     host_seeks = InterestProfile.exchange_types.through.objects.filter(
         interestprofile__organisation__in=queryset.values("organisation_id")

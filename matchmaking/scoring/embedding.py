@@ -18,10 +18,11 @@
   Cosines from codes differ from the float vectors' by about 0.002.
 - ``similarity(cosines)``: the text component from a cosine. e5's cosines are anisotropic:
   texts on unrelated subjects of this domain still have cosines of 0.78–0.84, the same
-  subject in another language 0.86–0.90, paraphrases above. A raw cosine would give every pair most of the text weight and
-  would not be comparable to the lexical fallback (TF-IDF cosine, about 0 for unrelated
-  texts). So it is mapped linearly from [``FLOOR``, ``CEILING``] onto [0, 1] and clipped:
-  unrelated ≈ 0, same subject in another language ≈ 0.5–0.7, a close paraphrase 1.
+  subject in another language 0.86–0.90, paraphrases above. A raw cosine would give every
+  pair most of the text weight and would not be comparable to the lexical fallback (TF-IDF
+  cosine, about 0 for unrelated texts). So it is mapped linearly from [``FLOOR``,
+  ``CEILING``] onto [0, 1] and clipped: unrelated ≈ 0, same subject in another language
+  ≈ 0.5–0.7, a close paraphrase 1.
 """
 
 import threading

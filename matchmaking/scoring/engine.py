@@ -34,8 +34,9 @@ total = Σ wᵢ·cᵢ / Σ wᵢ (float32, summed in the order of ``COMPONENTS``)
 
 Every result is a function of the inputs alone, bit for bit: set overlaps are exact integer
 counts, a pair's text similarity is summed in bucket order whatever block it is computed in,
-its vector similarity is an exact integer dot product (``embedding``), and ties in rankings are broken by id. ``score_pairs`` gives chosen pairs the bits ``score``
-gives them, without scoring the others.
+its vector similarity is an exact integer dot product (``embedding``), and ties in rankings
+are broken by id. ``score_pairs`` gives chosen pairs the bits ``score`` gives them, without
+scoring the others.
 """
 
 from collections.abc import Mapping
@@ -597,9 +598,9 @@ class _Pairs:
         self.planes = None
         self.with_text = with_text
         self._lexical = None
-        if with_text and o.codes is not None and s.codes is not None:
-            if o.codes.shape[1] != s.codes.shape[1]:
-                raise ValueError("vectors: offers and seekers differ in dimension")
+        vectors = (o.codes, s.codes) if with_text else (None, None)
+        if all(v is not None for v in vectors) and vectors[0].shape[1] != vectors[1].shape[1]:
+            raise ValueError("vectors: offers and seekers differ in dimension")
         self.seekers_without_vector = np.flatnonzero(~s.has_vector)
         self.partners = _Partners(o.organisation_ids, s.organisation_ids, past_partners)
         many = len(o) > self.DENSE_OFFERS
@@ -691,7 +692,6 @@ class _Pairs:
         total *= exclusion == Exclusion.NONE
         return total, exclusion, planes
 
-
     @property
     def lexical(self):
         """The TF-IDF similarities, prepared the first time a pair needs them."""
@@ -711,7 +711,9 @@ class _Pairs:
         out[...] = 0.0
         if offer_has.any() and len(self.seekers_without_vector) < len(s):
             dots = s.codes @ o.codes[lo:hi].T  # (m, c): exact integer sums
-            embedding.similarity(dots.T, o.vector_scales[lo:hi, np.newaxis], s.vector_scales, out=out)
+            embedding.similarity(
+                dots.T, o.vector_scales[lo:hi, np.newaxis], s.vector_scales, out=out
+            )
         if offer_has.all():
             missing = self.seekers_without_vector
             if len(missing):

@@ -231,8 +231,9 @@ def test_the_loaders_run_a_fixed_number_of_queries(django_assert_num_queries, si
 # it, the changed ones updated, the new ones inserted, the others deleted; release).
 # (34 as before: the storage, which writes only what changed, takes one statement more than
 # the upsert of every row did, and the pairs kept before are no longer read.)
-# (38 since the fields of education: one more for the vocabulary and for each loader.)
-SCORE_OFFER_QUERIES = 38
+# (39 since: one more for the vocabulary and for each loader (the fields of education), and
+# the K-th rows of every profile that fits, for those whose K best the offer enters.)
+SCORE_OFFER_QUERIES = 39
 
 
 @pytest.mark.parametrize("profiles", [2, 12])
@@ -394,6 +395,34 @@ def test_an_offer_enters_a_full_list_when_it_beats_its_last_match(offer, setting
     matching.score_offer(offer.pk, alert=False)
 
     assert _kept_profiles(offer) == {best.pk, profile.pk}
+
+
+def test_a_match_pushed_out_of_a_profiles_list_by_a_newer_offer_is_removed(offer, settings):
+    settings.MATCHING_TOP_K = 1
+    settings.MATCHING_ALERT_THRESHOLD = 1.0
+    profile = InterestProfileFactory(themes=[theme("green-skills")])
+    # The offer's own best profile is another one: the pair is kept for the profile only.
+    rival = InterestProfileFactory(themes=[theme("inclusion")], description=offer.description)
+    matching.score_offer(offer.pk, alert=False)
+    assert set(_stored(profile=profile)) == {(offer.pk, profile.pk)}
+
+    newer = OfferFactory(themes=[theme("green-skills")])  # fits the profile better
+    matching.score_offer(newer.pk, alert=False)
+
+    assert set(_stored(profile=profile)) == {(newer.pk, profile.pk)}
+    assert (offer.pk, rival.pk) in _stored()
+
+
+def test_a_pushed_out_match_that_is_among_its_offers_best_stays(offer, settings):
+    settings.MATCHING_TOP_K = 1
+    settings.MATCHING_ALERT_THRESHOLD = 1.0
+    profile = InterestProfileFactory(themes=[theme("green-skills")])
+    matching.score_offer(offer.pk, alert=False)  # the profile is the offer's best: its only one
+
+    newer = OfferFactory(themes=[theme("green-skills")])
+    matching.score_offer(newer.pk, alert=False)
+
+    assert set(_stored(profile=profile)) == {(offer.pk, profile.pk), (newer.pk, profile.pk)}
 
 
 def test_profiles_wanting_a_digest_keep_every_pair_above_the_threshold(offer, settings):
