@@ -51,9 +51,11 @@ vacuumed and analysed, untimed, as autovacuum would between two re-scores. For e
 ``--quick`` runs a tenth of the sizes. The data come from a fixed seed: 8 exchange types, 30
 themes, 31 languages, 30 countries, windows within two years, texts from a vocabulary of 2,000
 words with Zipf-like frequencies, 0–2 fields of education each, a random unit vector per text
-(an offer's and a profile's are unrelated: their text component is 0). In the database, organisations (one per ten offers and
-profiles) get the engine's countries; an offer's title is the first words of its text and its
-description the rest, a profile's name its first three words; a third of the offers have an
+(an offer's and a profile's are unrelated: their text component is 0). In the database,
+organisations (one per ten offers and profiles) get the engine's countries; an offer's title
+is the first words of its text and its description the rest, a profile's name its first
+three words, each row with its vector stored (its hash that of its text, so nothing is
+embedded while timing); a third of the offers have an
 accepted application (which takes places, so that places left are the engine's, and makes
 its two organisations past partners) and each has 1.5 undecided applications on average;
 60 % of the profiles want alerts at once, 25 % a weekly digest.

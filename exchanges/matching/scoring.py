@@ -516,12 +516,12 @@ def _drop_pushed_out(pairs, *, other):
     )
     threshold = settings.MATCHING_ALERT_THRESHOLD
     gone = []
-    for pk, offer_id, profile_id, score, kth_score, kth_id, alert in rows:
+    for pk, offer_id, profile_id, total, kth_score, kth_id, alert in rows:
         if (offer_id, profile_id) not in wanted or kth_score is None:
             continue
         rival_id = profile_id if other == "offer" else offer_id
-        in_other_best = (score, -rival_id) >= (kth_score, -kth_id)
-        due_weekly = alert == InterestProfile.Alert.WEEKLY and score >= threshold
+        in_other_best = (total, -rival_id) >= (kth_score, -kth_id)
+        due_weekly = alert == InterestProfile.Alert.WEEKLY and total >= threshold
         if not in_other_best and not due_weekly:
             gone.append(pk)
     if gone:
