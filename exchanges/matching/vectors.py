@@ -127,49 +127,57 @@ _known: dict = {}
 class _Codes:
     ids: np.ndarray  # int64, ascending
     hashes: np.ndarray  # object: the hash each row's codes were read with
-    codes: np.ndarray  # float32 (n, DIMENSIONS): what the engine multiplies
+    codes: np.ndarray  # float32 (n, DIMENSIONS): what the engine multiplies (never written)
 
 
 def codes(kind, ids, hashes, fetch) -> np.ndarray:
     """float32 (len(ids), DIMENSIONS): the stored codes of rows ``ids`` (ascending) whose
     ``hashes`` (stored ``text_hash``) say they have a vector; zero rows for the others.
 
-    ``fetch(missing_ids or None)`` reads the stored vectors: (pk, bytes) rows of the ids
+    ``fetch(ids or None)`` reads the stored vectors: (ids int64, float32 codes) of the ids
     asked for, or of every row when None; only the rows this worker has not read yet (with
-    this hash) are asked for."""
+    this hash) are asked for. Rows whose hash is "" (never embedded) are zeros."""
     ids = np.asarray(ids, dtype=np.int64)
     hashes = np.asarray(hashes, dtype=object)
+    with _lock:
+        known = _known.get(kind)
+    if (
+        known is not None
+        and len(known.ids) == len(ids)
+        and (known.ids == ids).all()
+        and (known.hashes == hashes).all()
+    ):
+        return known.codes  # the same rows as last time (every profile): no copy
     result = np.zeros((len(ids), embedding.DIMENSIONS), dtype=np.float32)
     with_vector = np.flatnonzero(hashes != "")
     if not len(with_vector):
         return result
-    with _lock:
-        known = _known.get(kind)
     hit = np.zeros(len(ids), dtype=bool)
-    at = np.zeros(len(ids), dtype=np.int64)
     if known is not None and len(known.ids):
         at = np.minimum(np.searchsorted(known.ids, ids), len(known.ids) - 1)
-        hit = (known.ids[at] == ids) & (known.hashes[at] == hashes) & (hashes != "")
+        hit = (known.ids[at] == ids) & (known.hashes[at] == hashes)
         result[hit] = known.codes[at[hit]]
-    missing = with_vector[~hit[with_vector]]
+    missing = np.flatnonzero(~hit)
     if not len(missing):
         return result
-    asked = None if len(missing) > len(ids) // 2 or len(missing) > 1000 else ids[missing]
-    read_ids, read = fetch(None if asked is None else asked.tolist())
-    position = np.searchsorted(ids, read_ids).clip(0, max(len(ids) - 1, 0))
-    found = ids[position] == read_ids
-    wanted = np.zeros(len(ids), dtype=bool)
-    wanted[missing] = True
-    take = found & wanted[position]
-    result[position[take]] = read[take]
-    # Rows asked for and not found (an empty text has a hash and no vector) are kept as
-    # zeros, so that they are not asked for again while their hash stays.
+    to_read = missing[hashes[missing] != ""]
+    if len(to_read):
+        small = len(to_read) <= 1000 and len(to_read) <= len(ids) // 2
+        read_ids, read = fetch(ids[to_read].tolist() if small else None)
+        position = np.searchsorted(ids, read_ids).clip(0, max(len(ids) - 1, 0))
+        wanted = np.zeros(len(ids), dtype=bool)
+        wanted[to_read] = True
+        take = (ids[position] == read_ids) & wanted[position]
+        result[position[take]] = read[take]
+    # The rows missed are kept as they are now, those without a vector as zeros (no text
+    # embedded yet, or an empty one), so that none is asked for again while its hash stays,
+    # and the same load next time is the cache itself.
     _remember(kind, known, ids[missing], hashes[missing], result[missing])
     return result
 
 
 def _remember(kind, known, ids, hashes, codes):
-    if known is None or len(known.ids) + len(ids) > LIMIT:
+    if known is None or len(known.ids) + len(ids) > LIMIT or not len(known.ids):
         all_ids, all_hashes, all_codes = ids, hashes, codes
     else:
         kept = ~np.isin(known.ids, ids)
