@@ -29,7 +29,7 @@ Through Django, on PostgreSQL (the entries ``task_one_offer`` and ``full_rescore
 - ``task_one_offer_cold``: the data of ``engine_one_offer`` as organisations, offers, interest
   profiles and applications in the database, the offer scored by the task's body
   (``exchanges.matching.scoring.score_offer``: load, engine, store; no alerts), in a process
-  whose cache of counted words is empty (a freshly started worker).
+  whose caches of counted words and of vectors read are empty (a freshly started worker).
 - ``task_one_offer_warm``: the same again, the words counted by the run before (median of
   ``--repeat`` runs).
 - ``full_rescore_first``: the data of ``engine_full``, ``rescore_all()`` into empty tables.
@@ -38,6 +38,7 @@ Through Django, on PostgreSQL (the entries ``task_one_offer`` and ``full_rescore
 - ``full_rescore_warm``: once more, the words counted.
 - ``full_rescore_new_weights``: with every weight changed a little, so that every score
   changes and every row is written again (after changing MATCHING_WEIGHTS).
+- ``full_rescore_cold`` empties the cache of vectors read too.
 
 The Django benchmarks need PostgreSQL on the local socket (as the tests): they drop and
 create the database ``--database`` (default ``bench_matching``; its name must start with
@@ -427,12 +428,18 @@ def django_setup():
 
 
 def _forget_text_counts():
-    """Empty the worker's cache of counted words, as in a freshly started worker."""
+    """Empty the worker's caches of counted words and of vectors read, as in a freshly
+    started worker."""
     try:
         from exchanges.matching import texts
     except ImportError:  # a version of the code without the cache
         return
     texts.clear()
+    try:
+        from exchanges.matching import vectors
+    except ImportError:  # a version of the code without vectors
+        return
+    vectors.clear()
 
 
 # The database: created (dropped first if it exists), migrated, and dropped at the end unless

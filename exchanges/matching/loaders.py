@@ -11,6 +11,7 @@ the words of the texts are counted once per worker (``texts``), only when a pair
 """
 
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -256,11 +257,43 @@ def _countries(raw):
     return [str(code) for code in raw]
 
 
+class LazyTexts(Sequence):
+    """The texts of rows ``ids`` (ascending) of ``queryset``, made of ``fields`` as the engine
+    compares them, read with one query the first time one is asked for. A row gone meanwhile
+    has an empty text."""
+
+    def __init__(self, queryset, ids, fields):
+        self._queryset, self._ids, self._fields = queryset, ids, fields
+        self._texts = None
+
+    def __len__(self):
+        return len(self._ids)
+
+    def __getitem__(self, index):
+        return self._loaded()[index]
+
+    def __iter__(self):
+        return iter(self._loaded())
+
+    def _loaded(self):
+        if self._texts is None:
+            rows = _in_order(_fetch(self._queryset.order_by().values_list("pk", *self._fields)))
+            found = _integers([row[0] for row in rows])
+            columns = _columns([row[1:] for row in rows], len(self._fields))
+            texts = _texts(*columns) if len(self._fields) == 2 else [_text(*r[1:]) for r in rows]
+            at = np.searchsorted(found, self._ids).clip(0, max(len(found) - 1, 0))
+            present = (found[at] == self._ids) if len(found) else np.zeros(len(self), bool)
+            self._texts = [texts[a] if p else "" for a, p in zip(at.tolist(), present.tolist())]
+        return self._texts
+
+
 # Offers ------------------------------------------------------------------------------------
 
 
-def _vector_codes(kind, queryset, ids, hashes):
-    return vectors.codes(kind, ids, list(hashes), vectors.fetcher(queryset))
+def _vectors(kind, queryset, ids, hashes):
+    """The keyword arguments of the stored vectors' codes and scales (``vectors.codes``)."""
+    codes, scales = vectors.codes(kind, ids, list(hashes), vectors.fetcher(queryset))
+    return {"vector_codes": codes, "code_scales": scales}
 
 
 def _lazy_counts(kind, ids, texts, languages):
@@ -335,7 +368,7 @@ def load_offers(queryset, vocabularies):
         fields_of_education=_matrix_of_ids(fields, offer_ids, vocabularies.fields_of_education),
         text_counts=_lazy_counts("offer", offer_ids, texts, text_languages),
         text_languages=list(text_languages),
-        vector_codes=_vector_codes("offer", queryset, offer_ids, hashes),
+        **_vectors("offer", queryset, offer_ids, hashes),
     )
 
 
@@ -350,7 +383,10 @@ def load_profiles(queryset, vocabularies):
 
 def load_profiles_and_alerts(queryset, vocabularies):
     """``load_profiles``, and each profile's alert preference (an array of
-    ``InterestProfile.Alert`` values, in the same order), from the same five queries."""
+    ``InterestProfile.Alert`` values, in the same order), from the same queries.
+
+    The texts are read only if something asks for them (``LazyTexts``): with every vector
+    stored, scoring one offer against every profile needs none of them."""
     queryset = queryset.order_by("pk")
     ids = queryset.values("pk")
     # Ordered here rather than by the database, whose sort of every row with its texts
@@ -366,8 +402,6 @@ def load_profiles_and_alerts(queryset, vocabularies):
                 "available_until",
                 "participants",
                 "fewer_opportunity_participants",
-                "name",
-                "description",
                 "alert",
                 "text_hash",
                 "text_language",
@@ -384,12 +418,10 @@ def load_profiles_and_alerts(queryset, vocabularies):
         ends,
         participants,
         fewer,
-        names,
-        descriptions,
         alerts,
         hashes,
         text_languages,
-    ) = _columns(rows, 13)
+    ) = _columns(rows, 11)
     profile_ids = _integers(pks)
     organisation_ids = _integers(organisations)
 
@@ -400,7 +432,7 @@ def load_profiles_and_alerts(queryset, vocabularies):
     hosted = _hosted_types(queryset.values("organisation_id"))
     wanted_cells = ((i, code) for i, raw in enumerate(wanted) if raw for code in _countries(raw))
     types = vocabularies.exchange_types
-    texts = _texts(names, descriptions)
+    texts = LazyTexts(queryset, profile_ids, ("name", "description"))
     seekers = Seekers(
         ids=profile_ids,
         organisation_ids=organisation_ids,
@@ -425,7 +457,7 @@ def load_profiles_and_alerts(queryset, vocabularies):
         ),
         text_counts=_lazy_counts("profile", profile_ids, texts, text_languages),
         text_languages=list(text_languages),
-        vector_codes=_vector_codes("profile", queryset, profile_ids, hashes),
+        **_vectors("profile", queryset, profile_ids, hashes),
     )
     return seekers, np.array(alerts, dtype=object)
 
@@ -506,9 +538,7 @@ def load_applications(queryset, vocabularies):
             _cells(profile_fields, rows_of_organisation), vocabularies.fields_of_education, n
         ),
         text_languages=[row[12] for row in rows],
-        vector_codes=_vector_codes(
-            "application", queryset, application_ids, [row[11] for row in rows]
-        ),
+        **_vectors("application", queryset, application_ids, [row[11] for row in rows]),
     )
 
 

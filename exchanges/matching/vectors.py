@@ -128,11 +128,13 @@ class _Codes:
     ids: np.ndarray  # int64, ascending
     hashes: np.ndarray  # object: the hash each row's codes were read with
     codes: np.ndarray  # float32 (n, DIMENSIONS): what the engine multiplies (never written)
+    scales: np.ndarray  # float32 (n,): embedding.scales of the codes
 
 
-def codes(kind, ids, hashes, fetch) -> np.ndarray:
+def codes(kind, ids, hashes, fetch) -> tuple[np.ndarray, np.ndarray]:
     """float32 (len(ids), DIMENSIONS): the stored codes of rows ``ids`` (ascending) whose
-    ``hashes`` (stored ``text_hash``) say they have a vector; zero rows for the others.
+    ``hashes`` (stored ``text_hash``) say they have a vector, zero rows for the others; and
+    their ``embedding.scales`` (computed once per worker too).
 
     ``fetch(ids or None)`` reads the stored vectors: (ids int64, float32 codes) of the ids
     asked for, or of every row when None; only the rows this worker has not read yet (with
@@ -147,19 +149,29 @@ def codes(kind, ids, hashes, fetch) -> np.ndarray:
         and (known.ids == ids).all()
         and (known.hashes == hashes).all()
     ):
-        return known.codes  # the same rows as last time (every profile): no copy
-    result = np.zeros((len(ids), embedding.DIMENSIONS), dtype=np.float32)
+        return known.codes, known.scales  # the same rows as last time: no copy
     with_vector = np.flatnonzero(hashes != "")
+    if known is None and len(with_vector) == len(ids):
+        # A fresh worker, every row with a vector: one read, one conversion, no copies.
+        read_ids, read = fetch(None)
+        if len(read_ids) == len(ids) and (read_ids == ids).all():
+            result = read.astype(np.float32)
+            scales = embedding.scales(result)
+            _remember(kind, None, ids, hashes, result, scales)
+            return result, scales
+    result = np.zeros((len(ids), embedding.DIMENSIONS), dtype=np.float32)
+    scales = np.zeros(len(ids), dtype=np.float32)
     if not len(with_vector):
-        return result
+        return result, scales
     hit = np.zeros(len(ids), dtype=bool)
     if known is not None and len(known.ids):
         at = np.minimum(np.searchsorted(known.ids, ids), len(known.ids) - 1)
         hit = (known.ids[at] == ids) & (known.hashes[at] == hashes)
         result[hit] = known.codes[at[hit]]
+        scales[hit] = known.scales[at[hit]]
     missing = np.flatnonzero(~hit)
     if not len(missing):
-        return result
+        return result, scales
     to_read = missing[hashes[missing] != ""]
     if len(to_read):
         small = len(to_read) <= 1000 and len(to_read) <= len(ids) // 2
@@ -168,25 +180,33 @@ def codes(kind, ids, hashes, fetch) -> np.ndarray:
         wanted = np.zeros(len(ids), dtype=bool)
         wanted[to_read] = True
         take = (ids[position] == read_ids) & wanted[position]
-        result[position[take]] = read[take]
+        result[position[take]] = read[take]  # int8 codes into float32
+    scales[missing] = embedding.scales(result[missing])
     # The rows missed are kept as they are now, those without a vector as zeros (no text
     # embedded yet, or an empty one), so that none is asked for again while its hash stays,
     # and the same load next time is the cache itself.
-    _remember(kind, known, ids[missing], hashes[missing], result[missing])
-    return result
+    _remember(kind, known, ids[missing], hashes[missing], result[missing], scales[missing])
+    return result, scales
 
 
-def _remember(kind, known, ids, hashes, codes):
+def _remember(kind, known, ids, hashes, codes, scales):
     if known is None or len(known.ids) + len(ids) > LIMIT or not len(known.ids):
-        all_ids, all_hashes, all_codes = ids, hashes, codes
+        parts = ids, hashes, codes, scales
     else:
         kept = ~np.isin(known.ids, ids)
-        all_ids = np.concatenate([known.ids[kept], ids])
-        all_hashes = np.concatenate([known.hashes[kept], hashes])
-        all_codes = np.concatenate([known.codes[kept], codes])
-    order = np.argsort(all_ids, kind="stable")
+        parts = (
+            np.concatenate([known.ids[kept], ids]),
+            np.concatenate([known.hashes[kept], hashes]),
+            np.concatenate([known.codes[kept], codes]),
+            np.concatenate([known.scales[kept], scales]),
+        )
+    order = np.argsort(parts[0], kind="stable")
+    if (order == np.arange(len(order))).all():
+        entry = _Codes(*parts)  # in order already: no copy
+    else:
+        entry = _Codes(*(part[order] for part in parts))
     with _lock:
-        _known[kind] = _Codes(all_ids[order], all_hashes[order], all_codes[order])
+        _known[kind] = entry
 
 
 def clear():
@@ -197,8 +217,8 @@ def clear():
 
 def fetcher(queryset):
     """``fetch`` for ``codes``: the stored vectors of the rows of ``queryset`` (or of the ids
-    asked for among them), as (ids int64, float32 codes). On PostgreSQL every vector comes as
-    one value (one bytea of 384 bytes a row), much faster than a row each."""
+    asked for among them), as (ids int64, int8 codes). On PostgreSQL every vector comes as one
+    value (one bytea of 384 bytes a row), in binary, much faster than a row each."""
 
     def fetch(asked):
         rows = queryset.filter(text_vector__isnull=False)
@@ -210,21 +230,26 @@ def fetcher(queryset):
         if connection.vendor == "postgresql":
             ids_sql, ids_params = rows.values("pk").query.sql_with_params()
             table = rows.model._meta.db_table
-            with connection.cursor() as cursor:
+            connection.ensure_connection()
+            # The driver's own cursor, to have the values in binary (no hex to decode).
+            import psycopg  # PostgreSQL only; Django's own cursors bind on the client side
+
+            with psycopg.Cursor(connection.connection) as cursor:
                 cursor.execute(
-                    f"SELECT string_agg(id::text, ',' ORDER BY id), "
+                    f"SELECT string_agg(int8send(id), ''::bytea ORDER BY id), "
                     f"string_agg(text_vector, ''::bytea ORDER BY id) FROM {table} "
                     f"WHERE id IN ({ids_sql}) AND octet_length(text_vector) = %s",
                     [*ids_params, width],
+                    binary=True,
                 )
-                id_text, blob = cursor.fetchone()
-            read_ids = np.fromstring(id_text or "", dtype=np.int64, sep=",")
+                id_bytes, blob = cursor.fetchone()
+            read_ids = np.frombuffer(bytes(id_bytes or b""), dtype=">i8").astype(np.int64)
             data = np.frombuffer(bytes(blob or b""), dtype=np.int8).reshape(-1, width)
-            return read_ids, data.astype(np.float32)
+            return read_ids, data
         pairs = [(pk, bytes(blob)) for pk, blob in rows.values_list("pk", "text_vector")]
         pairs = [(pk, blob) for pk, blob in pairs if len(blob) == width]
         read_ids = np.array([pk for pk, _blob in pairs], dtype=np.int64)
         data = np.frombuffer(b"".join(blob for _pk, blob in pairs), dtype=np.int8)
-        return read_ids, data.reshape(-1, width).astype(np.float32)
+        return read_ids, data.reshape(-1, width)
 
     return fetch

@@ -81,8 +81,9 @@ def quantise(vectors) -> np.ndarray:
 
 def scales(codes) -> np.ndarray:
     """float32 (n,): 1 / |codes| per row, 0 for a row without a vector."""
-    squares = np.square(np.asarray(codes, dtype=np.float32)).sum(axis=1, dtype=np.float64)
-    norms = np.sqrt(squares)
+    codes = np.asarray(codes, dtype=np.float32)
+    # Sums of squares of integers below 127², at most 384 of them: exact in float32.
+    norms = np.sqrt(np.einsum("ij,ij->i", codes, codes).astype(np.float64))
     return np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0).astype(np.float32)
 
 
