@@ -112,21 +112,32 @@ def test_a_row_without_a_vector_yet_is_scored_by_its_words(with_vectors, setting
     assert "similar wording in the descriptions" in explanations.reasons(match)
 
 
-def test_the_loader_reads_the_stored_vectors_once_per_worker(
-    with_vectors, django_assert_num_queries
-):
+def test_the_loader_reads_the_stored_vectors_once_per_worker(with_vectors, monkeypatch):
     profiles = [InterestProfileFactory(description=NEET_SV)]
     call_command("embed_texts", "--no-rescore", stdout=io.StringIO())
     profiles.append(InterestProfileFactory())  # not embedded yet
     vocabularies = Vocabularies.load()
+    reads = []
+    real = vectors.fetcher
 
-    with django_assert_num_queries(7):  # the six of a load, and the vectors
-        seekers = load_profiles(InterestProfile.objects.all(), vocabularies)
+    def counted(queryset):
+        fetch = real(queryset)
+        return lambda asked: reads.append(asked) or fetch(asked)
+
+    monkeypatch.setattr(vectors, "fetcher", counted)
+
+    seekers = load_profiles(InterestProfile.objects.all(), vocabularies)
     assert seekers.has_vector.tolist() == [True, False]
     stored = np.frombuffer(bytes(InterestProfile.objects.get(pk=profiles[0].pk).text_vector), "i1")
     assert (seekers.codes[0] == stored).all()
     assert seekers.text_languages == ["sv", ""]
+    assert len(reads) == 1
 
-    with django_assert_num_queries(6):  # read already
-        again = load_profiles(InterestProfile.objects.all(), vocabularies)
+    again = load_profiles(InterestProfile.objects.all(), vocabularies)
     assert again.codes.tobytes() == seekers.codes.tobytes()
+    assert len(reads) == 1  # read already
+
+    # A changed text is read again, alone.
+    call_command("embed_texts", "--no-rescore", stdout=io.StringIO())
+    load_profiles(InterestProfile.objects.all(), vocabularies)
+    assert reads[1:] == [[profiles[1].pk]]
