@@ -789,7 +789,14 @@ def _naive_rows(items):
     columns = {}
     for field in dataclasses.fields(items):
         value = getattr(items, field.name)
-        if field.name in ("texts", "text_counts", "text_languages", "vectors", "vector_codes"):
+        if field.name in (
+            "texts",
+            "text_counts",
+            "text_languages",
+            "vectors",
+            "vector_codes",
+            "code_scales",
+        ):
             continue
         if hasattr(value, "indptr"):
             indices, bounds = value.indices.tolist(), value.indptr.tolist()

@@ -129,11 +129,16 @@ def test_a_pair_without_a_vector_on_either_side_falls_back_to_the_lexical_simila
     fallback = ~(offers.has_vector[:, np.newaxis] & seekers.has_vector[np.newaxis, :])
     assert fallback[2].all() and fallback[:, 5].all() and fallback.sum() < fallback.size
     assert with_vectors[fallback].tobytes() == lexical[fallback].tobytes()
+    # Only the pairs that fit have a text component (the costliest is not spent on others).
+    fit = score(offers, seekers, Weights()).exclusion == 0
+    assert (with_vectors[~fit] == 0).all() and fit.sum() > 10
+    fallback &= fit
     codes_o, codes_s = offers.codes, seekers.codes
     cosine = (codes_o @ codes_s.T) * offers.vector_scales[:, None] * seekers.vector_scales
     expected = np.clip((cosine - embedding.FLOOR) / (embedding.CEILING - embedding.FLOOR), 0, 1)
-    np.testing.assert_allclose(with_vectors[~fallback], expected[~fallback], atol=1e-6)
-    assert (with_vectors[~fallback] > 0).any()
+    by_vectors = fit & ~fallback
+    np.testing.assert_allclose(with_vectors[by_vectors], expected[by_vectors], atol=1e-6)
+    assert (with_vectors[by_vectors] > 0).any() and fallback.any()
 
 
 def test_vector_similarities_are_the_same_bits_in_blocks_pairs_and_rankings(mixed):
