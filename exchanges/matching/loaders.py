@@ -173,6 +173,67 @@ def _fetch_pairs(queryset):
     return np.fromstring(text or "", dtype=np.int64, sep=",").reshape(-1, 2)
 
 
+_UNIT = "\x1f"  # separates the strings of one column (never in a code, hash or list)
+
+
+def _fetch_columns(queryset, kinds):
+    """The columns of a ``values_list`` queryset whose first column is the pk, in pk order,
+    each as ``kinds`` says: "int" an int64 array, "date" an int32 array of day ordinals (0
+    for none), "str" a list of strings. On PostgreSQL one row comes back, one string per
+    column, which numpy and ``str.split`` read at once: for the 100,000 rows of every
+    profile, several times faster than a tuple per row."""
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql":
+        rows = _in_order(_fetch(queryset))
+        columns = _columns(rows, len(kinds))
+        converted = {
+            "int": _integers,
+            "date": _ordinals,
+            "str": lambda values: ["" if v is None else str(v) for v in values],
+        }
+        return [converted[kind](list(column)) for kind, column in zip(kinds, columns)]
+    try:
+        sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+    except EmptyResultSet:
+        return [
+            _integers([]) if k == "int" else np.zeros(0, np.int32) if k == "date" else []
+            for k in kinds
+        ]
+    names = [f"c{k}" for k in range(len(kinds))]
+    parts = []
+    for name, kind in zip(names, kinds):
+        if kind == "int":
+            value, separator = f"{name}::text", ","
+        elif kind == "date":
+            value, separator = f"coalesce(({name} - DATE '0001-01-01') + 1, 0)::text", ","
+        else:
+            value, separator = f"coalesce({name}::text, '')", _UNIT
+        # No ORDER BY (one sort per column): every aggregate of the query reads the rows in
+        # the same order, and numpy puts them in pk order below.
+        parts.append(f"string_agg({value}, '{separator}')")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*), {', '.join(parts)} FROM ({sql}) AS q({', '.join(names)})", params
+        )
+        count, *values = cursor.fetchone()
+    result = []
+    for kind, value in zip(kinds, values):
+        if kind == "str":
+            result.append(value.split(_UNIT) if count else [])
+        else:
+            dtype = np.int64 if kind == "int" else np.int32
+            result.append(np.fromstring(value or "", dtype=np.int64, sep=",").astype(dtype))
+    pks = result[0]
+    if len(pks) > 1 and not (pks[1:] > pks[:-1]).all():
+        order = np.argsort(pks, kind="stable")
+        positions = order.tolist()
+        result = [
+            column[order] if isinstance(column, np.ndarray) else [column[i] for i in positions]
+            for column in result
+        ]
+    return result
+
+
 def _pairs_as_one_string(connection):
     return connection.vendor == "postgresql"
 
@@ -389,29 +450,9 @@ def load_profiles_and_alerts(queryset, vocabularies):
     stored, scoring one offer against every profile needs none of them."""
     queryset = queryset.order_by("pk")
     ids = queryset.values("pk")
-    # Ordered here rather than by the database, whose sort of every row with its texts
-    # spills to disk; they mostly come in order anyway.
-    rows = _in_order(
-        _fetch(
-            queryset.order_by().values_list(
-                "pk",
-                "organisation_id",
-                "organisation__country",
-                "countries_wanted",
-                "available_from",
-                "available_until",
-                "participants",
-                "fewer_opportunity_participants",
-                "alert",
-                "text_hash",
-                "text_language",
-            )
-        )
-    )
-    n = len(rows)
     (
-        pks,
-        organisations,
+        profile_ids,
+        organisation_ids,
         countries_,
         wanted,
         starts,
@@ -421,9 +462,23 @@ def load_profiles_and_alerts(queryset, vocabularies):
         alerts,
         hashes,
         text_languages,
-    ) = _columns(rows, 11)
-    profile_ids = _integers(pks)
-    organisation_ids = _integers(organisations)
+    ) = _fetch_columns(
+        queryset.order_by().values_list(
+            "pk",
+            "organisation_id",
+            "organisation__country",
+            "countries_wanted",
+            "available_from",
+            "available_until",
+            "participants",
+            "fewer_opportunity_participants",
+            "alert",
+            "text_hash",
+            "text_language",
+        ),
+        ("int", "int", "str", "str", "date", "date", "int", "int", "str", "str", "str"),
+    )
+    n = len(profile_ids)
 
     def relation(field, value_field, vocabulary):
         pairs = _through(field, "interestprofile_id", ids, value_field, profile_ids)
@@ -441,13 +496,11 @@ def load_profiles_and_alerts(queryset, vocabularies):
         languages=relation(InterestProfile.languages, "language_id", vocabularies.languages),
         countries_wanted=_matrix(wanted_cells, vocabularies.countries, n),
         country=_country_columns(countries_, vocabularies),
-        start=_ordinals(starts),
-        end=_ordinals(ends),
-        has_window=np.fromiter(
-            (a is not None and b is not None for a, b in zip(starts, ends)), dtype=bool, count=n
-        ),
-        participants=_integers(participants, np.int32),
-        fewer_opportunity_participants=_integers(fewer, np.int32),
+        start=starts,
+        end=ends,
+        has_window=(starts > 0) & (ends > 0),
+        participants=participants.astype(np.int32),
+        fewer_opportunity_participants=fewer.astype(np.int32),
         texts=texts,
         hosts_types=_matrix_by_owner(hosted, organisation_ids, types),
         fields_of_education=relation(
