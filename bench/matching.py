@@ -7,15 +7,21 @@ Usage:
 
 Each line is ``{"name": …, "offers": …, "profiles": …, "seconds": …}`` (some add fields):
 
-- ``engine_one_offer``: 1 offer × 100,000 profiles through ``scoring.score``; the profiles'
-  texts are counted beforehand (``term_counts``, which a caller can keep); median of
+- ``engine_one_offer``: 1 offer × 100,000 profiles through ``scoring.score``, every text with
+  a sentence vector (random, of the model's dimension: ``embedding.DIMENSIONS``), their
+  codes prepared beforehand as the loaders' per-worker cache hands them over; median of
   ``--repeat`` runs.
-- ``engine_one_offer_cold``: the same with the profiles' texts counted inside the timing.
+- ``engine_one_offer_lexical``: the same without vectors (the lexical fallback for every
+  pair), the profiles' texts counted beforehand (``term_counts``, which a caller can keep).
+- ``engine_one_offer_cold``: the lexical one with the profiles' texts counted inside the
+  timing (lemmas of English texts).
 - ``engine_full``: 2,000 offers × 20,000 profiles through ``scoring.top_matches`` (k=50),
   texts counted inside the timing; no database.
 - ``naive_one_offer``: a per-pair pure-Python scorer with the same definitions on the same
   data as ``engine_one_offer`` (texts counted beforehand too); also checks that it agrees.
 - ``ratio_naive_over_engine``: ``{"name": …, "value": …}``.
+- ``embedding``: ``embedding.embed`` of 24 texts of 30–90 words in six languages, one at a
+  time and in one batch: ``texts_per_second`` of each (the model loaded beforehand).
 
 Through Django, on PostgreSQL (the entries ``task_one_offer`` and ``full_rescore``; they add
 ``matches``, the rows stored, and ``applications``, those scored):
@@ -23,7 +29,7 @@ Through Django, on PostgreSQL (the entries ``task_one_offer`` and ``full_rescore
 - ``task_one_offer_cold``: the data of ``engine_one_offer`` as organisations, offers, interest
   profiles and applications in the database, the offer scored by the task's body
   (``exchanges.matching.scoring.score_offer``: load, engine, store; no alerts), in a process
-  whose cache of counted words is empty (a freshly started worker).
+  whose caches of counted words and of vectors read are empty (a freshly started worker).
 - ``task_one_offer_warm``: the same again, the words counted by the run before (median of
   ``--repeat`` runs).
 - ``full_rescore_first``: the data of ``engine_full``, ``rescore_all()`` into empty tables.
@@ -32,6 +38,7 @@ Through Django, on PostgreSQL (the entries ``task_one_offer`` and ``full_rescore
 - ``full_rescore_warm``: once more, the words counted.
 - ``full_rescore_new_weights``: with every weight changed a little, so that every score
   changes and every row is written again (after changing MATCHING_WEIGHTS).
+- ``full_rescore_cold`` empties the cache of vectors read too.
 
 The Django benchmarks need PostgreSQL on the local socket (as the tests): they drop and
 create the database ``--database`` (default ``bench_matching``; its name must start with
@@ -44,9 +51,12 @@ vacuumed and analysed, untimed, as autovacuum would between two re-scores. For e
 
 ``--quick`` runs a tenth of the sizes. The data come from a fixed seed: 8 exchange types, 30
 themes, 31 languages, 30 countries, windows within two years, texts from a vocabulary of 2,000
-words with Zipf-like frequencies. In the database, organisations (one per ten offers and
-profiles) get the engine's countries; an offer's title is the first words of its text and its
-description the rest, a profile's name its first three words; a third of the offers have an
+words with Zipf-like frequencies, 0–2 fields of education each, a random unit vector per text
+(an offer's and a profile's are unrelated: their text component is 0). In the database,
+organisations (one per ten offers and profiles) get the engine's countries; an offer's title
+is the first words of its text and its description the rest, a profile's name its first
+three words, each row with its vector stored (its hash that of its text, so nothing is
+embedded while timing); a third of the offers have an
 accepted application (which takes places, so that places left are the engine's, and makes
 its two organisations past partners) and each has 1.5 undecided applications on average;
 60 % of the profiles want alerts at once, 25 % a weekly digest.
@@ -76,6 +86,7 @@ from matchmaking.scoring import (  # noqa: E402
     Offers,
     Seekers,
     Weights,
+    embedding,
     indicator_matrix,
     score,
     top_matches,
@@ -83,7 +94,7 @@ from matchmaking.scoring import (  # noqa: E402
 from matchmaking.scoring.engine import LAST_PLACES  # noqa: E402
 
 SEED = 20260301
-N_TYPES, N_THEMES, N_LANGUAGES, N_COUNTRIES = 8, 30, 31, 30
+N_TYPES, N_THEMES, N_LANGUAGES, N_COUNTRIES, N_FIELDS = 8, 30, 31, 30, 11
 VOCABULARY_SIZE = 2000
 ENGLISH = 6  # the most common working language
 FIRST_DAY = 739_000  # a day ordinal (2024); windows fall within the two years after it
@@ -138,6 +149,9 @@ def synthetic(n_offers, n_profiles, *, seed=SEED) -> Synthetic:
         supports_fewer_opportunities=rng.random(n_offers) < 0.5,
         texts=texts(n_offers, 25, 70),
         host_seeks_types=sets(n_offers, N_TYPES, 0, 2),
+        fields_of_education=sets(n_offers, N_FIELDS, 0, 2),
+        text_languages=["en"] * n_offers,
+        vectors=_unit_vectors(rng, n_offers),
     )
 
     profile_organisations = rng.integers(0, n_organisations, n_profiles)
@@ -166,9 +180,21 @@ def synthetic(n_offers, n_profiles, *, seed=SEED) -> Synthetic:
         fewer_opportunity_participants=fewer,
         texts=texts(n_profiles, 10, 60),
         hosts_types=sets(n_profiles, N_TYPES, 0, 2),
+        fields_of_education=sets(n_profiles, N_FIELDS, 0, 2),
+        text_languages=["en"] * n_profiles,
+        vectors=_unit_vectors(rng, n_profiles),
     )
     past_partners = rng.integers(0, n_organisations, (n_organisations, 2)) + 1
     return Synthetic(offers, profiles, past_partners)
+
+
+def _unit_vectors(rng, n):
+    vectors = rng.standard_normal((n, embedding.DIMENSIONS), dtype=np.float32)
+    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+def _without_vectors(items):
+    return dataclasses.replace(items, vectors=None, vector_codes=None)
 
 
 def _vocabulary(rng):
@@ -196,6 +222,23 @@ def _fresh(items):
 def engine_one_offer(args):
     n_offers, n_profiles = _size("one_offer", args)
     data = synthetic(n_offers, n_profiles)
+    # The codes as the worker's cache keeps them (float32), prepared ahead.
+    profiles = dataclasses.replace(data.profiles, vectors=None, vector_codes=data.profiles.codes)
+    profiles.vector_scales  # noqa: B018
+    score(data.offers, profiles, Weights(), past_partners=data.past_partners)  # warm up
+    seconds, _ = _timed(
+        lambda: score(data.offers, profiles, Weights(), past_partners=data.past_partners),
+        args.repeat,
+    )
+    return {"offers": n_offers, "profiles": n_profiles, "seconds": seconds}
+
+
+def engine_one_offer_lexical(args):
+    n_offers, n_profiles = _size("one_offer", args)
+    data = synthetic(n_offers, n_profiles)
+    data = Synthetic(
+        _without_vectors(data.offers), _without_vectors(data.profiles), data.past_partners
+    )
     data.profiles.document_frequencies  # noqa: B018 — count the texts ahead, as a cache would
     score(data.offers, data.profiles, Weights(), past_partners=data.past_partners)  # warm up
     seconds, _ = _timed(
@@ -208,6 +251,9 @@ def engine_one_offer(args):
 def engine_one_offer_cold(args):
     n_offers, n_profiles = _size("one_offer", args)
     data = synthetic(n_offers, n_profiles)
+    data = Synthetic(
+        _without_vectors(data.offers), _without_vectors(data.profiles), data.past_partners
+    )
     copies = [_fresh(data.profiles) for _ in range(args.repeat)]
     seconds, _ = _timed(
         lambda: score(data.offers, copies.pop(), Weights(), past_partners=data.past_partners),
@@ -329,13 +375,45 @@ def _vacuum():
         cursor.execute("VACUUM ANALYZE exchanges_offerprofilematch, exchanges_application")
 
 
+def embedding_throughput(args):
+    """Texts a second through the real model, one at a time and in one batch."""
+    sentences = [
+        "Job shadowing for youth guidance counsellors who reach young people not in "
+        "education, employment or training through outreach work in the city's districts.",
+        "Jobbskuggning för studie- och yrkesvägledare som når unga som varken arbetar eller "
+        "studerar genom uppsökande arbete i stadens stadsdelar.",
+        "Hospitering for rådgivere i fylkeskommunen som følger opp unge som står utenfor "
+        "arbeid og skole, med oppsøkende arbeid og tett samarbeid med NAV.",
+        "Prácticas para aprendices de formación profesional en empresas de logística: "
+        "gestión de almacenes, carretillas elevadoras y cadena de suministro.",
+        "Estada d'observació per a formadors d'adults en competències bàsiques, "
+        "alfabetització digital i orientació a persones migrades.",
+        "Visita di studio sulla validazione delle competenze acquisite e sull'orientamento "
+        "degli adulti nei centri provinciali per l'istruzione degli adulti.",
+    ]
+    texts = [f"{sentences[k % len(sentences)]} ({k})" * (1 + k % 3) for k in range(24)]
+    embedding.embed(texts[:1], kind=embedding.MATCHING_KIND)  # the model loaded
+    one, _ = _timed(
+        lambda: [embedding.embed([text], kind=embedding.MATCHING_KIND) for text in texts], 1
+    )
+    batch, _ = _timed(lambda: embedding.embed(texts, kind=embedding.MATCHING_KIND), 1)
+    return {
+        "texts": len(texts),
+        "seconds": one,
+        "texts_per_second": round(len(texts) / one, 2),
+        "batched_texts_per_second": round(len(texts) / batch, 2),
+    }
+
+
 BENCHMARKS = {
     "engine_one_offer": engine_one_offer,
+    "engine_one_offer_lexical": engine_one_offer_lexical,
     "engine_one_offer_cold": engine_one_offer_cold,
     "engine_full": engine_full,
     "naive_one_offer": naive_one_offer,
     "task_one_offer": task_one_offer,
     "full_rescore": full_rescore,
+    "embedding": embedding_throughput,
 }
 DJANGO_BENCHMARKS = {"task_one_offer", "full_rescore"}
 
@@ -350,12 +428,18 @@ def django_setup():
 
 
 def _forget_text_counts():
-    """Empty the worker's cache of counted words, as in a freshly started worker."""
+    """Empty the worker's caches of counted words and of vectors read, as in a freshly
+    started worker."""
     try:
         from exchanges.matching import texts
     except ImportError:  # a version of the code without the cache
         return
     texts.clear()
+    try:
+        from exchanges.matching import vectors
+    except ImportError:  # a version of the code without vectors
+        return
+    vectors.clear()
 
 
 # The database: created (dropped first if it exists), migrated, and dropped at the end unless
@@ -450,9 +534,11 @@ def _fill_database(data, args):
     from django.db import connection, transaction
     from django.utils import timezone
 
+    from exchanges.matching.vectors import text_hash, text_of
     from exchanges.models import Application, Offer, OfferProfileMatch
     from matchmaking.models import (
         ExchangeType,
+        FieldOfEducation,
         InterestProfile,
         Language,
         Organisation,
@@ -479,6 +565,9 @@ def _fill_database(data, args):
             Theme.objects.create(slug=f"bench-theme-{k}", name=f"Bench theme {k}", position=100 + k)
         themes = list(Theme.objects.order_by("pk").values_list("pk", flat=True))
         languages = list(Language.objects.order_by("pk").values_list("pk", flat=True))
+        fields = list(FieldOfEducation.objects.order_by("slug").values_list("pk", flat=True))
+        offer_codes = embedding.quantise(offers.vectors)
+        profile_codes = embedding.quantise(profiles.vectors)
         if len(types) < N_TYPES or len(languages) < N_LANGUAGES:
             sys.exit("the seeded exchange types and languages are fewer than the engine's")
 
@@ -521,20 +610,25 @@ def _fill_database(data, args):
         capacity = offers.places_left + accepted_participants
         undecided = rng.poisson(UNDECIDED_PER_OFFER, n)
         applications, application_languages = [], []
-        offer_rows, offer_themes, offer_languages = [], [], []
+        offer_rows, offer_themes, offer_languages, offer_fields = [], [], [], []
         for i in range(n):
             offer_id, host = int(offers.ids[i]), int(offers.organisation_ids[i])
             start, end = day(offers.start[i]), day(offers.end[i])
             words = offers.texts[i].split()
             offer_languages_i = [languages[k] for k in offers.languages[i].indices.tolist()]
+            title, description = " ".join(words[:5]), " ".join(words[5:])
             offer_rows.append(
                 {
                     "id": offer_id,
                     "organisation_id": host,
-                    "title": " ".join(words[:5]),
+                    "title": title,
+                    # A vector stored for the text as it is: nothing to embed when scoring.
+                    "text_vector": embedding.to_bytes(offer_codes[i]),
+                    "text_hash": text_hash(text_of(title, description)),
+                    "text_language": "en",
                     "exchange_type_id": types[int(offers.exchange_type[i])],
                     "target_group": "staff",
-                    "description": " ".join(words[5:]),
+                    "description": description,
                     "programme": "",
                     "city": "City",
                     "region_name": "Region",
@@ -558,6 +652,9 @@ def _fill_database(data, args):
             )
             offer_themes += [(offer_id, themes[k]) for k in offers.themes[i].indices.tolist()]
             offer_languages += [(offer_id, language) for language in offer_languages_i]
+            offer_fields += [
+                (offer_id, fields[k]) for k in offers.fields_of_education[i].indices.tolist()
+            ]
             senders = rng.choice(n_organisations, int(accepted[i]) + undecided[i], replace=False)
             for a, sender in enumerate(senders.tolist()):
                 if sender + 1 == host:
@@ -568,12 +665,18 @@ def _fill_database(data, args):
                     if is_accepted
                     else int(rng.integers(1, max(1, int(capacity[i])) + 1))
                 )
+                source = int(rng.integers(len(profiles)))
                 applications.append(
                     {
                         "id": len(applications) + 1,
                         "offer_id": offer_id,
                         "organisation_id": sender + 1,
-                        "motivation": profiles.texts[int(rng.integers(len(profiles)))],
+                        "motivation": profiles.texts[source],
+                        "text_vector": embedding.to_bytes(profile_codes[source]),
+                        "text_hash": text_hash(
+                            text_of(profiles.texts[source], "Advisors and teachers.")
+                        ),
+                        "text_language": "en",
                         "participants": participants,
                         "fewer_opportunity_participants": int(rng.integers(0, participants + 1)),
                         "participant_roles": "Advisors and teachers.",
@@ -589,6 +692,11 @@ def _fill_database(data, args):
         _copy(cursor, Offer, offer_rows)
         _copy(cursor, Offer.themes.through, _pairs(offer_themes, "offer_id", "theme_id"))
         _copy(cursor, Offer.languages.through, _pairs(offer_languages, "offer_id", "language_id"))
+        _copy(
+            cursor,
+            Offer.fields_of_education.through,
+            _pairs(offer_fields, "offer_id", "fieldofeducation_id"),
+        )
         _copy(cursor, Application, applications)
         _copy(
             cursor,
@@ -603,12 +711,16 @@ def _fill_database(data, args):
             words = profiles.texts[j].split()
             window = bool(profiles.has_window[j])
             codes = wanted.indices[wanted.indptr[j] : wanted.indptr[j + 1]].tolist()
+            name, description = " ".join(words[:3]), " ".join(words[3:])
             profile_rows.append(
                 {
                     "id": int(profiles.ids[j]),
                     "organisation_id": int(profiles.organisation_ids[j]),
-                    "name": " ".join(words[:3]),
-                    "description": " ".join(words[3:]),
+                    "name": name,
+                    "description": description,
+                    "text_vector": embedding.to_bytes(profile_codes[j]),
+                    "text_hash": text_hash(text_of(name, description)),
+                    "text_language": "en",
                     "countries_wanted": ",".join(sorted(COUNTRY_CODES[c] for c in codes)),
                     "available_from": day(profiles.start[j]) if window else None,
                     "available_until": day(profiles.end[j]) if window else None,
@@ -626,6 +738,7 @@ def _fill_database(data, args):
             (InterestProfile.exchange_types, profiles.exchange_types, types),
             (InterestProfile.themes, profiles.themes, themes),
             (InterestProfile.languages, profiles.languages, languages),
+            (InterestProfile.fields_of_education, profiles.fields_of_education, fields),
         ):
             through = field.through
             owner, value = (f.column for f in through._meta.concrete_fields if f.column != "id")
@@ -676,7 +789,14 @@ def _naive_rows(items):
     columns = {}
     for field in dataclasses.fields(items):
         value = getattr(items, field.name)
-        if field.name in ("texts", "text_counts"):
+        if field.name in (
+            "texts",
+            "text_counts",
+            "text_languages",
+            "vectors",
+            "vector_codes",
+            "code_scales",
+        ):
             continue
         if hasattr(value, "indptr"):
             indices, bounds = value.indices.tolist(), value.indptr.tolist()
@@ -688,6 +808,8 @@ def _naive_rows(items):
     columns["terms"] = [
         dict(zip(buckets[a:b], data[a:b], strict=True)) for a, b in zip(bounds, bounds[1:])
     ]
+    codes = items.codes
+    columns["codes"] = [None] * len(items) if codes is None else codes.astype(int).tolist()
     return [dict(zip(columns, values, strict=True)) for values in zip(*columns.values())]
 
 
@@ -736,6 +858,16 @@ def _naive_pair(offer, offer_vector, profile, profile_vector):
 
     small, large = sorted((offer_vector, profile_vector), key=len)
     text = max(0.0, min(1.0, sum(value * large.get(term, 0.0) for term, value in small.items())))
+    a, b = offer["codes"], profile["codes"]
+    if a is not None and b is not None and any(a) and any(b):
+        dot = sum(x * y for x, y in zip(a, b))
+        cosine = dot / math.sqrt(sum(x * x for x in a) * sum(y * y for y in b))
+        low, high = float(embedding.FLOOR), float(embedding.CEILING)
+        text = max(0.0, min(1.0, (cosine - low) / (high - low)))
+
+    offer_fields, profile_fields = offer["fields_of_education"], profile["fields_of_education"]
+    smaller = min(len(offer_fields), len(profile_fields))
+    fields = len(offer_fields & profile_fields) / smaller if smaller else 0.5
 
     if profile["has_window"]:
         first = max(offer["start"], profile["start"])
@@ -784,6 +916,7 @@ def _naive_pair(offer, offer_vector, profile, profile_vector):
         "fewer_opportunities": fewer,
         "cross_border": 1.0 if offer["country"] != profile["country"] else 0.0,
         "reciprocity": 1.0 if offer["host_seeks_types"] & profile["hosts_types"] else 0.0,
+        "fields": fields,
     }
     return components, (min(reasons) if reasons else Exclusion.NONE)
 

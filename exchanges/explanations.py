@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from matchmaking.scoring import COMPONENTS
 from matchmaking.scoring.components import date_facts
+from matchmaking.vocabularies import LANGUAGES
 
 SLIM_VERSION = 2  # exchanges.matching.breakdowns.SLIM_VERSION
 
@@ -83,6 +84,9 @@ def facts(breakdown, *, offer=None, profile=None) -> dict:
             bool(offer.supports_fewer_opportunities),
             profile.fewer_opportunity_participants,
         ],
+        # As the engine saw them: the vectors when both texts have one.
+        text_by_vectors=bool(offer.text_vector) and bool(profile.text_vector),
+        text_languages=[offer.text_language or None, profile.text_language or None],
     )
     return said
 
@@ -152,8 +156,26 @@ def reasons(breakdown, *, viewer="seeker", offer=None, profile=None) -> list[str
             else _("they host exchanges of a kind you look for")
         )
     if (breakdown.get("components") or {}).get("text", 0) >= TEXT_SIMILARITY_WORTH_SAYING:
-        said.append(_("similar wording in the descriptions"))
+        said.append(_text(breakdown))
     return said
+
+
+def _text(breakdown):
+    """Why the texts fit: the sentence vectors compare subjects, across languages too."""
+    if not breakdown.get("text_by_vectors"):
+        return _("similar wording in the descriptions")
+    first, second = (list(breakdown.get("text_languages") or ()) + [None, None])[:2]
+    if first and second and first != second:
+        return _("similar subject, written in %(first)s and %(second)s") % {
+            "first": _language_name(first),
+            "second": _language_name(second),
+        }
+    return _("similar subject")
+
+
+def _language_name(code):
+    name = dict(LANGUAGES).get(code)
+    return str(name) if name is not None else code
 
 
 def _dates(breakdown):

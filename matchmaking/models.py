@@ -342,6 +342,21 @@ class Decided(models.Model):
         abstract = True
 
 
+class EmbeddedText(models.Model):
+    """The sentence vector of a row's text (``matchmaking.scoring.embedding``), stored so that
+    scoring stays a matrix product: the worker computes it when the text changes
+    (``exchanges.matching.vectors``), ``manage.py embed_texts`` fills the rows without one."""
+
+    text_vector = models.BinaryField(_("text vector"), null=True, blank=True, editable=False)
+    # blake2b (16 hex digits) of the text the vector was computed from; "" = none yet.
+    text_hash = models.CharField(_("text hash"), max_length=16, blank=True, editable=False)
+    # The text's language (ISO 639-1), detected or the organisation's; "" = unknown.
+    text_language = models.CharField(_("text language"), max_length=8, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
 class History(models.Model):
     """One step in the life of something people look back on: what happened, who did it, when,
     and what they said. Every history table has this shape; each declares ``kind`` again with
@@ -432,7 +447,7 @@ class OutboxEmail(models.Model):
         return f"{self.template} → {self.recipient}"
 
 
-class InterestProfile(models.Model):
+class InterestProfile(EmbeddedText):
     """What an organisation looks for as a sending organisation; offers are matched against it.
 
     It lives in the core app beside the organisation that owns it and the vocabularies it

@@ -293,7 +293,11 @@ MATCHING_WEIGHTS = {
     "fewer_opportunities": 0.10,
     "cross_border": 0.05,
     "reciprocity": 0.10,
+    "fields": 0.05,
 }
+# Sentence vectors of the texts (multilingual, on this machine: about 100 MB of memory in the
+# worker and 0.2–0.5 s of CPU per saved text); off, texts are compared by their words only.
+MATCHING_VECTORS = env.bool("MATCHING_VECTORS", default=True)
 MATCHING_TOP_K = env.int("MATCHING_TOP_K", default=50)
 MATCHING_ALERT_THRESHOLD = env.float("MATCHING_ALERT_THRESHOLD", default=0.5)
 # How long the monitoring's figures are kept in the cache (seconds; 0: computed on every page).

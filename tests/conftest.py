@@ -75,6 +75,23 @@ def site_language():
 
 
 @pytest.fixture(autouse=True)
+def no_sentence_vectors(settings):
+    """Texts are compared by their words unless a test asks for the sentence vectors (the
+    model costs 0.2–0.5 s per saved text); ``with_vectors`` turns them on."""
+    settings.MATCHING_VECTORS = False
+
+
+@pytest.fixture
+def with_vectors(settings):
+    settings.MATCHING_VECTORS = True
+    from exchanges.matching import vectors
+
+    vectors.clear()
+    yield
+    vectors.clear()
+
+
+@pytest.fixture(autouse=True)
 def fresh_rate_limits():
     """Every test starts with no rate-limit or lockout counts left by another."""
     cache.clear()

@@ -8,16 +8,17 @@ Two formats:
   column indices of the arrays it was given, which mean nothing once the arrays are gone; the
   stored names are the vocabulary's msgids, which ``exchanges.explanations`` translates.
 - slim (``SLIM_VERSION``), stored with an offer–profile match (a full re-score writes
-  hundreds of thousands): the eight components, rounded to three decimals, in the order of
+  hundreds of thousands): the components, rounded to three decimals, in the order of
   ``COMPONENTS``, and the two facts behind the reciprocity bonus, which only the history of
   the organisations tells::
 
-      {"version": 2, "components": [0.5, 0.137, 1.0, 1.0, 1.0, 0.5, 1.0, 0.0],
+      {"version": 2, "components": [0.5, 0.137, 1.0, 1.0, 1.0, 0.5, 1.0, 0.0, 0.5],
        "past_partners": false, "host_seeks_what_seeker_hosts": false}
 
   Everything else an explanation says (the shared themes and languages, the dates, support
   for participants with fewer opportunities) follows from the offer and the profile as they
-  are, and ``exchanges.explanations.facts`` works it out when a page or an email shows it;
+  are (a match stored before a component existed has fewer components: the last are
+  missing), and ``exchanges.explanations.facts`` works it out when a page or an email shows it;
   the total is the match's ``score``, and a stored match is never excluded.
 
 ``breakdowns`` computes the facts of many pairs at once with array operations. The engine's
@@ -98,6 +99,9 @@ def breakdowns(
     components = components.tolist()
     exclusions = [_EXCLUSION_NAMES[e] for e in np.asarray(exclusions).tolist()]
     overlap, window, has_window = overlap.tolist(), window.tolist(), has_window.tolist()
+    by_vectors = (offers.has_vector[rows] & seekers.has_vector[columns]).tolist()
+    offer_languages = _languages(offers, rows)
+    seeker_languages = _languages(seekers, columns)
     theme_names, language_names = vocabularies.themes.names, vocabularies.languages.names
 
     result = []
@@ -117,12 +121,20 @@ def breakdowns(
                 "host_seeks_what_seeker_hosts": seeks[p],
                 "fewer_opportunities": [supports[p], brings[p]],
                 "capacity": [participants[p], places_left[p]],
+                "text_by_vectors": by_vectors[p],
+                "text_languages": [offer_languages[p], seeker_languages[p]],
                 "version": _VERSION,
                 "shared_themes": [theme_names[k] for k in shared_themes],
                 "shared_languages": [language_names[k] for k in shared_languages],
             }
         )
     return result
+
+
+def _languages(items, rows):
+    if items.text_languages is None:
+        return [None] * len(rows)
+    return [items.text_languages[i] or None for i in np.asarray(rows).tolist()]
 
 
 def reciprocity(offers, seekers, rows, columns, *, past_partners=None, partners=None):

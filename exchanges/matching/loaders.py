@@ -6,10 +6,12 @@ subquery (never one query per object, never a list of ids in the SQL).
 
 Loading every interest profile is most of the time of scoring one offer, so the rows are read
 straight from the database cursor (``_fetch``) and turned into arrays column by column, and
-the words of the texts are counted once per worker (``texts``).
+the words of the texts are counted once per worker (``texts``), only when a pair needs them
+(a side without a vector); the texts' stored vectors are read once per worker (``vectors``).
 """
 
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,11 +20,12 @@ from django.db import connections
 from django_countries import countries
 from scipy import sparse
 
-from matchmaking.models import ExchangeType, InterestProfile, Language, Theme
+from matchmaking.models import ExchangeType, FieldOfEducation, InterestProfile, Language, Theme
 from matchmaking.scoring import Offers, Seekers
 
 from ..models import Application, Offer
 from . import texts as text_cache
+from . import vectors
 
 
 @dataclass(frozen=True)
@@ -56,16 +59,18 @@ class Vocabularies:
     themes: Vocabulary
     languages: Vocabulary
     countries: Vocabulary
+    fields_of_education: Vocabulary
 
     @classmethod
     def load(cls):
-        """Three queries; the countries come from django-countries."""
+        """Four queries; the countries come from django-countries."""
         terms = [
             ExchangeType.objects.order_by("pk"),
             Theme.objects.order_by("position", "name", "pk"),
             Language.objects.order_by("name", "pk"),
+            FieldOfEducation.objects.order_by("slug", "pk"),
         ]
-        exchange_types, themes, languages = (
+        exchange_types, themes, languages, fields_of_education = (
             Vocabulary.of(queryset.values_list("pk", "name")) for queryset in terms
         )
         return cls(
@@ -73,6 +78,7 @@ class Vocabularies:
             themes=themes,
             languages=languages,
             countries=Vocabulary.of((code, str(name)) for code, name in countries),
+            fields_of_education=fields_of_education,
         )
 
 
@@ -167,6 +173,67 @@ def _fetch_pairs(queryset):
     return np.fromstring(text or "", dtype=np.int64, sep=",").reshape(-1, 2)
 
 
+_UNIT = "\x1f"  # separates the strings of one column (never in a code, hash or list)
+
+
+def _fetch_columns(queryset, kinds):
+    """The columns of a ``values_list`` queryset whose first column is the pk, in pk order,
+    each as ``kinds`` says: "int" an int64 array, "date" an int32 array of day ordinals (0
+    for none), "str" a list of strings. On PostgreSQL one row comes back, one string per
+    column, which numpy and ``str.split`` read at once: for the 100,000 rows of every
+    profile, several times faster than a tuple per row."""
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql":
+        rows = _in_order(_fetch(queryset))
+        columns = _columns(rows, len(kinds))
+        converted = {
+            "int": _integers,
+            "date": _ordinals,
+            "str": lambda values: ["" if v is None else str(v) for v in values],
+        }
+        return [converted[kind](list(column)) for kind, column in zip(kinds, columns)]
+    try:
+        sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+    except EmptyResultSet:
+        return [
+            _integers([]) if k == "int" else np.zeros(0, np.int32) if k == "date" else []
+            for k in kinds
+        ]
+    names = [f"c{k}" for k in range(len(kinds))]
+    parts = []
+    for name, kind in zip(names, kinds):
+        if kind == "int":
+            value, separator = f"{name}::text", ","
+        elif kind == "date":
+            value, separator = f"coalesce(({name} - DATE '0001-01-01') + 1, 0)::text", ","
+        else:
+            value, separator = f"coalesce({name}::text, '')", _UNIT
+        # No ORDER BY (one sort per column): every aggregate of the query reads the rows in
+        # the same order, and numpy puts them in pk order below.
+        parts.append(f"string_agg({value}, '{separator}')")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*), {', '.join(parts)} FROM ({sql}) AS q({', '.join(names)})", params
+        )
+        count, *values = cursor.fetchone()
+    result = []
+    for kind, value in zip(kinds, values):
+        if kind == "str":
+            result.append(value.split(_UNIT) if count else [])
+        else:
+            dtype = np.int64 if kind == "int" else np.int32
+            result.append(np.fromstring(value or "", dtype=np.int64, sep=",").astype(dtype))
+    pks = result[0]
+    if len(pks) > 1 and not (pks[1:] > pks[:-1]).all():
+        order = np.argsort(pks, kind="stable")
+        positions = order.tolist()
+        result = [
+            column[order] if isinstance(column, np.ndarray) else [column[i] for i in positions]
+            for column in result
+        ]
+    return result
+
+
 def _pairs_as_one_string(connection):
     return connection.vendor == "postgresql"
 
@@ -251,11 +318,52 @@ def _countries(raw):
     return [str(code) for code in raw]
 
 
+class LazyTexts(Sequence):
+    """The texts of rows ``ids`` (ascending) of ``queryset``, made of ``fields`` as the engine
+    compares them, read with one query the first time one is asked for. A row gone meanwhile
+    has an empty text."""
+
+    def __init__(self, queryset, ids, fields):
+        self._queryset, self._ids, self._fields = queryset, ids, fields
+        self._texts = None
+
+    def __len__(self):
+        return len(self._ids)
+
+    def __getitem__(self, index):
+        return self._loaded()[index]
+
+    def __iter__(self):
+        return iter(self._loaded())
+
+    def _loaded(self):
+        if self._texts is None:
+            rows = _in_order(_fetch(self._queryset.order_by().values_list("pk", *self._fields)))
+            found = _integers([row[0] for row in rows])
+            columns = _columns([row[1:] for row in rows], len(self._fields))
+            texts = _texts(*columns) if len(self._fields) == 2 else [_text(*r[1:]) for r in rows]
+            at = np.searchsorted(found, self._ids).clip(0, max(len(found) - 1, 0))
+            present = (found[at] == self._ids) if len(found) else np.zeros(len(self), bool)
+            self._texts = [texts[a] if p else "" for a, p in zip(at.tolist(), present.tolist())]
+        return self._texts
+
+
 # Offers ------------------------------------------------------------------------------------
 
 
+def _vectors(kind, queryset, ids, hashes):
+    """The keyword arguments of the stored vectors' codes and scales (``vectors.codes``)."""
+    codes, scales = vectors.codes(kind, ids, list(hashes), vectors.fetcher(queryset))
+    return {"vector_codes": codes, "code_scales": scales}
+
+
+def _lazy_counts(kind, ids, texts, languages):
+    return lambda: text_cache.term_counts(kind, ids, texts, languages)
+
+
 def load_offers(queryset, vocabularies):
-    """The offers of ``queryset``, ordered by pk, as ``Offers``: five queries."""
+    """The offers of ``queryset``, ordered by pk, as ``Offers``: seven queries (one more to
+    read the vectors this worker has not read yet)."""
     queryset = queryset.order_by("pk")
     ids = queryset.values("pk")
     rows = _fetch(
@@ -271,6 +379,8 @@ def load_offers(queryset, vocabularies):
             "title",
             "description",
             "programme",
+            "text_hash",
+            "text_language",
         )
     )
     (
@@ -285,12 +395,15 @@ def load_offers(queryset, vocabularies):
         titles,
         descriptions,
         programmes,
-    ) = _columns(rows, 11)
+        hashes,
+        text_languages,
+    ) = _columns(rows, 13)
     taken = Application.objects.filter(offer__in=ids).places_held_by_offer()
     offer_ids = _integers(pks)
     host_ids = _integers(hosts)
     themes = _through(Offer.themes, "offer_id", ids, "theme_id", offer_ids)
     languages = _through(Offer.languages, "offer_id", ids, "language_id", offer_ids)
+    fields = _through(Offer.fields_of_education, "offer_id", ids, "fieldofeducation_id", offer_ids)
     # What each host looks for in its own interest profiles (for the reciprocity bonus).
     host_seeks = InterestProfile.exchange_types.through.objects.filter(
         interestprofile__organisation__in=queryset.values("organisation_id")
@@ -313,7 +426,10 @@ def load_offers(queryset, vocabularies):
         supports_fewer_opportunities=np.array(supports, dtype=bool),
         texts=texts,
         host_seeks_types=_matrix_by_owner(host_seeks, host_ids, types),
-        text_counts=text_cache.term_counts("offer", offer_ids, texts),
+        fields_of_education=_matrix_of_ids(fields, offer_ids, vocabularies.fields_of_education),
+        text_counts=_lazy_counts("offer", offer_ids, texts, text_languages),
+        text_languages=list(text_languages),
+        **_vectors("offer", queryset, offer_ids, hashes),
     )
 
 
@@ -321,50 +437,48 @@ def load_offers(queryset, vocabularies):
 
 
 def load_profiles(queryset, vocabularies):
-    """The interest profiles of ``queryset``, ordered by pk, as ``Seekers``: five queries."""
+    """The interest profiles of ``queryset``, ordered by pk, as ``Seekers``: seven queries
+    (one more to read the vectors this worker has not read yet)."""
     return load_profiles_and_alerts(queryset, vocabularies)[0]
 
 
 def load_profiles_and_alerts(queryset, vocabularies):
     """``load_profiles``, and each profile's alert preference (an array of
-    ``InterestProfile.Alert`` values, in the same order), from the same five queries."""
+    ``InterestProfile.Alert`` values, in the same order), from the same queries.
+
+    The texts are read only if something asks for them (``LazyTexts``): with every vector
+    stored, scoring one offer against every profile needs none of them."""
     queryset = queryset.order_by("pk")
     ids = queryset.values("pk")
-    # Ordered here rather than by the database, whose sort of every row with its texts
-    # spills to disk; they mostly come in order anyway.
-    rows = _in_order(
-        _fetch(
-            queryset.order_by().values_list(
-                "pk",
-                "organisation_id",
-                "organisation__country",
-                "countries_wanted",
-                "available_from",
-                "available_until",
-                "participants",
-                "fewer_opportunity_participants",
-                "name",
-                "description",
-                "alert",
-            )
-        )
-    )
-    n = len(rows)
     (
-        pks,
-        organisations,
+        profile_ids,
+        organisation_ids,
         countries_,
         wanted,
         starts,
         ends,
         participants,
         fewer,
-        names,
-        descriptions,
         alerts,
-    ) = _columns(rows, 11)
-    profile_ids = _integers(pks)
-    organisation_ids = _integers(organisations)
+        hashes,
+        text_languages,
+    ) = _fetch_columns(
+        queryset.order_by().values_list(
+            "pk",
+            "organisation_id",
+            "organisation__country",
+            "countries_wanted",
+            "available_from",
+            "available_until",
+            "participants",
+            "fewer_opportunity_participants",
+            "alert",
+            "text_hash",
+            "text_language",
+        ),
+        ("int", "int", "str", "str", "date", "date", "int", "int", "str", "str", "str"),
+    )
+    n = len(profile_ids)
 
     def relation(field, value_field, vocabulary):
         pairs = _through(field, "interestprofile_id", ids, value_field, profile_ids)
@@ -373,7 +487,7 @@ def load_profiles_and_alerts(queryset, vocabularies):
     hosted = _hosted_types(queryset.values("organisation_id"))
     wanted_cells = ((i, code) for i, raw in enumerate(wanted) if raw for code in _countries(raw))
     types = vocabularies.exchange_types
-    texts = _texts(names, descriptions)
+    texts = LazyTexts(queryset, profile_ids, ("name", "description"))
     seekers = Seekers(
         ids=profile_ids,
         organisation_ids=organisation_ids,
@@ -382,16 +496,21 @@ def load_profiles_and_alerts(queryset, vocabularies):
         languages=relation(InterestProfile.languages, "language_id", vocabularies.languages),
         countries_wanted=_matrix(wanted_cells, vocabularies.countries, n),
         country=_country_columns(countries_, vocabularies),
-        start=_ordinals(starts),
-        end=_ordinals(ends),
-        has_window=np.fromiter(
-            (a is not None and b is not None for a, b in zip(starts, ends)), dtype=bool, count=n
-        ),
-        participants=_integers(participants, np.int32),
-        fewer_opportunity_participants=_integers(fewer, np.int32),
+        start=starts,
+        end=ends,
+        has_window=(starts > 0) & (ends > 0),
+        participants=participants.astype(np.int32),
+        fewer_opportunity_participants=fewer.astype(np.int32),
         texts=texts,
         hosts_types=_matrix_by_owner(hosted, organisation_ids, types),
-        text_counts=text_cache.term_counts("profile", profile_ids, texts),
+        fields_of_education=relation(
+            InterestProfile.fields_of_education,
+            "fieldofeducation_id",
+            vocabularies.fields_of_education,
+        ),
+        text_counts=_lazy_counts("profile", profile_ids, texts, text_languages),
+        text_languages=list(text_languages),
+        **_vectors("profile", queryset, profile_ids, hashes),
     )
     return seekers, np.array(alerts, dtype=object)
 
@@ -400,7 +519,8 @@ def load_profiles_and_alerts(queryset, vocabularies):
 
 
 def load_applications(queryset, vocabularies):
-    """The applications of ``queryset``, ordered by pk, as ``Seekers``: five queries.
+    """The applications of ``queryset``, ordered by pk, as ``Seekers``: seven queries (one
+    more to read the vectors this worker has not read yet).
 
     An application seeks its offer's exchange type on its preferred dates, wherever the offer
     is. Its themes are those of its organisation's interest profiles; an organisation without
@@ -420,6 +540,8 @@ def load_applications(queryset, vocabularies):
             "motivation",
             "participant_roles",
             "offer_id",
+            "text_hash",
+            "text_language",
         )
     )
     n = len(rows)
@@ -430,6 +552,9 @@ def load_applications(queryset, vocabularies):
             interestprofile__organisation__in=queryset.values("organisation_id")
         ).values_list("interestprofile__organisation_id", "theme_id")
     )
+    profile_fields = InterestProfile.fields_of_education.through.objects.filter(
+        interestprofile__organisation__in=queryset.values("organisation_id")
+    ).values_list("interestprofile__organisation_id", "fieldofeducation_id")
     with_profiles = {organisation_id for organisation_id, _theme in profile_themes}
     rows_without_profile_of_offer = _rows_of(
         row[10] if row[1] not in with_profiles else None for row in rows
@@ -461,6 +586,12 @@ def load_applications(queryset, vocabularies):
         hosts_types=_matrix_by_owner(
             hosted, np.array([row[1] for row in rows], dtype=np.int64), types
         ),
+        # The fields of its organisation's interest profiles (none: no information).
+        fields_of_education=_matrix(
+            _cells(profile_fields, rows_of_organisation), vocabularies.fields_of_education, n
+        ),
+        text_languages=[row[12] for row in rows],
+        **_vectors("application", queryset, application_ids, [row[11] for row in rows]),
     )
 
 

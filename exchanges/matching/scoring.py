@@ -17,8 +17,14 @@ transaction, under a lock on the subject (``storage.store_matches``: only what c
 written; a row that stays keeps its ``created_at`` and ``alerted_at``). Scoring one offer, the
 profiles whose own top K it enters are found from their stored rows — a profile's top K is
 stored, so the offer belongs in it when fewer than K of its other rows beat it — and likewise
-the offers for one profile. A row pushed out of a top K that way stays until either side is
-scored again, or until ``rescore_all``, which stores exactly the above.
+the offers for one profile. The row the subject pushes out of such a top K (its K-th) is
+deleted in the same transaction, unless its other side's top K, an alert or a weekly digest
+keeps it; ``rescore_all`` stores exactly the above.
+
+Before it scores its subject, a run computes the subject's sentence vector if its text changed
+(``vectors.refresh``: the worker embeds it once, and every later run reads it); so a text is
+scored with its vector from its first run on. ``rescore_all`` embeds nothing (``manage.py
+embed_texts`` does).
 
 Applications are few per offer: each is scored against its own offer, with the other
 applications to that offer as its text corpus, and keeps its breakdown in full, excluded or
@@ -45,7 +51,7 @@ from matchmaking.scoring import (
 )
 
 from ..models import Application, Offer, OfferProfileMatch
-from . import alerts
+from . import alerts, vectors
 from .breakdowns import breakdowns, reciprocity, slim_breakdowns, thousandths
 from .loaders import (
     Vocabularies,
@@ -87,6 +93,8 @@ def score_offer(offer_id, *, alert=True):
     offer = Offer.objects.select_related("organisation").filter(pk=offer_id).first()
     if offer is None:
         return None
+    vectors.refresh("offer", Offer.objects.filter(pk=offer_id))
+    vectors.refresh("application", Application.objects.filter(offer_id=offer_id))
     vocabularies = Vocabularies.load()
     in_use = weights()
     offers = load_offers(Offer.objects.filter(pk=offer_id), vocabularies)
@@ -108,7 +116,10 @@ def score_offer(offer_id, *, alert=True):
         if run is not None:
             told = _told(existing, "profile_id", profiles.ids)
             keep = run.best() | (run.fits & told) | (run.due & weekly & ~told)
-            keep |= run.entering(InterestProfile, "profile", "offer_id", offer_id, ~keep)
+            entering, pushed = run.entering(
+                InterestProfile, "profile", "offer_id", offer_id, run.fits
+            )
+            keep |= entering
             alerted = np.zeros(len(profiles), dtype=bool)
             if alert:
                 sent, told_now = _alert(
@@ -128,6 +139,11 @@ def score_offer(offer_id, *, alert=True):
                 alerted=alerted[columns],
             )
         store_matches(rows, replacing=existing)
+        if run is not None:
+            # The offer entered these profiles' K best: each one's K-th row falls out.
+            _drop_pushed_out(
+                [(other_offer, profile) for profile, other_offer in pushed], other="offer"
+            )
     return {"matches": len(rows), "applications": applications, "alerted": sent}
 
 
@@ -165,6 +181,7 @@ def score_profile(profile_id):
         return None
     run = None
     if not profile.organisation.is_suspended:
+        vectors.refresh("profile", InterestProfile.objects.filter(pk=profile_id))
         vocabularies = Vocabularies.load()
         profiles = load_profiles(InterestProfile.objects.filter(pk=profile_id), vocabularies)
         offers = load_offers(matchable_offers(), vocabularies)
@@ -180,7 +197,8 @@ def score_profile(profile_id):
             keep = run.best() | (run.fits & told)
             if profile.alert == InterestProfile.Alert.WEEKLY:
                 keep |= run.due & ~told
-            keep |= run.entering(Offer, "offer", "profile_id", profile_id, ~keep)
+            entering, pushed = run.entering(Offer, "offer", "profile_id", profile_id, run.fits)
+            keep |= entering
             found = np.flatnonzero(keep)
             rows = _match_rows(
                 offers,
@@ -192,6 +210,10 @@ def score_profile(profile_id):
                 past_partners,
             )
         store_matches(rows, replacing=existing)
+        if run is not None:
+            _drop_pushed_out(
+                [(offer, other_profile) for offer, other_profile in pushed], other="profile"
+            )
     return {"matches": len(rows)}
 
 
@@ -206,6 +228,7 @@ def score_application(application_id):
     )
     if offer_id is None:
         return None
+    vectors.refresh("application", Application.objects.filter(pk=application_id))
     return _score_applications(
         Application.objects.filter(offer_id=offer_id), Vocabularies.load(), weights()
     )
@@ -438,11 +461,16 @@ class _Run:
     def entering(self, model, relation, subject_field, subject_id, among):
         """Which counterparts (of ``model``; ``among`` a mask) have the subject among their
         own K best, judged from their stored rows: fewer than K of their rows with others
-        beat it (by total, then lower id). One query, when there is any to judge."""
+        beat it (by total, then lower id). One query, when there is any to judge.
+
+        Returns (that mask, the rows it pushes out): for each counterpart it enters that had
+        K rows with others, (the counterpart's pk, the other subject's id of its K-th row),
+        which is no longer among the counterpart's K best."""
         candidates = np.flatnonzero(self.fits & among)
         entering = np.zeros(len(self.total), dtype=bool)
+        pushed = []
         if not len(candidates):
-            return entering
+            return entering, pushed
         k = settings.MATCHING_TOP_K
         others = (
             OfferProfileMatch.objects.filter(**{relation: OuterRef("pk")})
@@ -463,7 +491,48 @@ class _Run:
         ):
             kth_score, kth_id = kth.get(pk, (None, None))
             entering[row] = kth_score is None or (total, -subject_id) > (kth_score, -kth_id)
-        return entering
+            if entering[row] and kth_score is not None:
+                pushed.append((pk, kth_id))
+        return entering, pushed
+
+
+def _drop_pushed_out(pairs, *, other):
+    """Delete the stored rows ``pairs`` ((offer id, profile id)), pushed out of one side's K
+    best by a new subject, unless something else keeps them: the ``other`` side's K best
+    (its stored rows: fewer than K beat it), an alert told about it, or a weekly digest it is
+    due for. Two queries at most."""
+    if not pairs:
+        return 0
+    k = settings.MATCHING_TOP_K
+    field, rival = ("offer_id", "profile_id") if other == "offer" else ("profile_id", "offer_id")
+    wanted = set(pairs)
+    ranked = OfferProfileMatch.objects.filter(**{field: OuterRef(field)}).order_by("-score", rival)[
+        k - 1 : k
+    ]
+    rows = (
+        OfferProfileMatch.objects.filter(
+            offer_id__in={o for o, _p in wanted},
+            profile_id__in={p for _o, p in wanted},
+            alerted_at__isnull=True,
+        )
+        .annotate(kth_score=Subquery(ranked.values("score")), kth_id=Subquery(ranked.values(rival)))
+        .values_list(
+            "pk", "offer_id", "profile_id", "score", "kth_score", "kth_id", "profile__alert"
+        )
+    )
+    threshold = settings.MATCHING_ALERT_THRESHOLD
+    gone = []
+    for pk, offer_id, profile_id, total, kth_score, kth_id, alert in rows:
+        if (offer_id, profile_id) not in wanted or kth_score is None:
+            continue
+        rival_id = profile_id if other == "offer" else offer_id
+        in_other_best = (total, -rival_id) >= (kth_score, -kth_id)
+        due_weekly = alert == InterestProfile.Alert.WEEKLY and total >= threshold
+        if not in_other_best and not due_weekly:
+            gone.append(pk)
+    if gone:
+        OfferProfileMatch.objects.filter(pk__in=gone).delete()
+    return len(gone)
 
 
 def _lock(subject):

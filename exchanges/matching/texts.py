@@ -6,8 +6,8 @@ engine — and a text's counts depend on that text alone. So the worker keeps th
 task to the next: ``term_counts(kind, ids, texts)`` returns the counts of the texts, counting
 only those it has not seen before.
 
-An entry is found by the row's id and checked against its text (a 64-bit hash of it, kept
-instead of the text): a profile whose name or description changed, by a form or by any
+An entry is found by the row's id and checked against its text and language (a 64-bit hash
+of them, kept instead of the text): a profile whose name or description changed, by a form or by any
 ``update()``, is counted again; nothing needs to be told to forget it. Rows that are gone stay
 until the cache holds ``LIMIT`` rows of a kind, when it starts again.
 
@@ -37,10 +37,14 @@ class _Counted:
     counts: sparse.csr_matrix  # one row per id
 
 
-def term_counts(kind, ids, texts) -> sparse.csr_matrix:
-    """The bucket counts of ``texts`` (one per id of ``ids``, ids unique), in their order."""
+def term_counts(kind, ids, texts, languages=None) -> sparse.csr_matrix:
+    """The bucket counts of ``texts`` (one per id of ``ids``, ids unique), in their order,
+    as lemmas of their ``languages`` (one per text, None or "" to detect it)."""
     ids = np.asarray(ids, dtype=np.int64)
-    keys = np.fromiter(map(hash, texts), dtype=np.int64, count=len(texts))
+    if languages is None:
+        languages = [None] * len(texts)
+    languages = [language or None for language in languages]
+    keys = np.fromiter(map(hash, zip(texts, languages)), dtype=np.int64, count=len(texts))
     with _lock:
         known = _kinds.get(kind) or _Counted(
             np.zeros(0, np.int64), np.zeros(0, np.int64), sparse.csr_matrix((0, N_BUCKETS))
@@ -55,7 +59,10 @@ def term_counts(kind, ids, texts) -> sparse.csr_matrix:
     missing = np.flatnonzero(~hit)
     if not len(missing):
         return known.counts[at]
-    counted = count_terms([texts[i] for i in missing.tolist()])
+    missing_rows = missing.tolist()
+    counted = count_terms(
+        [texts[i] for i in missing_rows], languages=[languages[i] for i in missing_rows]
+    )
     # The rows counted now follow the known ones.
     source = np.where(hit, at, 0)
     source[missing] = known.counts.shape[0] + np.arange(len(missing))

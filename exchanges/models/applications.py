@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from matchmaking.models import History, Language, Organisation
+from matchmaking.models import EmbeddedText, History, Language, Organisation
 from matchmaking.validators import (
     COUNT_BOUNDS,
     DATE_BOUNDS,
@@ -59,7 +59,7 @@ class ApplicationQuerySet(models.QuerySet):
         )
 
 
-class Application(models.Model):
+class Application(EmbeddedText):
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("Submitted")
         SHORTLISTED = "shortlisted", _("Shortlisted")

@@ -19,9 +19,13 @@ class OfferProfileMatch(models.Model):
     replacement, so a pair is "new" once and its organisation is alerted once.
     """
 
-    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="profile_matches")
+    # No index of their own: (offer, -score) and (profile, -score) below serve every look-up
+    # by one side (and the unique pair), and a full re-score writes each index it keeps.
+    offer = models.ForeignKey(
+        Offer, on_delete=models.CASCADE, related_name="profile_matches", db_index=False
+    )
     profile = models.ForeignKey(
-        InterestProfile, on_delete=models.CASCADE, related_name="offer_matches"
+        InterestProfile, on_delete=models.CASCADE, related_name="offer_matches", db_index=False
     )
     score = models.FloatField(_("fit"))
     breakdown = models.JSONField(_("fit in detail"))

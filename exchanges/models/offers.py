@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from matchmaking.models import (
+    EmbeddedText,
     ExchangeType,
     FieldOfEducation,
     History,
@@ -39,7 +40,7 @@ class OfferQuerySet(models.QuerySet):
         return self.visible_in_catalogue().filter(application_deadline__gte=today)
 
 
-class Offer(models.Model):
+class Offer(EmbeddedText):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")

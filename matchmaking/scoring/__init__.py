@@ -12,6 +12,7 @@ back. Definitions of the constraints and components: ``engine``; of the text sim
     breakdown = explain(offers, i, seekers, j, matrix)                      # facts for words
 """
 
+from .embedding import embed
 from .engine import (
     COMPONENTS,
     Exclusion,
@@ -25,7 +26,6 @@ from .engine import (
     top_matches,
     weighted_total,
 )
-from .embedding import embed
 from .explain import Breakdown, explain
 from .inputs import Offers, Seekers, indicator_matrix
 from .text import term_counts

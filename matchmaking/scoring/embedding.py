@@ -18,10 +18,11 @@
   Cosines from codes differ from the float vectors' by about 0.002.
 - ``similarity(cosines)``: the text component from a cosine. e5's cosines are anisotropic:
   texts on unrelated subjects of this domain still have cosines of 0.78–0.84, the same
-  subject in another language 0.86–0.90, paraphrases above. A raw cosine would give every pair most of the text weight and
-  would not be comparable to the lexical fallback (TF-IDF cosine, about 0 for unrelated
-  texts). So it is mapped linearly from [``FLOOR``, ``CEILING``] onto [0, 1] and clipped:
-  unrelated ≈ 0, same subject in another language ≈ 0.5–0.7, a close paraphrase 1.
+  subject in another language 0.86–0.90, paraphrases above. A raw cosine would give every
+  pair most of the text weight and would not be comparable to the lexical fallback (TF-IDF
+  cosine, about 0 for unrelated texts). So it is mapped linearly from [``FLOOR``,
+  ``CEILING``] onto [0, 1] and clipped: unrelated ≈ 0, same subject in another language
+  ≈ 0.5–0.7, a close paraphrase 1.
 """
 
 import threading
@@ -80,8 +81,9 @@ def quantise(vectors) -> np.ndarray:
 
 def scales(codes) -> np.ndarray:
     """float32 (n,): 1 / |codes| per row, 0 for a row without a vector."""
-    squares = np.square(np.asarray(codes, dtype=np.float32)).sum(axis=1, dtype=np.float64)
-    norms = np.sqrt(squares)
+    codes = np.asarray(codes, dtype=np.float32)
+    # Sums of squares of integers below 127², at most 384 of them: exact in float32.
+    norms = np.sqrt(np.einsum("ij,ij->i", codes, codes).astype(np.float64))
     return np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0).astype(np.float32)
 
 

@@ -10,7 +10,8 @@ this order:
 5. COUNTRY — the seeker lists countries and the offer's is not among them.
 6. SAME_ORGANISATION — the offer is the seeker organisation's own.
 
-Components, each in [0, 1] (computed for excluded pairs too, which always total 0):
+Components, each in [0, 1] (computed for excluded pairs too, which always total 0, except
+the text, the costliest: 0 for an excluded pair):
 
 - themes: Jaccard index of the two theme sets, |common| / |either|; 0 when neither has one.
   Adding a theme to both sides never lowers it.
@@ -34,8 +35,9 @@ total = Σ wᵢ·cᵢ / Σ wᵢ (float32, summed in the order of ``COMPONENTS``)
 
 Every result is a function of the inputs alone, bit for bit: set overlaps are exact integer
 counts, a pair's text similarity is summed in bucket order whatever block it is computed in,
-its vector similarity is an exact integer dot product (``embedding``), and ties in rankings are broken by id. ``score_pairs`` gives chosen pairs the bits ``score``
-gives them, without scoring the others.
+its vector similarity is an exact integer dot product (``embedding``), and ties in rankings
+are broken by id. ``score_pairs`` gives chosen pairs the bits ``score`` gives them, without
+scoring the others.
 """
 
 from collections.abc import Mapping
@@ -348,21 +350,6 @@ def score_pairs(
     theme_sizes = _set_sizes(o.themes)[rows], _set_sizes(s.themes)[columns]
     components.themes(shared_themes, *theme_sizes, out=planes[THEMES])
 
-    by_vector = _vector_pairs(o, s, rows, columns, out=planes[TEXT])
-    lexical = ~by_vector
-    if lexical.any():
-        _check_buckets(o, s)
-        if corpora is None:
-            # Each pair's lexical similarity is its own sum: only the pairs that need it.
-            planes[TEXT][lexical] = TextSimilarity(
-                o.term_counts, o.document_frequencies, s.term_counts, s.document_frequencies
-            ).pairs(rows[lexical], columns[lexical])
-        else:
-            # A corpus is the documents of its pairs, all of them, whatever scores them.
-            planes[TEXT][lexical] = text_pairs_by_corpus(
-                o.term_counts, rows, s.term_counts, columns, _per_pair(corpora, n, np.int64)
-            )[lexical]
-
     components.fields(
         _pair_overlap(o.fields_of_education, rows, s.fields_of_education, columns),
         _set_sizes(o.fields_of_education)[rows],
@@ -405,8 +392,25 @@ def score_pairs(
     same = o.organisation_ids[rows] == s.organisation_ids[columns]
     exclusion = _exclusions(same, country_ok, fits, language_ok, dates_ok, type_ok)
 
+    # The text of the pairs that fit only (an excluded pair's is 0).
+    fit = exclusion == Exclusion.NONE
+    by_vector = _vector_pairs(o, s, rows, columns, out=planes[TEXT], among=fit)
+    lexical = fit & ~by_vector
+    if lexical.any():
+        _check_buckets(o, s)
+        if corpora is None:
+            # Each pair's lexical similarity is its own sum: only the pairs that need it.
+            planes[TEXT][lexical] = TextSimilarity(
+                o.term_counts, o.document_frequencies, s.term_counts, s.document_frequencies
+            ).pairs(rows[lexical], columns[lexical])
+        else:
+            # A corpus is the documents of its pairs, all of them, whatever scores them.
+            planes[TEXT][lexical] = text_pairs_by_corpus(
+                o.term_counts, rows, s.term_counts, columns, _per_pair(corpora, n, np.int64)
+            )[lexical]
+
     total = _weighted(planes, weights.normalised())
-    total *= exclusion == Exclusion.NONE
+    total *= fit
     return PairScores(
         rows=rows,
         columns=columns,
@@ -421,10 +425,10 @@ def _check_buckets(offers, seekers):
         raise ValueError("text_counts: offers and seekers differ in number of buckets")
 
 
-def _vector_pairs(offers, seekers, rows, columns, *, out):
-    """The vector similarity of the pairs where both texts have a vector, into ``out`` (0
-    elsewhere); returns where."""
-    both = offers.has_vector[rows] & seekers.has_vector[columns]
+def _vector_pairs(offers, seekers, rows, columns, *, out, among):
+    """The vector similarity of the pairs ``among`` (a mask) where both texts have a vector,
+    into ``out`` (0 elsewhere); returns where."""
+    both = offers.has_vector[rows] & seekers.has_vector[columns] & among
     out[...] = 0.0
     if both.any():
         r, c = rows[both], columns[both]
@@ -597,9 +601,9 @@ class _Pairs:
         self.planes = None
         self.with_text = with_text
         self._lexical = None
-        if with_text and o.codes is not None and s.codes is not None:
-            if o.codes.shape[1] != s.codes.shape[1]:
-                raise ValueError("vectors: offers and seekers differ in dimension")
+        vectors = (o.codes, s.codes) if with_text else (None, None)
+        if all(v is not None for v in vectors) and vectors[0].shape[1] != vectors[1].shape[1]:
+            raise ValueError("vectors: offers and seekers differ in dimension")
         self.seekers_without_vector = np.flatnonzero(~s.has_vector)
         self.partners = _Partners(o.organisation_ids, s.organisation_ids, past_partners)
         many = len(o) > self.DENSE_OFFERS
@@ -650,11 +654,6 @@ class _Pairs:
             out=planes[THEMES],
         )
 
-        if self.with_text:
-            self._text(lo, hi, out=planes[TEXT])
-        else:
-            planes[TEXT] = 0.0
-
         overlap = components.overlap_days(
             o.start[rows, np.newaxis], o.end[rows, np.newaxis], self.first_day, self.last_day
         )
@@ -686,11 +685,18 @@ class _Pairs:
 
         same = o.organisation_ids[rows, np.newaxis] == s.organisation_ids
         exclusion = _exclusions(same, country_ok, fits, language_ok, dates_ok, type_ok)
+        fit = exclusion == Exclusion.NONE
+
+        # The text last, for the pairs that fit only (an excluded pair's is 0): most pairs
+        # are excluded, and the text is the costliest component.
+        if self.with_text:
+            self._text(lo, hi, fit, out=planes[TEXT])
+        else:
+            planes[TEXT] = 0.0
 
         total = _weighted(planes, self.weights)
-        total *= exclusion == Exclusion.NONE
+        total *= fit
         return total, exclusion, planes
-
 
     @property
     def lexical(self):
@@ -703,25 +709,40 @@ class _Pairs:
             )
         return self._lexical
 
-    def _text(self, lo, hi, *, out):
-        """The text plane of offers lo:hi: vector similarity where both sides have a vector,
-        the lexical one elsewhere."""
+    def _text(self, lo, hi, fit, *, out):
+        """The text plane of offers lo:hi for the pairs that ``fit``: vector similarity where
+        both sides have a vector, the lexical one elsewhere; 0 for the others."""
         o, s = self.offers, self.seekers
         offer_has = o.has_vector[lo:hi]
         out[...] = 0.0
+        if hi - lo == 1:
+            # One offer: only the seekers that fit it, gathered (a pair's sum is the same).
+            columns = np.flatnonzero(fit[0])
+            if offer_has[0] and s.codes is not None:
+                by_vector = columns[s.has_vector[columns]]
+                lexical = columns[~s.has_vector[columns]]
+                dots = s.codes[by_vector] @ o.codes[lo]
+                out[0, by_vector] = embedding.similarity(
+                    dots, o.vector_scales[lo], s.vector_scales[by_vector]
+                )
+            else:
+                lexical = columns
+            if len(lexical):
+                out[0, lexical] = self.lexical.block(lo, hi, columns=lexical)[0]
+            return
         if offer_has.any() and len(self.seekers_without_vector) < len(s):
             dots = s.codes @ o.codes[lo:hi].T  # (m, c): exact integer sums
-            embedding.similarity(dots.T, o.vector_scales[lo:hi, np.newaxis], s.vector_scales, out=out)
-        if offer_has.all():
-            missing = self.seekers_without_vector
-            if len(missing):
-                out[:, missing] = self.lexical.block(lo, hi, columns=missing)
-        elif offer_has.any():
-            lexical = self.lexical.block(lo, hi)
-            need = ~(offer_has[:, np.newaxis] & s.has_vector)
-            out[need] = lexical[need]
-        else:
-            out[...] = self.lexical.block(lo, hi)
+            embedding.similarity(
+                dots.T, o.vector_scales[lo:hi, np.newaxis], s.vector_scales, out=out
+            )
+        need = fit & ~(offer_has[:, np.newaxis] & s.has_vector)
+        if need.any():
+            wanted = np.flatnonzero(need.any(axis=0))
+            lexical = self.lexical.block(lo, hi, columns=wanted)
+            part = out[:, wanted]
+            part[need[:, wanted]] = lexical[need[:, wanted]]
+            out[:, wanted] = part
+        out *= fit
 
 
 class _Overlap:

@@ -13,7 +13,8 @@ Texts, optional on both sides (keyword-only):
 - ``vectors``: float32 (n, d) L2-normalised sentence vectors of the texts (``embedding``); an
   all-zero row has no vector yet. ``vector_codes`` may give them already quantised
   (``embedding.quantise``, int8 or float32 holding those integers), as a caller that keeps
-  them has them; then ``vectors`` is not needed.
+  them has them; then ``vectors`` is not needed; ``code_scales`` may give their
+  ``embedding.scales`` too.
 - ``text_counts``: ``text.term_counts(texts)`` computed beforehand, or a function of no
   argument that returns them, called only if some pair needs the lexical similarity (a pair
   where either side has no vector).
@@ -144,6 +145,8 @@ class _Columns:
     @cached_property
     def vector_scales(self) -> np.ndarray:
         """float32 (n,): 1 / |codes| per row, 0 where a row has no vector."""
+        if self.code_scales is not None:
+            return np.ascontiguousarray(self.code_scales, dtype=np.float32)
         if self.codes is None:
             return np.zeros(len(self), dtype=np.float32)
         return embedding.scales(self.codes)
@@ -169,6 +172,8 @@ class _Columns:
                 values[f.name] = _rows_of_later(value, indices)
             elif f.name == "vector_codes" and "codes" in self.__dict__:
                 values[f.name] = None if self.codes is None else self.codes[indices]
+            elif f.name == "code_scales" and "vector_scales" in self.__dict__:
+                values[f.name] = self.vector_scales[indices]
             elif value is None:
                 values[f.name] = None
             elif f.name in ("texts", "text_languages"):
@@ -206,6 +211,7 @@ class Offers(_Columns):
     text_languages: Sequence[str | None] | None = field(default=None, kw_only=True)
     vectors: np.ndarray | None = field(default=None, kw_only=True)
     vector_codes: np.ndarray | None = field(default=None, kw_only=True)
+    code_scales: np.ndarray | None = field(default=None, kw_only=True)
 
     _arrays = {
         "ids": np.int64,
@@ -289,6 +295,7 @@ class Seekers(_Columns):
     text_languages: Sequence[str | None] | None = field(default=None, kw_only=True)
     vectors: np.ndarray | None = field(default=None, kw_only=True)
     vector_codes: np.ndarray | None = field(default=None, kw_only=True)
+    code_scales: np.ndarray | None = field(default=None, kw_only=True)
 
     _arrays = {
         "ids": np.int64,

@@ -25,6 +25,7 @@ from django.db.models import Case, Count, Sum, Value, When
 from django.utils import timezone
 
 from exchanges import matching
+from exchanges.matching import vectors
 from exchanges.models import (
     Application,
     ApplicationHistory,
@@ -90,8 +91,11 @@ class SiteSeeder:
             )
             for data in PROFILES:
                 self.seed_profile(data)
-            # The worker would score on its own after each change; the demo is written
-            # directly, so it is scored here, in-process, once everything is in place.
+            # The worker would embed and score on its own after each change; the demo is
+            # written directly, so it is done here, in-process, once everything is in place
+            # (the texts' vectors only when MATCHING_VECTORS is on: about a minute).
+            for kind, model in vectors.KINDS.items():
+                vectors.refresh(kind, model.objects.all())
             matching.rescore_all()
         self.print_summary(time.monotonic() - started)
 

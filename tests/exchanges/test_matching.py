@@ -196,8 +196,8 @@ def test_pairs_read_as_one_string_or_row_by_row_load_the_same(monkeypatch):
 
 # Query counts: the same whatever the number of rows (loaders read through tables in bulk).
 
-VOCABULARY_QUERIES = 3
-LOADER_QUERIES = 5
+VOCABULARY_QUERIES = 4  # with the fields of education
+LOADER_QUERIES = 6  # with the fields of education (and the vectors, when any is stored)
 
 
 def _world(size):
@@ -224,15 +224,18 @@ def test_the_loaders_run_a_fixed_number_of_queries(django_assert_num_queries, si
         assert len(load_applications(Application.objects.all(), vocabularies)) == size
 
 
-# Scoring an offer without alerts: the offer (1), the vocabularies (3), its arrays (5); its
-# applications (5 to load, their states, past partners, one UPDATE); the profiles with their
-# alert preferences (5), past partners; the storage (savepoint, lock, pairs told about, a
+# Scoring an offer without alerts: the offer (1), the vocabularies (4), its arrays (6); its
+# applications (6 to load, their states, past partners, one UPDATE); the profiles with their
+# alert preferences (6), past partners; the storage (savepoint, lock, pairs told about, a
 # temporary table dropped if left, made and COPYed into; the pairs stored already marked in
 # it, the changed ones updated, the new ones inserted, the others deleted; release).
 # (34 as before: the storage, which writes only what changed, takes one statement more than
-# the upsert of every row did, and the pairs kept before are no longer read.) One more: the
-# weights in use (the active MatchingWeights version, if any), read once per run.
-SCORE_OFFER_QUERIES = 35
+# the upsert of every row did, and the pairs kept before are no longer read.)
+# (40 since: one more for the vocabulary and for each loader (the fields of education), the
+# K-th rows of every profile that fits, for those whose K best the offer enters, and the
+# profiles' texts, read apart since they are needed only where a side has no vector;
+# and the weights in use, the active MatchingWeights version if any, read once per run.)
+SCORE_OFFER_QUERIES = 41
 
 
 @pytest.mark.parametrize("profiles", [2, 12])
@@ -394,6 +397,34 @@ def test_an_offer_enters_a_full_list_when_it_beats_its_last_match(offer, setting
     matching.score_offer(offer.pk, alert=False)
 
     assert _kept_profiles(offer) == {best.pk, profile.pk}
+
+
+def test_a_match_pushed_out_of_a_profiles_list_by_a_newer_offer_is_removed(offer, settings):
+    settings.MATCHING_TOP_K = 1
+    settings.MATCHING_ALERT_THRESHOLD = 1.0
+    profile = InterestProfileFactory(themes=[theme("green-skills")])
+    # The offer's own best profile is another one: the pair is kept for the profile only.
+    rival = InterestProfileFactory(themes=[theme("inclusion")], description=offer.description)
+    matching.score_offer(offer.pk, alert=False)
+    assert set(_stored(profile=profile)) == {(offer.pk, profile.pk)}
+
+    newer = OfferFactory(themes=[theme("green-skills")])  # fits the profile better
+    matching.score_offer(newer.pk, alert=False)
+
+    assert set(_stored(profile=profile)) == {(newer.pk, profile.pk)}
+    assert (offer.pk, rival.pk) in _stored()
+
+
+def test_a_pushed_out_match_that_is_among_its_offers_best_stays(offer, settings):
+    settings.MATCHING_TOP_K = 1
+    settings.MATCHING_ALERT_THRESHOLD = 1.0
+    profile = InterestProfileFactory(themes=[theme("green-skills")])
+    matching.score_offer(offer.pk, alert=False)  # the profile is the offer's best: its only one
+
+    newer = OfferFactory(themes=[theme("green-skills")])
+    matching.score_offer(newer.pk, alert=False)
+
+    assert set(_stored(profile=profile)) == {(offer.pk, profile.pk), (newer.pk, profile.pk)}
 
 
 def test_profiles_wanting_a_digest_keep_every_pair_above_the_threshold(offer, settings):

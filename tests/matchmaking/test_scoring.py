@@ -638,3 +638,16 @@ def test_scoring_offers_one_by_one_gives_the_same_as_together_but_for_text():
         assert alone.components[0][:, others].tobytes() == (
             together.components[i][:, others].tobytes()
         )
+
+
+def test_a_breakdown_stored_before_the_fields_component_reads_it_as_no_information():
+    offers, seekers = build([offer()], [seeker()])
+    data = explain(offers, 0, seekers, 0, score(offers, seekers, Weights())).as_dict()
+    del data["components"]["fields"]
+    for newer in ("text_by_vectors", "text_languages"):
+        del data[newer]
+
+    breakdown = Breakdown.from_dict(data)
+
+    assert breakdown.components["fields"] == 0.5
+    assert (breakdown.text_by_vectors, breakdown.text_languages) == (False, (None, None))

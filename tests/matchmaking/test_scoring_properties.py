@@ -4,7 +4,8 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from matchmaking.scoring import COMPONENTS, Exclusion, Weights, score
+from matchmaking.scoring import COMPONENTS, Exclusion, Weights, score, score_pairs
+from matchmaking.scoring.inputs import N_FIELDS
 from tests.matchmaking.test_scoring import DIMENSIONS, ORDINAL, build
 
 pytestmark = []
@@ -14,6 +15,7 @@ SETTINGS = settings(
     max_examples=30, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
 )
 DATES = COMPONENTS.index("dates")
+FIELDS = COMPONENTS.index("fields")
 WORDS = ["youth", "guidance", "welding", "nursing", "green", "apprentices", "tourism"]
 
 
@@ -40,6 +42,7 @@ def offers(draw, offer_id=1):
         "supports_fewer_opportunities": draw(st.booleans()),
         "text": draw(texts),
         "host_seeks_types": draw(subsets(DIMENSIONS["n_types"])),
+        "fields_of_education": draw(subsets(N_FIELDS)),
     }
 
 
@@ -60,6 +63,7 @@ def seekers(draw, seeker_id=1):
         "fewer_opportunity_participants": draw(st.integers(0, 2)),
         "text": draw(texts),
         "hosts_types": draw(subsets(DIMENSIONS["n_types"])),
+        "fields_of_education": draw(subsets(N_FIELDS)),
     }
 
 
@@ -149,3 +153,66 @@ def test_widening_the_offers_window_never_lowers_the_dates_component(
     assert after.components[0, 0, DATES] >= before.components[0, 0, DATES]
     if before.exclusion[0, 0] != Exclusion.DATES:
         assert after.exclusion[0, 0] != Exclusion.DATES
+
+
+# Fields of education (ISCED-F)
+
+
+def _fields(offer_row, seeker_row):
+    return float(_score([offer_row], [seeker_row]).components[0, 0, FIELDS])
+
+
+@SETTINGS
+@given(offers(), seekers())
+def test_fields_are_neutral_when_a_side_names_none(offer_row, seeker_row):
+    value = _fields(offer_row, seeker_row)
+
+    assert 0 <= value <= 1
+    if not offer_row["fields_of_education"] or not seeker_row["fields_of_education"]:
+        assert value == 0.5
+    elif set(offer_row["fields_of_education"]) == set(seeker_row["fields_of_education"]):
+        assert value == 1
+    elif not set(offer_row["fields_of_education"]) & set(seeker_row["fields_of_education"]):
+        assert value == 0
+
+
+@SETTINGS
+@given(offers(), seekers())
+def test_fields_do_not_depend_on_which_side_names_which(offer_row, seeker_row):
+    swapped_offer = {**offer_row, "fields_of_education": seeker_row["fields_of_education"]}
+    swapped_seeker = {**seeker_row, "fields_of_education": offer_row["fields_of_education"]}
+
+    assert _fields(offer_row, seeker_row) == _fields(swapped_offer, swapped_seeker)
+
+
+@SETTINGS
+@given(scenes(), st.integers(0, N_FIELDS - 1), weights)
+def test_adding_a_shared_field_never_lowers_a_score(scene, field, w):
+    offer_rows, seeker_rows, partners = scene
+    before = _score(offer_rows, seeker_rows, partners, w)
+
+    for rows in (offer_rows, seeker_rows):
+        rows[0] = {
+            **rows[0],
+            "fields_of_education": sorted({*rows[0]["fields_of_education"], field}),
+        }
+    after = _score(offer_rows, seeker_rows, partners, w)
+
+    assert after.components[0, 0, FIELDS] >= before.components[0, 0, FIELDS]
+    assert after.total[0, 0] >= before.total[0, 0]
+    assert after.exclusion[0, 0] == before.exclusion[0, 0]
+
+
+@SETTINGS
+@given(scenes())
+def test_fields_of_chosen_pairs_are_those_of_the_matrix(scene):
+    offer_rows, seeker_rows, partners = scene
+    offers, seekers = build(offer_rows, seeker_rows)
+    matrix = score(offers, seekers, Weights(), past_partners=list(partners))
+    rows, columns = np.nonzero(np.ones(matrix.total.shape, dtype=bool))
+
+    pairs = score_pairs(offers, seekers, rows, columns, Weights(), past_partners=list(partners))
+
+    assert (
+        pairs.components[:, FIELDS].tobytes() == matrix.components[rows, columns, FIELDS].tobytes()
+    )

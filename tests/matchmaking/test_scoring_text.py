@@ -112,3 +112,51 @@ def test_the_compact_and_the_full_columns_give_the_same_bits():
     assert whole.tobytes() == full.block(0, 40).tobytes()
     assert whole[7:9].tobytes() == compact.block(7, 9).tobytes() == full.block(7, 9).tobytes()
     assert ((whole >= 0) & (whole <= 1)).all()
+
+
+# Lemmas per language (simplemma): the lexical path on its own.
+
+
+def _shared(first, second, language):
+    counts = text.term_counts([first, second], languages=[language, language])
+    return counts[0].multiply(counts[1]).sum()
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "language"),
+    [
+        ("interviewing young people", "interviews", "en"),
+        ("intervjuerna med ungdomar", "intervjuer", "sv"),
+        ("entrevistas motivacionales", "entrevista", "es"),
+        ("prácticas de aprendices", "aprendiz", "es"),
+    ],
+)
+def test_lemmas_make_forms_of_one_word_the_same_term(first, second, language):
+    assert _shared(first, second, language) >= 1
+
+    words_only = text.term_counts([first, second], lemmatise=False)
+    assert words_only[0].multiply(words_only[1]).sum() == 0  # as before lemmas
+
+
+def test_lemmas_raise_the_similarity_of_two_texts_on_one_subject():
+    def similarity(**options):
+        offers = text.term_counts(["Motivational interviewing for advisors"], **options)
+        seekers = text.term_counts(["Interviews that motivate"], **options)
+        return text.TextSimilarity(
+            offers, text.document_frequencies(offers), seekers, text.document_frequencies(seekers)
+        ).block(0, 1)[0, 0]
+
+    assert similarity(languages=["en"]) > similarity(lemmatise=False) == 0
+
+
+def test_a_texts_language_is_detected_among_the_partnerships_or_given():
+    assert text.detect_language("Jobbskuggning för vägledare som möter unga arbetslösa") == "sv"
+    assert text.detect_language("Hospitering for rådgivere som følger opp unge") == "no"
+    assert text.detect_language("Prácticas para aprendices en empresas de logística") == "es"
+    # Basque is not among them: the organisation's language is taken.
+    assert text.detect_language("Gazteen enplegagarritasuna eta orientazioa", "eu") == "eu"
+    assert text.detect_language("", "sv") == "sv"
+
+
+def test_a_language_simplemma_does_not_lemmatise_keeps_the_words():
+    assert text.lemmas("Gazteen orientazioa", "eu") == text.words("Gazteen orientazioa")

@@ -9,10 +9,12 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Q, Sum
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from exchanges import explanations, reminders, selectors
+from exchanges import explanations, matching, reminders, selectors
+from exchanges.matching import vectors
 from exchanges.models import (
     Application,
     ApplicationHistory,
@@ -112,7 +114,9 @@ def seeded_twice(django_db_setup, django_db_blocker):
     Each test still runs in its own savepoint (the ``db`` fixture), so the seeding, which
     takes seconds, is done once rather than per test.
     """
-    with django_db_blocker.unblock():
+    # Set up before the tests' own settings: no sentence vectors here either (the one test
+    # that wants them embeds the few texts it needs).
+    with django_db_blocker.unblock(), override_settings(MATCHING_VECTORS=False):
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
@@ -330,6 +334,19 @@ def test_vestland_is_recommended_borås_open_offer_first_with_reasons(seeded):
     assert said.startswith("Shared themes: Inclusion, NEET re-engagement, ")
     assert "you have worked together before" in said
     assert all(explanations.reasons(match) for match in recommended)
+
+
+@pytest.mark.django_db
+def test_vestland_still_finds_borås_first_when_the_texts_have_vectors(seeded, with_vectors):
+    vestland = Organisation.objects.get(name="Vestland County Council")
+    vectors.refresh("profile", InterestProfile.objects.filter(organisation=vestland))
+    vectors.refresh("offer", Offer.objects.open_for_applications())
+    matching.rescore_all()
+
+    recommended = selectors.recommendations_for(vestland)
+
+    assert recommended[0].offer.organisation.name == "Borås Stad"
+    assert "similar subject" in explanations.sentence(recommended[0])
 
 
 @pytest.mark.django_db
