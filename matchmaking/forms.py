@@ -57,6 +57,17 @@ class OrganisationForm(forms.ModelForm):
         return self.cleaned_data["nuts_code"].strip().upper()
 
 
+class SignupForm(forms.Form):
+    """The names allauth's sign-up form asks for (ACCOUNT_SIGNUP_FORM_CLASS), before the
+    address and password; the account adapter's ``save_user`` stores them."""
+
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+
+    def signup(self, request, user):
+        """Nothing more to do: allauth calls this hook after the names are saved."""
+
+
 class MembershipAddForm(forms.Form):
     email = forms.EmailField(label=_("Email address"))
     role = forms.ChoiceField(

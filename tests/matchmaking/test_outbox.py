@@ -329,7 +329,14 @@ def test_signing_up_sends_the_verification_email_through_the_outbox(
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            "/accounts/signup/", {"email": address, "password1": password, "password2": password}
+            "/accounts/signup/",
+            {
+                "first_name": "Anna",
+                "last_name": "Berg",
+                "email": address,
+                "password1": password,
+                "password2": password,
+            },
         )
 
     assert response.status_code == 302
