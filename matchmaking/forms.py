@@ -70,8 +70,22 @@ class SignupForm(forms.Form):
 
 class MembershipAddForm(forms.Form):
     email = forms.EmailField(label=_("Email address"))
+    # Coordinator first and chosen: most people added post offers and apply; an admin also
+    # manages the organisation and its people, which few need.
     role = forms.ChoiceField(
-        label=_("Role"), choices=Membership.Role.choices, initial=Membership.Role.COORDINATOR
+        label=_("Role"),
+        choices=[
+            (
+                Membership.Role.COORDINATOR,
+                _("Coordinator: posts offers, applies and runs exchanges"),
+            ),
+            (
+                Membership.Role.ADMIN,
+                _("Admin: also edits the profile and adds or removes people"),
+            ),
+        ],
+        initial=Membership.Role.COORDINATOR,
+        widget=forms.RadioSelect,
     )
 
 
