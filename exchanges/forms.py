@@ -2,7 +2,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from matchmaking.models import FieldOfEducation, InterestProfile, Language, Theme
+from matchmaking.forms import languages_by_name
+from matchmaking.models import FieldOfEducation, InterestProfile, Theme
 
 from .models import Application, Exchange, FollowUp, FollowUpSide, Offer, Quote
 from .permissions import applicant_organisations_for
@@ -143,7 +144,7 @@ class ApplicationForm(forms.ModelForm):
         self.fields["organisation"].queryset = applicant_organisations_for(user, offer)
         if active_organisation is not None:
             self.initial.setdefault("organisation", active_organisation.pk)
-        self.fields["languages"].queryset = Language.objects.all()
+        languages_by_name(self.fields["languages"])
         self.initial.setdefault("languages", list(offer.languages.values_list("pk", flat=True)))
         self.initial.setdefault("preferred_start", offer.available_from)
         self.initial.setdefault("preferred_end", offer.available_until)
@@ -231,7 +232,7 @@ class InterestProfileForm(forms.ModelForm):
         for name in ("exchange_types", "themes", "fields_of_education"):
             field = self.fields[name]
             field.queryset = field.queryset.filter(is_active=True)
-        self.fields["languages"].queryset = Language.objects.all()
+        languages_by_name(self.fields["languages"])
         self.fields["participants"].widget.attrs.update(min=1)
         self.fields["fewer_opportunity_participants"].widget.attrs.update(min=0)
         if organisation is not None and not self.instance.pk:

@@ -4,6 +4,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from . import outbox, services
 from .admin_helpers import HistoryInline, ReadOnlyAdmin, ToldOrganisationsMixin, recorded_action
@@ -147,7 +148,11 @@ class OrganisationAdmin(ToldOrganisationsMixin, admin.ModelAdmin):
                     )
                 self.message_user(
                     request,
-                    _("%(count)d organisations suspended; their admins are told why.")
+                    ngettext(
+                        "%(count)d organisation suspended; its admins are told why.",
+                        "%(count)d organisations suspended; their admins are told why.",
+                        queryset.count(),
+                    )
                     % {"count": queryset.count()},
                     messages.SUCCESS,
                 )
@@ -236,5 +241,10 @@ class OutboxEmailAdmin(admin.ModelAdmin):
     def resend(self, request, queryset):
         count = outbox.resend(queryset)
         self.message_user(
-            request, _("%(count)d emails are queued again.") % {"count": count}, messages.SUCCESS
+            request,
+            ngettext(
+                "%(count)d email is queued again.", "%(count)d emails are queued again.", count
+            )
+            % {"count": count},
+            messages.SUCCESS,
         )

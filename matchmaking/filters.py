@@ -36,7 +36,8 @@ class OrganisationFilter(django_filters.FilterSet):
         # Only the countries that have organisations listed: never a choice that shows nothing.
         codes = directory_organisations().order_by().values_list("country", flat=True).distinct()
         self.filters["country"].extra["choices"] = sorted(
-            ((code, countries.name(code)) for code in codes), key=lambda choice: search.sort_key(choice[1])
+            ((code, countries.name(code)) for code in codes),
+            key=lambda choice: search.sort_key(choice[1]),
         )
 
     def search(self, queryset, name, value):

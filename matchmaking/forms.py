@@ -1,8 +1,10 @@
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from .models import Language, Membership, Organisation, User
+from .search import sort_key
 from .validators import validate_logo
 
 
@@ -13,6 +15,23 @@ def apply_validation_error(form, error: ValidationError):
             form.add_error(field if field in form.fields else NON_FIELD_ERRORS, errors)
     else:
         form.add_error(None, error)
+
+
+class ByLabelChoiceIterator(ModelChoiceIterator):
+    """A model field's choices in the order of their labels in the active language (the
+    vocabularies are stored, and ordered by the database, in English)."""
+
+    def __iter__(self):
+        choices = list(super().__iter__())
+        head = choices[:1] if self.field.empty_label is not None else []
+        yield from head
+        yield from sorted(choices[len(head) :], key=lambda choice: sort_key(choice[1]))
+
+
+def languages_by_name(field):
+    """Set a languages field to every language, listed in the reader's language."""
+    field.iterator = ByLabelChoiceIterator
+    field.queryset = Language.objects.all()
 
 
 class LogoField(forms.ImageField):
@@ -51,7 +70,7 @@ class OrganisationForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["languages"].queryset = Language.objects.all()
+        languages_by_name(self.fields["languages"])
 
     def clean_nuts_code(self):
         return self.cleaned_data["nuts_code"].strip().upper()

@@ -164,6 +164,8 @@ LANGUAGES = [
     ("ca", _("Catalan")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates in each language's own format; English as written in Europe (matchmaking/formats/en).
+FORMAT_MODULE_PATH = ["matchmaking.formats"]
 TIME_ZONE = "Europe/Brussels"
 USE_I18N = True
 USE_TZ = True

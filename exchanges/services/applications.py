@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from matchmaking.models import Language, Organisation, User
 from matchmaking.permissions import require_not_suspended
@@ -90,9 +91,12 @@ def application_accept(
     left = capacity_left(offer)
     if application.participants > left:
         raise ValidationError(
-            _(
+            ngettext(
                 "Not enough places left: %(left)s of %(capacity)s are free and this "
-                "application is for %(participants)s participants."
+                "application is for %(participants)s participant.",
+                "Not enough places left: %(left)s of %(capacity)s are free and this "
+                "application is for %(participants)s participants.",
+                application.participants,
             )
             % {"left": left, "capacity": offer.capacity, "participants": application.participants},
             code="capacity",

@@ -9,8 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from matchmaking.models import FewerOpportunityCategory, Organisation, User
+from matchmaking.search import fold
 
 from .. import emails
 from ..models import (
@@ -34,6 +36,18 @@ EXCHANGE_FIELDS = (
     "fewer_opportunity_participants",
     "programme",
     "practical_notes",
+)
+# What a history row says changed when an exchange is edited: the fields, grouped as a
+# person thinks of them.
+EDITED_PARTS = (
+    (("start_date", "end_date", "duration_days"), _lazy("dates")),
+    (("participants",), _lazy("participants")),
+    (
+        ("fewer_opportunity_participants", "counts"),
+        _lazy("participants with fewer opportunities"),
+    ),
+    (("programme",), _lazy("programme")),
+    (("practical_notes",), _lazy("practical notes")),
 )
 FOLLOW_UP_FIELDS = ("account", "lessons", "next_steps", "wants_reciprocal_visit")
 QUOTE_FIELDS = ("person_name", "role", "organisation_name", "text", "consent", "public")
@@ -102,6 +116,7 @@ def exchange_update(
     exchange = _lock(exchange)
     if not exchange.can_be_edited:
         raise ValidationError(_("Only a planned exchange can be changed."), code="state")
+    before = _edited_values(exchange)
     for name in EXCHANGE_FIELDS:
         if name in fields:
             setattr(exchange, name, fields[name])
@@ -114,8 +129,27 @@ def exchange_update(
         FewerOpportunityCount.objects.update_or_create(
             exchange=exchange, category=category, defaults={"count": count}
         )
-    _record(exchange, ExchangeHistory.Kind.EDITED, acting_user=acting_user)
+    changed = _changed_parts(before, _edited_values(exchange))
+    if changed:
+        # "Changed: dates, participants", in the words of the person who edited.
+        note = _("Changed: %(parts)s") % {"parts": ", ".join(changed)}
+        _record(exchange, ExchangeHistory.Kind.EDITED, acting_user=acting_user, note=note)
     return exchange
+
+
+def _edited_values(exchange):
+    values = {name: getattr(exchange, name) for name in EXCHANGE_FIELDS}
+    values["counts"] = dict(exchange.fewer_opportunity_counts.values_list("category_id", "count"))
+    return values
+
+
+def _changed_parts(before, after):
+    """The labels of the parts of an exchange that differ between ``before`` and ``after``."""
+    return [
+        str(label)
+        for names, label in EDITED_PARTS
+        if any(before[name] != after[name] for name in names)
+    ]
 
 
 @transaction.atomic
@@ -212,12 +246,10 @@ def case_study_prepare(*, exchange: Exchange) -> CaseStudy:
     if case_study is not None and case_study.is_published:
         return case_study  # the secretariat's published text is not overwritten
     if case_study is None:
+        # The exchange type leads the title unless the offer's title names it already,
+        # anywhere ("Guidance counsellors: job shadowing in Borås" is not prefixed again).
         kind = str(offer.exchange_type)
-        title = (
-            offer.title
-            if offer.title.lower().startswith(kind.lower())
-            else f"{kind}: {offer.title}"
-        )
+        title = offer.title if fold(kind) in fold(offer.title) else f"{kind}: {offer.title}"
         title = title[:200]
         case_study = CaseStudy(exchange=exchange, title=title, slug=_unique_case_study_slug(title))
     case_study.theme = offer.themes.order_by("position").first()

@@ -488,6 +488,18 @@ def test_writing_the_follow_up_again_replaces_it_and_its_quotes(
     assert not CaseStudy.objects.exists()
 
 
+def test_the_case_study_title_does_not_repeat_the_exchange_type(
+    past_exchange, host_coordinator, applicant_coordinator
+):
+    offer = past_exchange.application.offer
+    offer.title = "Guidance counsellors: job shadowing in Borås"
+    offer.save()
+
+    case_study = _both_follow_ups(past_exchange, host_coordinator, applicant_coordinator)
+
+    assert case_study.title == "Guidance counsellors: job shadowing in Borås"
+
+
 def test_when_both_sides_have_written_a_draft_case_study_awaits_the_secretariat(
     past_exchange, host_coordinator, applicant_coordinator
 ):

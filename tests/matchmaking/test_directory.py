@@ -54,7 +54,9 @@ def directory(db):
 
 
 def _names(response):
-    return re.findall(r'<h3 class="h5 card-title"><a href="[^"]*">(.*?)</a></h3>', response.content.decode())
+    return re.findall(
+        r'<h3 class="h5 card-title"><a href="[^"]*">(.*?)</a></h3>', response.content.decode()
+    )
 
 
 def test_it_lists_organisations_by_name_with_their_public_fields(client, directory):

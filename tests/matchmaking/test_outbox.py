@@ -315,7 +315,7 @@ def test_the_secretariat_resends_failed_emails_from_the_admin(
             follow=True,
         )
 
-    assert "1 emails are queued again." in response.content.decode()
+    assert "1 email is queued again." in response.content.decode()
     assert _sent(mailoutbox) == [(["lena@example.org"], "Probe for Lena")]
     assert _row(chosen).status == "sent"
     assert _row(other).status == "failed"

@@ -84,4 +84,3 @@ def test_a_coordinator_on_an_admins_page_reads_who_can_do_it(
     # The site's own page: its header, landmarks and a way back, not Django's bare refusal.
     assert "<main" in page and 'aria-label="Main"' in page
     assert "Back to your organisation's desk" in text(response)
-
