@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from matchmaking.models import Language, Organisation, User
 from matchmaking.permissions import require_not_suspended
@@ -46,9 +47,10 @@ def application_submit(
     if fields.get("participants") and fields["participants"] > left:
         raise ValidationError(
             {
-                "participants": _(
-                    "Only %(left)s of the offer's places are left; apply for at most that many "
-                    "participants."
+                "participants": ngettext(
+                    "Only %(left)s place is left; apply for at most %(left)s participant.",
+                    "Only %(left)s places are left; apply for at most %(left)s participants.",
+                    left,
                 )
                 % {"left": left}
             },
