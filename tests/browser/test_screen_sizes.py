@@ -140,3 +140,34 @@ def test_on_a_phone_the_filters_are_folded_and_the_offer_starts_with_its_facts(
     wide.goto(live_server.url + "/offers/")
     expect(wide.get_by_label("Country")).to_be_visible()
     expect(wide.get_by_role("button", name="Filters")).to_be_hidden()
+
+
+def test_a_fully_booked_offer_says_so_in_the_catalogue_and_on_its_page(
+    live_server, new_context, host_org, applicant_org, applicant_coordinator
+):
+    full = OfferFactory(organisation=host_org, title="Study visit with no places left", capacity=2)
+    ExchangeFactory(
+        application__offer=full,
+        application__organisation=OrganisationFactory(name="Barcelona Activa", country="ES"),
+        application__participants=2,
+    )
+    OfferFactory(organisation=host_org, title="Job shadowing with places left")
+    context = new_context(viewport={"width": PHONE, "height": 800})
+    force_sign_in(context, live_server.url, applicant_coordinator)
+    page = context.new_page()
+
+    page.goto(live_server.url + "/offers/")
+    cards = page.locator(".offer-card")
+    expect(cards.filter(has_text="Study visit with no places left")).to_contain_text("Fully booked")
+    expect(cards.filter(has_text="Job shadowing with places left")).not_to_contain_text(
+        "Fully booked"
+    )
+
+    page.get_by_role("link", name="Study visit with no places left").click()
+    expect(page.get_by_text("0 of 2 free")).to_be_visible()
+    expect(page.locator(".fully-booked")).to_have_text(
+        "Fully booked All places are taken; it takes no more applications."
+    )
+    expect(page.get_by_role("link", name="Apply", exact=True)).to_have_count(0)
+    if SCREENSHOTS:
+        page.screenshot(path=f"{SCREENSHOTS}/fully-booked-offer-{PHONE}.png", full_page=True)
