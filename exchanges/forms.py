@@ -154,7 +154,8 @@ class ApplicationForm(forms.ModelForm):
     def clean_organisation(self):
         organisation = self.cleaned_data["organisation"]
         self.instance.organisation = organisation
-        if Application.objects.filter(offer=self.offer, organisation=organisation).exists():
+        applied = Application.objects.filter(offer=self.offer, organisation=organisation)
+        if applied.exclude(status=Application.Status.WITHDRAWN).exists():
             raise forms.ValidationError(
                 self.error_messages["duplicate"] % {"name": organisation.name}, code="duplicate"
             )

@@ -6,9 +6,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from matchmaking.models import (
@@ -150,6 +151,22 @@ class Offer(models.Model):
                 errors["application_deadline"] = _(
                     "The application deadline is after the end of the window."
                 )
+        if (
+            self.available_from
+            and self.available_until
+            and self.duration_days
+            and "available_until" not in errors
+        ):
+            window = (self.available_until - self.available_from).days + 1
+            if self.duration_days > window:
+                errors["duration_days"] = _(
+                    "The exchange cannot last longer than its window: %(window)s days from "
+                    "%(start)s to %(end)s."
+                ) % {
+                    "window": window,
+                    "start": date_format(self.available_from, "j F Y"),
+                    "end": date_format(self.available_until, "j F Y"),
+                }
         if self.supports_fewer_opportunities and not self.fewer_opportunities_support.strip():
             errors["fewer_opportunities_support"] = _(
                 "Say what support you offer to participants with fewer opportunities."
@@ -176,6 +193,23 @@ class Offer(models.Model):
     @property
     def can_be_archived(self):
         return self.status in (self.Status.DRAFT, self.Status.CLOSED)
+
+    def places_held(self) -> int:
+        """Participants of the accepted applications that hold places, counted now (the one
+        definition: ``Application.objects.holding_places()``)."""
+        held = self.applications.holding_places().aggregate(total=Sum("participants"))["total"]
+        return held or 0
+
+    @property
+    def places_left(self) -> int:
+        """The places still free; from the ``places_taken`` annotation when the offer was
+        loaded with it (``exchanges.selectors.with_places_taken``), else counted."""
+        taken = getattr(self, "places_taken", None)
+        return self.capacity - (self.places_held() if taken is None else taken)
+
+    @property
+    def is_fully_booked(self):
+        return self.places_left <= 0
 
     @property
     def is_open_for_applications(self):

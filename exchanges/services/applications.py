@@ -4,7 +4,6 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -40,14 +39,41 @@ def application_submit(
         )
     if not offer.is_open_for_applications:
         raise ValidationError(_("This offer does not accept applications."), code="closed")
-    if Application.objects.filter(offer=offer, organisation=organisation).exists():
+    left = capacity_left(offer)
+    if left <= 0:
+        raise ValidationError(
+            _("This offer is fully booked: all its places are taken."), code="fully_booked"
+        )
+    if fields.get("participants") and fields["participants"] > left:
+        raise ValidationError(
+            {
+                "participants": ngettext(
+                    "Only %(left)s place is left; apply for at most %(left)s participant.",
+                    "Only %(left)s places are left; apply for at most %(left)s participants.",
+                    left,
+                )
+                % {"left": left}
+            },
+            code="places_left",
+        )
+    # A withdrawn application is opened again (one row per offer and organisation).
+    application = (
+        Application.objects.select_for_update()
+        .filter(offer=offer, organisation=organisation)
+        .first()
+    )
+    if application is not None and application.status != Application.Status.WITHDRAWN:
         raise ValidationError(
             _("%(name)s has already applied to this offer.") % {"name": organisation.name},
             code="duplicate",
         )
-    application = Application(
-        offer=offer, organisation=organisation, submitted_by=acting_user, **fields
-    )
+    if application is None:
+        application = Application(offer=offer, organisation=organisation)
+    for name, value in fields.items():
+        setattr(application, name, value)
+    application.status = Application.Status.SUBMITTED
+    application.submitted_by = acting_user
+    application.score = application.score_breakdown = application.scored_at = None
     application.full_clean()
     application.save()
     application.languages.set(languages)
@@ -74,8 +100,8 @@ def application_shortlist(
 
 
 def capacity_left(offer: Offer) -> int:
-    taken = offer.applications.holding_places().aggregate(total=Sum("participants"))["total"]
-    return offer.capacity - (taken or 0)
+    """The places left now, counted afresh (never from an annotation loaded earlier)."""
+    return offer.capacity - offer.places_held()
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -101,6 +102,31 @@ def _check_counts(exchange, counts):
         raise ValidationError({"fewer_opportunity_participants": errors}, code="counts")
 
 
+def _check_dates(exchange, *, moved):
+    """New dates lie within the offer's window and not in the past."""
+    if not moved:
+        return
+    offer = exchange.offer
+    window = {
+        "start": date_format(offer.available_from, "j F Y"),
+        "end": date_format(offer.available_until, "j F Y"),
+    }
+    errors = {}
+    if exchange.start_date < timezone.localdate():
+        errors["start_date"] = _("The start is in the past; choose a date from today on.")
+    elif exchange.start_date < offer.available_from:
+        errors["start_date"] = (
+            _("The offer's window is %(start)s to %(end)s; the exchange cannot start earlier.")
+            % window
+        )
+    if exchange.end_date > offer.available_until:
+        errors["end_date"] = (
+            _("The offer's window is %(start)s to %(end)s; the exchange cannot end later.") % window
+        )
+    if errors:
+        raise ValidationError(errors, code="dates")
+
+
 @transaction.atomic
 def exchange_update(
     *,
@@ -117,10 +143,15 @@ def exchange_update(
     if not exchange.can_be_edited:
         raise ValidationError(_("Only a planned exchange can be changed."), code="state")
     before = _edited_values(exchange)
+    old_start, old_end = exchange.start_date, exchange.end_date
     for name in EXCHANGE_FIELDS:
         if name in fields:
             setattr(exchange, name, fields[name])
     exchange.full_clean()
+    _check_dates(exchange, moved=(old_start, old_end) != (exchange.start_date, exchange.end_date))
+    if exchange.start_date != old_start:
+        # The "in a week" email told the old date: it goes out again a week before the new one.
+        exchange.week_reminder_sent_at = None
     counts = {category: count for category, count in counts.items() if count}
     _check_counts(exchange, counts)
     exchange.save()
@@ -155,12 +186,16 @@ def _changed_parts(before, after):
 @transaction.atomic
 def exchange_complete(*, exchange: Exchange, acting_user: User) -> Exchange:
     exchange = _lock(exchange)
-    if not exchange.can_be_completed:
+    if exchange.status != Exchange.Status.PLANNED:
         raise ValidationError(_("Only a planned exchange can be completed."), code="state")
-    if exchange.start_date > timezone.localdate():
+    if not exchange.can_be_completed:
         raise ValidationError(
-            _("The exchange has not started yet; it can be completed once it has taken place."),
-            code="not_started",
+            _(
+                "The exchange has not ended yet; it can be marked as completed from its last "
+                "day, %(end)s."
+            )
+            % {"end": date_format(exchange.end_date, "j F Y")},
+            code="not_ended",
         )
     exchange.status = Exchange.Status.COMPLETED
     exchange.save(update_fields=["status", "updated_at"])
