@@ -4,10 +4,18 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from matchmaking.admin_helpers import HistoryInline, ToldOrganisationsMixin, recorded_action
+from matchmaking.admin_helpers import (
+    HistoryInline,
+    MonitoredAdmin,
+    ToldOrganisationsMixin,
+    exchange_type_lookups,
+    organisation_lookups,
+    recorded_action,
+)
+from matchmaking.exports import export_actions
 from matchmaking.models import InterestProfile
 
-from . import permissions, services, tasks
+from . import exports, permissions, services, tasks
 from .models import (
     Application,
     ApplicationHistory,
@@ -47,7 +55,7 @@ class OfferHistoryInline(HistoryInline):
 
 
 @admin.register(Offer)
-class OfferAdmin(ToldOrganisationsMixin, admin.ModelAdmin):
+class OfferAdmin(ToldOrganisationsMixin, MonitoredAdmin):
     list_display = [
         "title",
         "organisation",
@@ -72,7 +80,14 @@ class OfferAdmin(ToldOrganisationsMixin, admin.ModelAdmin):
     date_hierarchy = "available_from"
     list_select_related = ["organisation", "exchange_type"]
     inlines = [ApplicationInline, OfferHistoryInline]
-    actions = ["rescore"]
+    actions = ["rescore", *export_actions("offers", exports.offer_columns)]
+    monitoring_lookups = frozenset(
+        {
+            *organisation_lookups("organisation"),
+            *exchange_type_lookups("exchange_type"),
+            "applications__isnull",
+        }
+    )
 
     @recorded_action(description=_("Re-score the selected offers"), permissions=["change"])
     def rescore(self, request, queryset):
@@ -104,7 +119,7 @@ class ApplicationHistoryInline(HistoryInline):
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(MonitoredAdmin):
     list_display = [
         "offer",
         "organisation",
@@ -120,6 +135,10 @@ class ApplicationAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     inlines = [ApplicationHistoryInline]
     readonly_fields = [f.name for f in Application._meta.fields] + ["languages"]
+    actions = export_actions("applications", exports.application_columns)
+    monitoring_lookups = frozenset(
+        {*organisation_lookups("organisation"), *exchange_type_lookups("offer__exchange_type")}
+    )
 
     def has_add_permission(self, request):
         return False
@@ -221,17 +240,25 @@ class ExchangeHistoryInline(HistoryInline):
 
 
 @admin.register(Exchange)
-class ExchangeAdmin(admin.ModelAdmin):
+class ExchangeAdmin(MonitoredAdmin):
     """Shown to the secretariat; the two organisations change an exchange on its own page,
     through the services, so that every change is in its history."""
 
     list_display = ["offer", "host", "sender", "start_date", "end_date", "status", "participants"]
-    list_filter = ["status", "host__country"]
+    list_filter = ["status", "host__country", "sender__country"]
     search_fields = ["application__offer__title", "host__name", "sender__name"]
     list_select_related = ["application__offer", "host", "sender"]
     date_hierarchy = "start_date"
-    readonly_fields = [f.name for f in Exchange._meta.fields]
+    readonly_fields = [f.name for f in Exchange._meta.fields] + ["fields_of_education"]
     inlines = [FewerOpportunityCountInline, ExchangeHistoryInline]
+    actions = export_actions("exchanges", exports.exchange_columns)
+    monitoring_lookups = frozenset(
+        {
+            *organisation_lookups("sender"),
+            *exchange_type_lookups("application__offer__exchange_type"),
+            "fewer_opportunity_counts__category__id__exact",
+        }
+    )
 
     def has_add_permission(self, request):
         return False

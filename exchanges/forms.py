@@ -2,8 +2,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from matchmaking.forms import languages_by_name
+from matchmaking.forms import SubmittedOnceMixin, languages_by_name
 from matchmaking.models import FieldOfEducation, InterestProfile, Theme
+from matchmaking.validators import PARTICIPANTS_MAX
 
 from .models import Application, Exchange, FollowUp, FollowUpSide, Offer, Quote
 from .permissions import applicant_organisations_for
@@ -33,7 +34,7 @@ def refuse_far_dates(form, cleaned, names):
             )
 
 
-class OfferForm(forms.ModelForm):
+class OfferForm(SubmittedOnceMixin, forms.ModelForm):
     class Meta:
         model = Offer
         fields = [
@@ -149,7 +150,7 @@ class ApplicationForm(forms.ModelForm):
         self.initial.setdefault("preferred_start", offer.available_from)
         self.initial.setdefault("preferred_end", offer.available_until)
         self.fields["participants"].widget.attrs.update(min=1, max=offer.capacity)
-        self.fields["fewer_opportunity_participants"].widget.attrs.update(min=0)
+        self.fields["fewer_opportunity_participants"].widget.attrs.update(min=0, max=offer.capacity)
 
     def clean_organisation(self):
         organisation = self.cleaned_data["organisation"]
@@ -191,7 +192,7 @@ class WithdrawForm(forms.Form):
     )
 
 
-class InterestProfileForm(forms.ModelForm):
+class InterestProfileForm(SubmittedOnceMixin, forms.ModelForm):
     class Meta:
         model = InterestProfile
         fields = [
@@ -234,8 +235,10 @@ class InterestProfileForm(forms.ModelForm):
             field = self.fields[name]
             field.queryset = field.queryset.filter(is_active=True)
         languages_by_name(self.fields["languages"])
-        self.fields["participants"].widget.attrs.update(min=1)
-        self.fields["fewer_opportunity_participants"].widget.attrs.update(min=0)
+        self.fields["participants"].widget.attrs.update(min=1, max=PARTICIPANTS_MAX)
+        self.fields["fewer_opportunity_participants"].widget.attrs.update(
+            min=0, max=PARTICIPANTS_MAX
+        )
         if organisation is not None and not self.instance.pk:
             self.initial.setdefault(
                 "languages", list(organisation.languages.values_list("pk", flat=True))
@@ -285,12 +288,14 @@ class ExchangeForm(forms.ModelForm):
             "duration_days",
             "participants",
             "fewer_opportunity_participants",
+            "fields_of_education",
             "programme",
             "practical_notes",
         ]
         widgets = {
             "start_date": DATE,
             "end_date": DATE,
+            "fields_of_education": forms.CheckboxSelectMultiple,
             "programme": forms.Textarea(attrs={"rows": 8}),
             "practical_notes": forms.Textarea(attrs={"rows": 4}),
         }
@@ -299,12 +304,18 @@ class ExchangeForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.categories = list(categories)
         recorded = {count.category_id: count.count for count in counts}
-        self.fields["participants"].widget.attrs.update(min=1)
-        self.fields["fewer_opportunity_participants"].widget.attrs.update(min=0)
+        self.fields["fields_of_education"].queryset = FieldOfEducation.objects.filter(
+            is_active=True
+        )
+        self.fields["participants"].widget.attrs.update(min=1, max=PARTICIPANTS_MAX)
+        self.fields["fewer_opportunity_participants"].widget.attrs.update(
+            min=0, max=PARTICIPANTS_MAX
+        )
         for category in self.categories:
             self.fields[self.count_field_name(category)] = forms.IntegerField(
                 label=str(category),
                 min_value=0,
+                max_value=PARTICIPANTS_MAX,
                 required=False,
                 initial=recorded.get(category.pk, 0),
             )
@@ -374,8 +385,16 @@ class QuoteForm(forms.ModelForm):
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}
 
 
+# A submission that claims more than 10 quotes is refused without building them (Django would
+# build up to 1,010).
 QuoteFormSet = forms.formset_factory(
-    QuoteForm, extra=2, max_num=10, validate_max=True, can_delete=True, can_delete_extra=False
+    QuoteForm,
+    extra=2,
+    max_num=10,
+    absolute_max=10,
+    validate_max=True,
+    can_delete=True,
+    can_delete_extra=False,
 )
 
 

@@ -2,12 +2,14 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import Case, Value, When
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import outbox, services
+from . import nuts, outbox, selectors, services
 from .admin_helpers import HistoryInline, ReadOnlyAdmin, ToldOrganisationsMixin, recorded_action
+from .exports import export_actions, organisation_columns
 from .models import (
     ExchangeType,
     FewerOpportunityCategory,
@@ -57,13 +59,54 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
 
 
-@admin.register(ExchangeType, Theme, FewerOpportunityCategory, FieldOfEducation)
+@admin.register(Theme, FewerOpportunityCategory, FieldOfEducation)
 class VocabularyAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "position", "is_active"]
     list_editable = ["position", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(ExchangeType)
+class ExchangeTypeAdmin(VocabularyAdmin):
+    list_display = [
+        "name",
+        "slug",
+        "activity_code",
+        "long_term_activity_code",
+        "mobility_of",
+        "sector",
+        "position",
+        "is_active",
+    ]
+    list_filter = ["is_active", "mobility_of", "sector"]
+    search_fields = ["name", "slug", "activity_code"]
+
+
+class NutsCodeFilter(admin.SimpleListFilter):
+    """Organisations whose NUTS code is not in NUTS 2024 (kept by the migration for the
+    secretariat to correct), in it, or missing."""
+
+    title = _("NUTS code")
+    parameter_name = "nuts"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("invalid", _("not in NUTS 2024")),
+            ("valid", _("in NUTS 2024")),
+            ("none", _("none")),
+        ]
+
+    def queryset(self, request, queryset):
+        codes = list(nuts.regions())
+        if self.value() == "invalid":
+            return queryset.exclude(nuts_code="").exclude(nuts_code__in=codes)
+        if self.value() == "valid":
+            return queryset.filter(nuts_code__in=codes)
+        if self.value() == "none":
+            return queryset.filter(nuts_code="")
+        return queryset
 
 
 @admin.register(Language)
@@ -109,10 +152,45 @@ class SuspendForm(forms.Form):
     )
 
 
+class SharesNameFilter(admin.SimpleListFilter):
+    """Organisations whose name reads the same as another's (case, accents and spacing aside):
+    either two entries for one organisation, or someone posing as another."""
+
+    title = _("shares its name with another organisation")
+    parameter_name = "shares_name"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(shares_name=True)
+        if self.value() == "no":
+            return queryset.filter(shares_name=False)
+        return queryset
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(ToldOrganisationsMixin, admin.ModelAdmin):
-    list_display = ["name", "kind", "country", "region_name", "city", "is_suspended", "created_at"]
-    list_filter = ["is_suspended", "kind", "country"]
+    list_display = [
+        "name",
+        "kind",
+        "country",
+        "region_name",
+        "nuts_code",
+        "city",
+        "shares_name",
+        "is_suspended",
+        "created_at",
+    ]
+    list_filter = [
+        SharesNameFilter,
+        "is_suspended",
+        "kind",
+        "country",
+        NutsCodeFilter,
+        "rsp_member_since",
+    ]
     search_fields = ["name", "region_name", "city", "nuts_code", "contact_email"]
     # Suspension and partnership membership change only through their actions, which keep
     # their history and tell the organisation.
@@ -127,13 +205,27 @@ class OrganisationAdmin(ToldOrganisationsMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["languages"]
     inlines = [MembershipInline, OrganisationHistoryInline]
-    actions = ["suspend", "unsuspend"]
+    actions = ["suspend", "unsuspend", *export_actions("organisations", organisation_columns)]
     date_hierarchy = "created_at"
 
     owner_field = None
 
     def organisations_told(self, organisation):
         return [organisation]
+
+    def get_queryset(self, request):
+        # Computed, not stored: names change, and the comparison leaves accents out, which the
+        # database would need an extension for (matchmaking.selectors.name_key).
+        shared = selectors.organisation_ids_sharing_a_name()
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(shares_name=Case(When(pk__in=shared, then=Value(True)), default=Value(False)))
+        )
+
+    @admin.display(boolean=True, description=_("shares its name"), ordering="shares_name")
+    def shares_name(self, organisation):
+        return organisation.shares_name
 
     @recorded_action(description=_("Suspend the selected organisations"), permissions=["change"])
     def suspend(self, request, queryset):

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import admin, messages
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.urls import reverse
@@ -129,7 +130,8 @@ class DecisionActionsMixin:
 def recorded_action(*, description, permissions=None):
     """``admin.action`` that also writes one entry per selected row in the admin's log
     ("Recent actions", and the log entries list) once the action is done — an action that
-    shows an intermediate page is recorded when that page is submitted, not when shown.
+    shows an intermediate page is recorded when that page is submitted, not when shown; an
+    export when its file is handed over.
 
     Every admin action of the project is declared with it (the tests check): the log keeps who
     did what to which row, as Django already does for the change and delete forms.
@@ -140,10 +142,14 @@ def recorded_action(*, description, permissions=None):
         def action(modeladmin, request, queryset):
             selected = list(queryset)
             response = function(modeladmin, request, queryset)
-            if response is None:
-                message = _("Action: %(action)s") % {"action": description}
-                for obj in selected:
-                    modeladmin.log_change(request, obj, str(message))
+            # Done: no page in between, or a download (an export) handed over.
+            if response is None or response.has_header("Content-Disposition"):
+                LogEntry.objects.log_actions(
+                    user_id=request.user.pk,
+                    queryset=selected,
+                    action_flag=CHANGE,
+                    change_message=str(_("Action: %(action)s") % {"action": description}),
+                )
             return response
 
         action.recorded = True
@@ -185,3 +191,32 @@ class ToldOrganisationsMixin:
                 fields=fields,
                 acting_user=request.user,
             )
+
+
+class MonitoredAdmin(admin.ModelAdmin):
+    """An admin list that the monitoring dashboard links to with query filters: the lookups it
+    uses (``monitoring_lookups``) are allowed beside those of ``list_filter``, so that a
+    figure's link lists exactly the rows it counted."""
+
+    monitoring_lookups: frozenset[str] = frozenset()
+
+    def lookup_allowed(self, lookup, value, request=None):
+        return lookup in self.monitoring_lookups or super().lookup_allowed(lookup, value, request)
+
+
+def organisation_lookups(prefix):
+    """The organisation lookups of the dashboard's filters (country, region, membership)."""
+    return {
+        f"{prefix}__country__exact",
+        f"{prefix}__nuts_code__startswith",
+        f"{prefix}__rsp_member_since__isnull",
+    }
+
+
+def exchange_type_lookups(prefix):
+    """The exchange-type lookups of the dashboard's filters (type, sector, staff/learners)."""
+    return {
+        f"{prefix}__id__exact",
+        f"{prefix}__sector__exact",
+        f"{prefix}__mobility_of__exact",
+    }

@@ -10,6 +10,7 @@ from django.utils.text import capfirst
 
 from . import outbox
 from .outbox import Recipient
+from .permissions import secretariat_staff
 
 
 def _url(name):
@@ -104,3 +105,21 @@ def organisation_changed(organisation, *, entry, changed, fields):
 
 def _language(recipient):
     return recipient.language
+
+
+def organisation_name_shared(organisation, *, namesakes, acting_user):
+    """The secretariat is told of a new organisation whose name another one has."""
+    url = settings.SITE_URL + reverse(
+        "admin:matchmaking_organisation_change", args=[organisation.pk]
+    )
+    return outbox.queue(
+        "organisation_name_shared",
+        [Recipient.for_user(user) for user in secretariat_staff()],
+        {
+            "organisation": organisation,
+            "namesakes": list(namesakes),
+            "created_by": acting_user.email,
+            "url": url,
+        },
+        key=f"organisation_name_shared:{organisation.pk}",
+    )

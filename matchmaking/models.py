@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator, MinValueValidator, RegexValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -10,7 +10,18 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from .validators import validate_logo
+from .validators import (
+    COUNT_BOUNDS,
+    DATE_BOUNDS,
+    PARTICIPANT_BOUNDS,
+    PARTICIPANTS_MAX,
+    dates_within,
+    validate_logo,
+    within,
+)
+
+# A vocabulary holds a few dozen terms; positions beyond this are typos.
+VOCABULARY_POSITION_MAX = 1000
 
 nuts_code_validator = RegexValidator(
     r"^[A-Z]{2}[A-Z0-9]{0,3}\Z",
@@ -77,12 +88,20 @@ class Vocabulary(models.Model):
 
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     name = models.CharField(_("name"), max_length=120)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, validators=[MaxValueValidator(VOCABULARY_POSITION_MAX)]
+    )
     is_active = models.BooleanField(_("in use"), default=True)
 
     class Meta:
         abstract = True
         ordering = ["position", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=within(0, VOCABULARY_POSITION_MAX, "position"),
+                name="%(class)s_position_bounded",
+            )
+        ]
 
     def __str__(self):
         # The seeded names are in the translation catalogue; added ones show as typed.
@@ -90,9 +109,48 @@ class Vocabulary(models.Model):
 
 
 class ExchangeType(Vocabulary):
+    """A kind of exchange, with the Erasmus+ codes the monitoring and the exports speak."""
+
+    class MobilityOf(models.TextChoices):
+        STAFF = "staff", _("Staff")
+        LEARNERS = "learners", _("Learners")
+
+    class Sector(models.TextChoices):
+        VET = "vet", _("Vocational education and training")
+        SCHOOL = "school", _("School education")
+        ADULT = "adult", _("Adult education")
+        HIGHER = "higher", _("Higher education")
+        YOUTH = "youth", _("Youth")
+
+    # Erasmus+ learners' mobility of 90 days or more is "long-term" (ErasmusPro for VET).
+    LONG_TERM_DAYS = 90
+
+    activity_code = models.CharField(
+        _("Erasmus+ activity code"),
+        max_length=40,
+        blank=True,
+        help_text=_("As in the Beneficiary Module, e.g. SM-JOB-SHDW; empty if there is none."),
+    )
+    long_term_activity_code = models.CharField(
+        _("Erasmus+ activity code from 90 days"),
+        max_length=40,
+        blank=True,
+        help_text=_("For a mobility of 90 days or more, if it has its own code (LM-LONG-VET)."),
+    )
+    mobility_of = models.CharField(
+        _("mobility of"), max_length=16, choices=MobilityOf.choices, blank=True
+    )
+    sector = models.CharField(_("sector"), max_length=16, choices=Sector.choices, blank=True)
+
     class Meta(Vocabulary.Meta):
         verbose_name = _("exchange type")
         verbose_name_plural = _("exchange types")
+
+    def activity_code_for(self, duration_days) -> str:
+        """The Erasmus+ activity code of a mobility of this type that lasts ``duration_days``."""
+        if self.long_term_activity_code and duration_days >= self.LONG_TERM_DAYS:
+            return self.long_term_activity_code
+        return self.activity_code
 
 
 class Theme(Vocabulary):
@@ -153,7 +211,7 @@ class Organisation(models.Model):
         max_length=5,
         blank=True,
         validators=[nuts_code_validator],
-        help_text=_("Optional, e.g. SE232 for Västra Götaland."),
+        help_text=_("The NUTS 2024 region, e.g. SE232 for Västra Götaland."),
     )
     city = models.CharField(_("city"), max_length=120)
     website = models.URLField(_("website"), blank=True)
@@ -422,13 +480,17 @@ class InterestProfile(models.Model):
     languages = models.ManyToManyField(
         Language, related_name="interest_profiles", verbose_name=_("working languages")
     )
-    available_from = models.DateField(_("available from"), null=True, blank=True)
-    available_until = models.DateField(_("available until"), null=True, blank=True)
+    available_from = models.DateField(
+        _("available from"), null=True, blank=True, validators=DATE_BOUNDS
+    )
+    available_until = models.DateField(
+        _("available until"), null=True, blank=True, validators=DATE_BOUNDS
+    )
     participants = models.PositiveSmallIntegerField(
-        _("participants"), default=1, validators=[MinValueValidator(1)]
+        _("participants"), default=1, validators=PARTICIPANT_BOUNDS
     )
     fewer_opportunity_participants = models.PositiveSmallIntegerField(
-        _("of whom with fewer opportunities"), default=0
+        _("of whom with fewer opportunities"), default=0, validators=COUNT_BOUNDS
     )
     description = models.TextField(
         _("what you are looking for"),
@@ -466,6 +528,11 @@ class InterestProfile(models.Model):
             models.CheckConstraint(
                 condition=Q(fewer_opportunity_participants__lte=F("participants")),
                 name="interest_profile_fewer_opportunities_within_participants",
+            ),
+            models.CheckConstraint(
+                condition=within(1, PARTICIPANTS_MAX, "participants")
+                & dates_within("available_from", "available_until"),
+                name="interest_profile_bounded",
             ),
         ]
 

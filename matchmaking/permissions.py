@@ -16,9 +16,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from .models import Membership, Organisation
+from .models import Membership, Organisation, User
 
 ACTIVE_ORGANISATION_SESSION_KEY = "active_organisation_id"
+# The group of the EARLALL secretariat's staff; its grants are partnership.permissions'.
+SECRETARIAT_GROUP = "Secretariat"
 
 
 def organisations_for(user):
@@ -53,6 +55,13 @@ def is_secretariat(user, permission: str) -> bool:
     group (``partnership.permissions.SECRETARIAT_PERMISSIONS``) or as a superuser. Staff who
     hold only some of the group's permissions are the secretariat only for those."""
     return user.is_active and user.is_staff and user.has_perm(permission)
+
+
+def secretariat_staff():
+    """The secretariat's people, whom its emails go to: active staff in the Secretariat group."""
+    return User.objects.filter(
+        is_active=True, is_staff=True, groups__name=SECRETARIAT_GROUP
+    ).distinct()
 
 
 def require_not_suspended(organisation, refusal=None):

@@ -3,7 +3,7 @@
 from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext as _
@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from . import emails
 from .models import Invitation, Language, Membership, Organisation, OrganisationHistory, User
 from .permissions import is_member_of
+from .selectors import organisations_sharing_the_name
 
 # Path segments under /organisations/ that are pages, not organisations.
 RESERVED_SLUGS = {"new"}
@@ -39,19 +40,68 @@ def _unique_slug(name, *, exclude_pk=None):
     return slug
 
 
+def _save_with_a_free_slug(organisation, *, attempts=5):
+    # Two organisations of one name created at the same moment pick the same free slug; the
+    # unique index refuses the second, which then takes the next one.
+    for attempt in range(attempts):
+        try:
+            with transaction.atomic():
+                organisation.save()
+            return
+        except IntegrityError:
+            if attempt == attempts - 1:
+                raise
+            organisation.slug = _unique_slug(organisation.name)
+
+
+def _name_shared_refusal(namesakes):
+    names = "; ".join(
+        _("“%(name)s” (%(country)s, %(city)s)")
+        % {"name": other.name, "country": other.country.name, "city": other.city}
+        for other in namesakes
+    )
+    return ValidationError(
+        {
+            "confirm_different": ValidationError(
+                _(
+                    "An organisation with this name is already on the site: %(names)s. If "
+                    "yours is a different organisation, tick the box; if it is the same one, "
+                    "ask its admins to add you instead."
+                )
+                % {"names": names},
+                code="name_shared",
+            )
+        }
+    )
+
+
 @transaction.atomic
 def organisation_create(
-    *, acting_user: User, languages: Iterable[Language], **fields
+    *,
+    acting_user: User,
+    languages: Iterable[Language],
+    name_shared_confirmed: bool = False,
+    **fields,
 ) -> Organisation:
-    """Create an organisation; the person who creates it becomes its admin."""
+    """Create an organisation; the person who creates it becomes its admin.
+
+    A name that another organisation has (``selectors.name_key``) is refused until the person
+    confirms that theirs is a different organisation (``name_shared_confirmed``); then the
+    secretariat is told, in case someone poses as the other one.
+    """
     organisation = Organisation(**{k: fields[k] for k in ORGANISATION_FIELDS if k in fields})
+    namesakes = organisations_sharing_the_name(organisation.name)
+    if namesakes and not name_shared_confirmed:
+        raise _name_shared_refusal(namesakes)
     organisation.slug = _unique_slug(organisation.name)
     organisation.full_clean()
-    organisation.save()
+    _save_with_a_free_slug(organisation)
     organisation.languages.set(languages)
     Membership.objects.create(
         user=acting_user, organisation=organisation, role=Membership.Role.ADMIN
     )
+    if namesakes:
+        emails.organisation_name_shared(organisation, namesakes=namesakes, acting_user=acting_user)
     return organisation
 
 

@@ -302,6 +302,10 @@ MATCHING_WEIGHTS = {
 }
 MATCHING_TOP_K = env.int("MATCHING_TOP_K", default=50)
 MATCHING_ALERT_THRESHOLD = env.float("MATCHING_ALERT_THRESHOLD", default=0.5)
+# How long the monitoring's figures are kept in the cache (seconds; 0: computed on every page).
+MONITORING_CACHE_SECONDS = env.int("MONITORING_CACHE_SECONDS", default=300)
+if MONITORING_CACHE_SECONDS < 0:
+    raise ImproperlyConfigured("MONITORING_CACHE_SECONDS cannot be negative.")
 if not 0 <= MATCHING_ALERT_THRESHOLD <= 1:
     raise ImproperlyConfigured("MATCHING_ALERT_THRESHOLD must lie between 0 and 1.")
 if MATCHING_TOP_K < 1:

@@ -1,6 +1,54 @@
+import datetime
+
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from PIL import Image
+
+# Bounds on every number and date a person types, in a form or in the admin (issue 9). Beyond
+# them a value is a typo or an attack, and neither the engine's arrays, nor a calendar file,
+# nor date arithmetic has to hold it. The model fields carry them as validators (the message
+# next to the field) and each model a CheckConstraint (so that SQLite, which stores any
+# integer in any column, refuses them too).
+#
+# A mobility group, an offer's places, a count of participants by category: at most this many.
+PARTICIPANTS_MAX = 500
+# An exchange lasts at most a year.
+DURATION_DAYS_MAX = 365
+EARLIEST_DATE = datetime.date(2000, 1, 1)
+LATEST_DATE = datetime.date(2100, 12, 31)
+EARLIEST_MOMENT = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+LATEST_MOMENT = datetime.datetime(2100, 12, 31, 23, 59, 59, tzinfo=datetime.UTC)
+
+
+def between(low, high):
+    """The validators of a value from ``low`` to ``high``, both included."""
+    return [MinValueValidator(low), MaxValueValidator(high)]
+
+
+DATE_BOUNDS = between(EARLIEST_DATE, LATEST_DATE)
+MOMENT_BOUNDS = between(EARLIEST_MOMENT, LATEST_MOMENT)
+PARTICIPANT_BOUNDS = between(1, PARTICIPANTS_MAX)
+COUNT_BOUNDS = between(0, PARTICIPANTS_MAX)
+
+
+def within(low, high, *names):
+    """The condition of a CheckConstraint: each of ``names`` lies from ``low`` to ``high``
+    (a NULL passes, as in every CHECK)."""
+    condition = Q()
+    for name in names:
+        condition &= Q(**{f"{name}__gte": low, f"{name}__lte": high})
+    return condition
+
+
+def dates_within(*names):
+    return within(EARLIEST_DATE, LATEST_DATE, *names)
+
+
+def moments_within(*names):
+    return within(EARLIEST_MOMENT, LATEST_MOMENT, *names)
+
 
 IMAGE_MAX_BYTES = 2 * 1024 * 1024
 IMAGE_FORMATS = {"PNG", "JPEG"}

@@ -12,11 +12,13 @@ from django.views.static import serve
 from . import permissions, selectors, services
 from .filters import OrganisationFilter
 from .forms import (
+    SUBMITTED_TWICE,
     MembershipAddForm,
     OrganisationForm,
     OrganisationSwitchForm,
     ProfileForm,
     apply_validation_error,
+    create_once,
 )
 from .models import Membership
 
@@ -50,15 +52,27 @@ def organisation_create(request):
     form = OrganisationForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         languages, fields = _organisation_fields(form)
+        confirmed = fields.pop("confirm_different", False)
         try:
-            organisation = services.organisation_create(
-                acting_user=request.user, languages=languages, **fields
+            organisation, created = create_once(
+                form,
+                user=request.user,
+                create=lambda: services.organisation_create(
+                    acting_user=request.user,
+                    languages=languages,
+                    name_shared_confirmed=confirmed,
+                    **fields,
+                ),
+                earlier=permissions.organisations_for(request.user),
             )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
             permissions.set_active_organisation(request, organisation)
-            messages.success(request, _("Your organisation is created; you are its admin."))
+            if created:
+                messages.success(request, _("Your organisation is created; you are its admin."))
+            else:
+                messages.info(request, SUBMITTED_TWICE)
             return redirect("desk")
     return render(request, "matchmaking/organisation_form.html", {"form": form})
 

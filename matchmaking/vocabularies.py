@@ -17,6 +17,20 @@ EXCHANGE_TYPES = [
     ("youth-informal", _("Youth / informal-education mobility")),
 ]
 
+# Each exchange type's Erasmus+ activity code (and the one from 90 days where the programme has
+# one), whether it is staff or learner mobility, and of which sector. Codes are those of the
+# Beneficiary Module; a type with no programme code of its own has "".
+EXCHANGE_TYPE_CODES = {
+    "job-shadowing": ("SM-JOB-SHDW", "", "staff", "vet"),
+    "study-visit": ("", "", "staff", "adult"),
+    "teaching-training": ("SM-TTA", "", "staff", "vet"),
+    "vet-learner": ("LM-SHORT-VET", "LM-LONG-VET", "learners", "vet"),
+    "apprenticeship": ("LM-SHORT-VET", "LM-LONG-VET", "learners", "vet"),
+    "adult-learner": ("", "", "learners", "adult"),
+    "higher-education-student": ("", "", "learners", "higher"),
+    "youth-informal": ("", "", "learners", "youth"),
+}
+
 FEWER_OPPORTUNITY_CATEGORIES = [
     ("disabilities", _("Disabilities")),
     ("health-problems", _("Health problems")),

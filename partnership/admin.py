@@ -28,6 +28,7 @@ from .models import (
     Promoter,
     PromoterHistory,
 )
+from .monitoring import admin as monitoring_admin  # noqa: F401 (registers the baselines)
 
 APPROVE_APPLICATIONS = Decision(
     action="approve",

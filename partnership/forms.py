@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from matchmaking.forms import SubmittedOnceMixin
 from matchmaking.models import Language
 
 from .models import Commitment, MembershipApplication, Promoter
@@ -20,7 +21,7 @@ class _OrganisationChoiceMixin:
             self.initial.setdefault("organisation", active_organisation.pk)
 
 
-class JoinForm(_OrganisationChoiceMixin, forms.Form):
+class JoinForm(SubmittedOnceMixin, _OrganisationChoiceMixin, forms.Form):
     organisation = forms.ModelChoiceField(
         queryset=None, label=_("Apply on behalf of"), empty_label=None
     )
@@ -81,7 +82,7 @@ class LeaveForm(_OrganisationChoiceMixin, forms.Form):
         self._limit_organisations(organisations, active_organisation)
 
 
-class NominationForm(_OrganisationChoiceMixin, forms.Form):
+class NominationForm(SubmittedOnceMixin, _OrganisationChoiceMixin, forms.Form):
     organisation = forms.ModelChoiceField(queryset=None, label=_("Nominated by"), empty_label=None)
     name = forms.CharField(label=_("Name"), max_length=200)
     role = forms.CharField(

@@ -16,9 +16,8 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from matchmaking.models import Membership, Organisation
-from matchmaking.permissions import is_secretariat, organisations_for
+from matchmaking.permissions import SECRETARIAT_GROUP, is_secretariat, organisations_for
 
-SECRETARIAT_GROUP = "Secretariat"
 # What the EARLALL secretariat may do in the admin without being superusers: the whole set
 # ("app_label.codename"). This constant is the source of truth; the post_migrate hook
 # grant_secretariat_permissions gives the group exactly these after every migrate. (The data
@@ -91,6 +90,12 @@ SECRETARIAT_PERMISSIONS = frozenset(
         "partnership.view_eventregistration",
         "partnership.confirm_eventregistration",
         "partnership.view_meeting",
+        # The monitoring: the dashboard and the VET-learner baselines
+        "partnership.view_dashboard",
+        *(
+            f"partnership.{action}_vetlearnerbaseline"
+            for action in ("view", "add", "change", "delete")
+        ),
     }
 )
 
@@ -151,3 +156,27 @@ def grant_secretariat_permissions(*, apps, using=DEFAULT_DB_ALIAS, **kwargs):
         wanted |= Q(content_type__app_label=app_label, codename__in=codenames)
     group, _created = Group.objects.using(using).get_or_create(name=SECRETARIAT_GROUP)
     group.permissions.set(Permission.objects.using(using).filter(wanted))
+
+
+# The monitoring ------------------------------------------------------------------------------
+
+VIEW_DASHBOARD = "partnership.view_dashboard"
+
+
+def can_see_whole_dashboard(user) -> bool:
+    """The secretariat sees every figure of the partnership."""
+    return is_secretariat(user, VIEW_DASHBOARD)
+
+
+def monitored_organisations_for(user):
+    """The member organisations whose region's figures this user sees: those of which the
+    user is an admin (a coordinator sees none)."""
+    return member_organisations_for(user).filter(
+        memberships__user=user, memberships__role=Membership.Role.ADMIN
+    )
+
+
+def require_dashboard_access(user):
+    """The secretariat, or the admin of a member organisation; anyone else is refused (403)."""
+    if not (can_see_whole_dashboard(user) or monitored_organisations_for(user).exists()):
+        raise PermissionDenied("The dashboard is the secretariat's and member admins'.")

@@ -56,6 +56,18 @@ def public_promoters() -> QuerySet[Promoter]:
     )
 
 
+def membership_applications_of(
+    organisations: QuerySet[Organisation],
+) -> QuerySet[MembershipApplication]:
+    """The applications to join that these organisations sent."""
+    return MembershipApplication.objects.filter(organisation__in=organisations)
+
+
+def promoters_nominated_by(organisations: QuerySet[Organisation]) -> QuerySet[Promoter]:
+    """The promoters these organisations nominated, whatever the secretariat decided."""
+    return Promoter.objects.filter(organisation__in=organisations)
+
+
 def partnership_status_of(organisations: QuerySet[Organisation]) -> list[Organisation]:
     """The user's organisations, each with its open application (or None), in two queries."""
     organisations = list(organisations.order_by("name"))

@@ -1,6 +1,7 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
+from .monitoring import urls as monitoring_urls
 
 app_name = "partnership"
 
@@ -13,4 +14,5 @@ urlpatterns = [
     path("promoters/", views.promoters, name="promoters"),
     path("promoters/nominate/", views.promoter_nominate, name="promoter_nominate"),
     path("promoters/<int:pk>/contact/", views.promoter_contact, name="promoter_contact"),
+    path("", include(monitoring_urls)),
 ]

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from matchmaking.forms import apply_validation_error
+from matchmaking.forms import SUBMITTED_TWICE, apply_validation_error, create_once
 from matchmaking.permissions import (
     active_organisation,
     organisation_for_user,
@@ -74,20 +74,28 @@ def join(request):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            application = services.membership_application_submit(
-                acting_user=request.user, **form.cleaned_data
+            application, created = create_once(
+                form,
+                user=request.user,
+                create=lambda: services.membership_application_submit(
+                    acting_user=request.user, **form.cleaned_data
+                ),
+                earlier=selectors.membership_applications_of(administered),
             )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
-            messages.success(
-                request,
-                _(
-                    "The application of %(name)s is sent. The EARLALL secretariat will tell "
-                    "your organisation's admins its decision by email."
+            if created:
+                messages.success(
+                    request,
+                    _(
+                        "The application of %(name)s is sent. The EARLALL secretariat will tell "
+                        "your organisation's admins its decision by email."
+                    )
+                    % {"name": application.organisation.name},
                 )
-                % {"name": application.organisation.name},
-            )
+            else:
+                messages.info(request, SUBMITTED_TWICE)
             return redirect("partnership:join")
     return render(
         request,
@@ -187,18 +195,32 @@ def promoter_nominate(request):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            promoter = services.promoter_nominate(acting_user=request.user, **form.cleaned_data)
+            promoter, created = create_once(
+                form,
+                user=request.user,
+                create=lambda: services.promoter_nominate(
+                    acting_user=request.user, **form.cleaned_data
+                ),
+                earlier=selectors.promoters_nominated_by(organisations),
+            )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
-            messages.success(
-                request,
-                _(
-                    "Thank you. The secretariat will review the nomination of %(name)s and tell "
-                    "your organisation's admins."
+            if created:
+                messages.success(
+                    request,
+                    _(
+                        "Thank you. The secretariat will review the nomination of %(name)s and "
+                        "tell your organisation's admins."
+                    )
+                    % {"name": promoter.name},
                 )
-                % {"name": promoter.name},
-            )
+            else:
+                messages.info(
+                    request,
+                    _("You sent the nomination of %(name)s twice; it was saved once.")
+                    % {"name": promoter.name},
+                )
             return redirect("partnership:promoters")
     return render(
         request,

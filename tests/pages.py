@@ -42,3 +42,10 @@ def heading(response):
     """The text of the page's first ``<h1>``."""
     match = re.search(r"<h1[^>]*>(.*?)</h1>", response.content.decode(), re.DOTALL)
     return _plain(match.group(1)) if match else ""
+
+
+def submission_token(response):
+    """The one-time token of the create form on the page (matchmaking.forms.SubmittedOnceMixin)."""
+    match = re.search(r'name="submission_token" value="([^"]+)"', response.content.decode())
+    assert match, "the page's form has no submission token"
+    return match.group(1)

@@ -75,6 +75,7 @@ KWARGS = {
     "exchanges:case_study_detail": lambda w: {"slug": w.case_study.slug},
     "partnership:application_withdraw": lambda w: {"slug": w.host_org.slug},
     "partnership:promoter_contact": lambda w: {"pk": w.promoter.pk},
+    "partnership:export": lambda w: {"kind": "exchanges", "fmt": "csv"},
     "events:meeting_accept": lambda w: {"slug": w.event.slug, "pk": w.meeting.pk},
     "events:meeting_decline": lambda w: {"slug": w.event.slug, "pk": w.meeting.pk},
     "events:meeting_request": lambda w: {
@@ -214,6 +215,12 @@ EXPECTED = {
         200, 200, outsider=NO_ORGANISATION, secretariat=NO_ORGANISATION
     ),
     "partnership:promoter_contact": everyone(200, 400),
+    # The monitoring: public figures; the dashboard, its downloads and the baseline page for
+    # the secretariat and for the admin of a member organisation (Borås, in SE23).
+    "partnership:figures": PUBLIC,
+    "partnership:dashboard": signed_in(403, 405, admin=(200, 405), secretariat=(200, 405)),
+    "partnership:export": signed_in(403, 405, admin=(200, 405), secretariat=(200, 405)),
+    "partnership:baseline": signed_in(403, 403, admin=(200, 200), secretariat=(200, 200)),
     # Matchmaking events: Borås and Vestland are registered, Vestland asked Borås to meet.
     "events:list": PUBLIC,
     "events:detail": PUBLIC,

@@ -6,20 +6,31 @@ invalid choices and ids, markup and unusual Unicode. Whatever it sends, the page
 below 500; when it refuses the submission (the form again, 200 or 400) not a row was written
 in any of the project's tables; when it accepts it, the pages that show the result still load.
 
-Borås's world (tests/world.py) is built once for the module; every example runs in a savepoint
-that is rolled back, so each one starts from the same world. Not covered here: the admin's
-intermediate forms (``DecisionNoteForm``, ``EndMembershipForm`` in partnership/forms.py),
+Borås's world (tests/world.py) is built once for the module, its personas signed in once;
+every example runs in a savepoint that is rolled back, so each one starts from the same world
+(and the row counts before it are those of the first). Hypothesis is derandomized, so a run is
+repeatable. To keep 1,000 inputs near a minute, three in four examples of a form render, instead
+of the whole page, only the fields they spoilt (rendering whole forms is most of a request's
+cost); every fourth example, the search pages and the known findings below render whole. The
+pages that show what was saved, and the double click, are checked for each (field, kind of
+hostile value) the first time a form saves it. Not covered here: the admin's intermediate
+forms (``DecisionNoteForm``, ``EndMembershipForm`` in partnership/forms.py),
 which belong to Django's admin like the rest of it.
 """
 
+import collections
+import contextlib
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from unittest import mock
 
 import pytest
 from django.apps import apps
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.forms import BaseForm, BaseFormSet
+from django.template import loader
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -37,6 +48,7 @@ world = world_fixture()
 clients = clients_fixture()
 
 EXAMPLES_PER_FORM = 40
+FULL_PAGE_EVERY = 4
 
 HUGE = "x" * 10**5
 HOSTILE_VALUES = [
@@ -192,7 +204,7 @@ CASES = [
         "organisation_edit",
         lambda w: reverse("matchmaking:organisation_edit", kwargs={"slug": w.host_org.slug}),
         "admin",
-        lambda w: {**_organisation(w), "name": "Borås Stad", "country": "SE"},
+        lambda w: {**_organisation(w), "name": "Borås Stad", "country": "SE", "nuts_code": "SE232"},
         then_get=lambda w: [reverse("organisation_detail", kwargs={"slug": w.host_org.slug})],
     ),
     FormCase(
@@ -413,6 +425,28 @@ CASES = [
         method="get",
     ),
     FormCase(
+        "dashboard",
+        lambda w: reverse("partnership:dashboard"),
+        "secretariat",
+        lambda w: {
+            "year": str(timezone.localdate().year),
+            "country": "SE",
+            "region": "SE23",
+            "exchange_type": exchange_type("job-shadowing").pk,
+            "sector": "vet",
+            "mobility_of": "staff",
+            "member": "yes",
+        },
+        method="get",
+    ),
+    FormCase(
+        "baseline",
+        lambda w: reverse("partnership:baseline"),
+        "admin",
+        lambda w: {"region": "SE23", "year": "2025", "vet_learners": "1200", "source": "SCB"},
+        then_get=lambda w: [reverse("partnership:dashboard"), reverse("partnership:figures")],
+    ),
+    FormCase(
         "members",
         lambda w: reverse("partnership:members"),
         "anonymous",
@@ -519,31 +553,121 @@ def _submit(client, case, url, data):
     return client.post(url, data)
 
 
+def _spoilt_fields_only(spoilt):
+    """A stand-in for a page's template that renders, of every form and formset in the page's
+    context, the fields a submission spoilt (``spoilt``, their names as posted), their errors
+    and the form's own: where a hostile value meets a widget."""
+
+    def render_to_string(template_name, context=None, request=None, using=None):
+        html = []
+        for value in (context or {}).values():
+            if isinstance(value, BaseFormSet):
+                forms = [value.management_form, *value.forms]
+                html.append(str(value.non_form_errors()))
+            else:
+                forms = [value] if isinstance(value, BaseForm) else []
+            for form in forms:
+                html.append(str(form.non_field_errors()))
+                html.extend(
+                    str(form[name]) + str(form[name].errors)
+                    for name in form.fields
+                    if form.add_prefix(name) in spoilt
+                )
+        return "".join(html)
+
+    return render_to_string
+
+
+def _renders_whole_page(case):
+    """A search page runs its query while its template lists the results: always whole."""
+    return case.method == "get" or TRIED[case.name] % FULL_PAGE_EVERY == 0
+
+
+@contextlib.contextmanager
+def pages(full, spoilt=()):
+    """The pages as they are (``full``), or only the spoilt fields of their forms: rendering a
+    whole form (every option of every list, through the test runner's instrumented templates)
+    is most of a request's cost, and only the spoilt fields hold a hostile value."""
+    if full:
+        yield
+        return
+    with mock.patch.object(loader, "render_to_string", _spoilt_fields_only(set(spoilt))):
+        yield
+
+
+# Inputs tried, by form; the module's last test checks that they add up.
+TRIED = collections.Counter()
+# The rows of the project's tables as each form's examples start (every example starts alike),
+# and its valid submission.
+ROWS_BEFORE = {}
+VALID = {}
+# Accepted submissions by form, and the (field, kind of value) pairs whose pages were checked.
+SAVED = collections.Counter()
+SAVED_KINDS = collections.defaultdict(set)
+
+
+def _kind(value):
+    """A hostile value of the list as itself; any other by its shape: an integer by its number
+    of digits in fives (``int:2`` for 10 to 14 digits), text as ``text``, a list by its kinds."""
+    if isinstance(value, list):
+        return ("list", *sorted(map(str, map(_kind, value))))
+    if value in HOSTILE_VALUES:
+        return value
+    if value.lstrip("-").isdigit():
+        return f"int:{len(value.lstrip('-')) // 5}"
+    return "text"
+
+
+def _kinds(submission, valid):
+    """The (field, kind) pairs by which a submission differs from the valid one."""
+    return {(name, _kind(value)) for name, value in submission.items() if valid.get(name) != value}
+
+
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
 @settings(
     max_examples=EXAMPLES_PER_FORM,
     deadline=None,
+    derandomize=True,
+    database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(data=st.data())
 def test_a_hostile_submission_is_refused_or_saved_never_a_500(db, world, client_for, case, data):
-    submission = data.draw(spoiled(case.valid(world)), label="submission")
+    # The valid submission, worked out once per form (it looks up vocabulary ids).
+    if case.name not in VALID:
+        VALID[case.name] = case.valid(world)
+    valid = VALID[case.name]
+    submission = data.draw(spoiled(valid), label="submission")
     url = case.url(world)
+    # Every example goes through the real view, its form, its service and the database; one in
+    # FULL_PAGE_EVERY renders the whole page too, and so do the search pages and the pages that
+    # show what was saved.
+    full = _renders_whole_page(case)
+    TRIED[case.name] += 1
     with transaction.atomic():
         case.prepare(world)
         client = client_for(case.persona)
         cache.clear()  # rate limits
-        before = row_counts()
-        response = _submit(client, case, url, submission)
+        before = ROWS_BEFORE.setdefault(case.name, row_counts())
+        spoilt = [name for name, value in submission.items() if valid.get(name) != value]
+        with pages(full, spoilt):
+            response = _submit(client, case, url, submission)
 
         assert response.status_code < 500
         if case.method == "post" and response.status_code in (200, 400):
             assert row_counts() == before, "a refused submission wrote rows"
         if response.status_code == 302:
-            for page in case.then_get(world):
-                assert client.get(page).status_code < 500, page
-            # The same submission again (a double click): refused or saved, never a 500.
-            assert _submit(client, case, url, submission).status_code < 500
+            SAVED[case.name] += 1
+            new = _kinds(submission, valid) - SAVED_KINDS[case.name]
+            # The pages that show what was saved, for each kind of hostile value in each field
+            # the first time it is saved (the same kind again shows the same way).
+            if new or not SAVED_KINDS[case.name]:
+                SAVED_KINDS[case.name] |= new
+                for page in case.then_get(world):
+                    assert client.get(page).status_code < 500, page
+                # The same submission again (a double click): refused or saved, never a 500.
+                with pages(full, spoilt):
+                    assert _submit(client, case, url, submission).status_code < 500
         transaction.set_rollback(True)
 
 
@@ -588,3 +712,16 @@ def test_a_known_hostile_value_is_refused(db, world, client_for, name, spoilt):
         assert client.get(page).status_code < 500, page
     assert response.status_code in (200, 400)
     assert row_counts() == before
+
+
+def test_at_least_a_thousand_hostile_inputs_were_tried():
+    """The issue asks for 1,000 inputs at least; run alone (``-k``), this test has nothing to
+    count and says so."""
+    if set(TRIED) != {case.name for case in CASES}:
+        pytest.skip("the fuzzing of every form did not run in this session")
+    print(
+        f"{sum(TRIED.values())} hostile inputs over {len(TRIED)} forms; "
+        f"{sum(SAVED.values())} accepted, the pages of "
+        f"{sum(map(len, SAVED_KINDS.values()))} (field, kind) pairs checked"
+    )
+    assert sum(TRIED.values()) >= 1000, TRIED

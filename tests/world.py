@@ -90,6 +90,7 @@ def build_world():
         name="Borås Stad",
         country="SE",
         city="Borås",
+        nuts_code="SE232",
         rsp_member_since=today - datetime.timedelta(days=365),
     )
     applicant_org = OrganisationFactory(

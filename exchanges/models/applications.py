@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery, Sum
 from django.urls import reverse
@@ -11,6 +10,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from matchmaking.models import History, Language, Organisation
+from matchmaking.validators import (
+    COUNT_BOUNDS,
+    DATE_BOUNDS,
+    PARTICIPANT_BOUNDS,
+    PARTICIPANTS_MAX,
+    dates_within,
+    within,
+)
 
 from .offers import Offer
 
@@ -23,6 +30,10 @@ class ApplicationQuerySet(models.QuerySet):
         matching engine's loaders all count places through it.
         """
         return self.filter(status=Application.Status.ACCEPTED).exclude(exchange__status="cancelled")
+
+    def places_held(self):
+        """The participants of the applications in this queryset that hold places."""
+        return self.holding_places().aggregate(held=Sum("participants"))["held"] or 0
 
     def places_held_by_offer(self):
         """Offer id -> participants of its applications in this queryset that hold places, for
@@ -70,18 +81,18 @@ class Application(models.Model):
     )
     motivation = models.TextField(_("motivation"), max_length=5000)
     participants = models.PositiveSmallIntegerField(
-        _("participants"), validators=[MinValueValidator(1)]
+        _("participants"), validators=PARTICIPANT_BOUNDS
     )
     fewer_opportunity_participants = models.PositiveSmallIntegerField(
-        _("of whom with fewer opportunities"), default=0
+        _("of whom with fewer opportunities"), default=0, validators=COUNT_BOUNDS
     )
     participant_roles = models.TextField(
         _("participants' roles"),
         max_length=2000,
         help_text=_("For example: two advisors in education, one NAV case worker."),
     )
-    preferred_start = models.DateField(_("preferred start"))
-    preferred_end = models.DateField(_("preferred end"))
+    preferred_start = models.DateField(_("preferred start"), validators=DATE_BOUNDS)
+    preferred_end = models.DateField(_("preferred end"), validators=DATE_BOUNDS)
     languages = models.ManyToManyField(
         Language, related_name="applications", verbose_name=_("working languages")
     )
@@ -118,6 +129,11 @@ class Application(models.Model):
             models.CheckConstraint(
                 condition=Q(preferred_end__gte=F("preferred_start")),
                 name="application_dates_in_order",
+            ),
+            models.CheckConstraint(
+                condition=within(1, PARTICIPANTS_MAX, "participants")
+                & dates_within("preferred_start", "preferred_end"),
+                name="application_bounded",
             ),
         ]
 

@@ -4,13 +4,14 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q, Sum
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from matchmaking.models import (
     ExchangeType,
@@ -19,6 +20,14 @@ from matchmaking.models import (
     Language,
     Organisation,
     Theme,
+)
+from matchmaking.validators import (
+    DATE_BOUNDS,
+    DURATION_DAYS_MAX,
+    PARTICIPANT_BOUNDS,
+    PARTICIPANTS_MAX,
+    dates_within,
+    within,
 )
 
 
@@ -68,8 +77,8 @@ class Offer(models.Model):
     languages = models.ManyToManyField(
         Language, related_name="offers", verbose_name=_("working languages")
     )
-    available_from = models.DateField(_("available from"))
-    available_until = models.DateField(_("available until"))
+    available_from = models.DateField(_("available from"), validators=DATE_BOUNDS)
+    available_until = models.DateField(_("available until"), validators=DATE_BOUNDS)
     fixed_dates = models.BooleanField(
         _("fixed dates"),
         default=False,
@@ -79,15 +88,15 @@ class Offer(models.Model):
         _("duration in days"),
         max_digits=5,
         decimal_places=1,
-        validators=[MinValueValidator(Decimal("0.5"))],
+        validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(DURATION_DAYS_MAX)],
         help_text=_('Decimals are allowed, e.g. "1.5".'),
     )
     capacity = models.PositiveSmallIntegerField(
         _("places"),
-        validators=[MinValueValidator(1)],
+        validators=PARTICIPANT_BOUNDS,
         help_text=_("How many participants you can host."),
     )
-    application_deadline = models.DateField(_("application deadline"))
+    application_deadline = models.DateField(_("application deadline"), validators=DATE_BOUNDS)
     supports_fewer_opportunities = models.BooleanField(
         _("supports participants with fewer opportunities"), default=False
     )
@@ -133,6 +142,12 @@ class Offer(models.Model):
             models.CheckConstraint(
                 condition=Q(duration_days__gt=0), name="offer_duration_positive"
             ),
+            models.CheckConstraint(
+                condition=within(1, PARTICIPANTS_MAX, "capacity")
+                & Q(duration_days__lte=DURATION_DAYS_MAX)
+                & dates_within("available_from", "available_until", "application_deadline"),
+                name="offer_bounded",
+            ),
         ]
         indexes = [models.Index(fields=["status", "application_deadline"])]
 
@@ -164,15 +179,27 @@ class Offer(models.Model):
                     "%(start)s to %(end)s."
                 ) % {
                     "window": window,
-                    "start": date_format(self.available_from, "j F Y"),
-                    "end": date_format(self.available_until, "j F Y"),
+                    "start": date_format(self.available_from, "DATE_FORMAT"),
+                    "end": date_format(self.available_until, "DATE_FORMAT"),
                 }
+        held = self.places_held if self.pk and self.capacity is not None else 0
+        if held and self.capacity < held:
+            errors["capacity"] = ngettext(
+                "%(held)s place is already taken; the capacity cannot be less than %(held)s.",
+                "%(held)s places are already taken; the capacity cannot be less than %(held)s.",
+                held,
+            ) % {"held": held}
         if self.supports_fewer_opportunities and not self.fewer_opportunities_support.strip():
             errors["fewer_opportunities_support"] = _(
                 "Say what support you offer to participants with fewer opportunities."
             )
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def places_held(self):
+        """The participants of the accepted applications whose exchange still takes place."""
+        return self.applications.places_held()
 
     # What may happen next, by the status: the services refuse anything else and the pages
     # offer only these. (Editing is allowed in every status.)
@@ -194,18 +221,12 @@ class Offer(models.Model):
     def can_be_archived(self):
         return self.status in (self.Status.DRAFT, self.Status.CLOSED)
 
-    def places_held(self) -> int:
-        """Participants of the accepted applications that hold places, counted now (the one
-        definition: ``Application.objects.holding_places()``)."""
-        held = self.applications.holding_places().aggregate(total=Sum("participants"))["total"]
-        return held or 0
-
     @property
     def places_left(self) -> int:
         """The places still free; from the ``places_taken`` annotation when the offer was
         loaded with it (``exchanges.selectors.with_places_taken``), else counted."""
         taken = getattr(self, "places_taken", None)
-        return self.capacity - (self.places_held() if taken is None else taken)
+        return self.capacity - (self.places_held if taken is None else taken)
 
     @property
     def is_fully_booked(self):

@@ -3,14 +3,23 @@
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from matchmaking.models import FewerOpportunityCategory, History, Organisation
+from matchmaking.models import FewerOpportunityCategory, FieldOfEducation, History, Organisation
+from matchmaking.validators import (
+    COUNT_BOUNDS,
+    DATE_BOUNDS,
+    DURATION_DAYS_MAX,
+    PARTICIPANT_BOUNDS,
+    PARTICIPANTS_MAX,
+    dates_within,
+    within,
+)
 
 from .applications import Application
 
@@ -39,20 +48,27 @@ class Exchange(models.Model):
         related_name="sent_exchanges",
         verbose_name=_("sending organisation"),
     )
-    start_date = models.DateField(_("start"))
-    end_date = models.DateField(_("end"))
+    start_date = models.DateField(_("start"), validators=DATE_BOUNDS)
+    end_date = models.DateField(_("end"), validators=DATE_BOUNDS)
     duration_days = models.DecimalField(
         _("duration in days"),
         max_digits=5,
         decimal_places=1,
-        validators=[MinValueValidator(Decimal("0.5"))],
+        validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(DURATION_DAYS_MAX)],
         help_text=_('Decimals are allowed, e.g. "1.5".'),
     )
     participants = models.PositiveSmallIntegerField(
-        _("participants"), validators=[MinValueValidator(1)]
+        _("participants"), validators=PARTICIPANT_BOUNDS
     )
     fewer_opportunity_participants = models.PositiveSmallIntegerField(
-        _("of whom with fewer opportunities"), default=0
+        _("of whom with fewer opportunities"), default=0, validators=COUNT_BOUNDS
+    )
+    fields_of_education = models.ManyToManyField(
+        FieldOfEducation,
+        blank=True,
+        related_name="exchanges",
+        verbose_name=_("fields of education"),
+        help_text=_("The ISCED-F broad fields of the exchange; copied from the offer."),
     )
     programme = models.TextField(
         _("programme"),
@@ -93,6 +109,12 @@ class Exchange(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(host=F("sender")), name="exchange_between_two_organisations"
+            ),
+            models.CheckConstraint(
+                condition=within(1, PARTICIPANTS_MAX, "participants")
+                & Q(duration_days__lte=DURATION_DAYS_MAX)
+                & dates_within("start_date", "end_date"),
+                name="exchange_bounded",
             ),
         ]
 
@@ -172,7 +194,7 @@ class FewerOpportunityCount(models.Model):
     category = models.ForeignKey(
         FewerOpportunityCategory, on_delete=models.PROTECT, verbose_name=_("category")
     )
-    count = models.PositiveSmallIntegerField(_("participants"), validators=[MinValueValidator(1)])
+    count = models.PositiveSmallIntegerField(_("participants"), validators=PARTICIPANT_BOUNDS)
 
     class Meta:
         ordering = ["category__position"]
@@ -184,6 +206,10 @@ class FewerOpportunityCount(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(count__gte=1), name="fewer_opportunity_count_positive"
+            ),
+            models.CheckConstraint(
+                condition=within(1, PARTICIPANTS_MAX, "count"),
+                name="fewer_opportunity_count_bounded",
             ),
         ]
 

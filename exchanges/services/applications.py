@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -56,6 +56,10 @@ def application_submit(
             },
             code="places_left",
         )
+    already_applied = ValidationError(
+        _("%(name)s has already applied to this offer.") % {"name": organisation.name},
+        code="duplicate",
+    )
     # A withdrawn application is opened again (one row per offer and organisation).
     application = (
         Application.objects.select_for_update()
@@ -63,10 +67,7 @@ def application_submit(
         .first()
     )
     if application is not None and application.status != Application.Status.WITHDRAWN:
-        raise ValidationError(
-            _("%(name)s has already applied to this offer.") % {"name": organisation.name},
-            code="duplicate",
-        )
+        raise already_applied
     if application is None:
         application = Application(offer=offer, organisation=organisation)
     for name, value in fields.items():
@@ -75,7 +76,13 @@ def application_submit(
     application.submitted_by = acting_user
     application.score = application.score_breakdown = application.scored_at = None
     application.full_clean()
-    application.save()
+    try:
+        # A double click's second submit passes the check above while the first one's row is
+        # not yet committed; the unique (offer, organisation) constraint then refuses it.
+        with transaction.atomic():
+            application.save()
+    except IntegrityError as error:
+        raise already_applied from error
     application.languages.set(languages)
     _record(application, acting_user=acting_user)
     tasks.queue_on_commit(tasks.score_application, application.pk)
@@ -83,7 +90,18 @@ def application_submit(
 
 
 def _lock(application):
-    return Application.objects.select_for_update().select_related("offer").get(pk=application.pk)
+    """The application's offer and then the application, locked, in that order.
+
+    Every transition takes its locks in this one order, so two of them on the same application
+    (an accept and a withdraw at the same moment) queue up instead of deadlocking. The offer
+    comes first because accepting must count the offer's places before it decides.
+    """
+    Offer.objects.select_for_update().only("pk").get(pk=application.offer_id)
+    return (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("offer")
+        .get(pk=application.pk)
+    )
 
 
 @transaction.atomic
@@ -101,17 +119,17 @@ def application_shortlist(
 
 def capacity_left(offer: Offer) -> int:
     """The places left now, counted afresh (never from an annotation loaded earlier)."""
-    return offer.capacity - offer.places_held()
+    return offer.capacity - offer.places_held
 
 
 @transaction.atomic
 def application_accept(
     *, application: Application, acting_user: User, message: str = ""
 ) -> Application:
-    # Lock the offer first: concurrent accepts of the same offer queue up here, so each
+    # The offer is locked first: concurrent accepts of the same offer queue up there, so each
     # one counts the places left after the previous one has committed.
-    offer = Offer.objects.select_for_update().get(pk=application.offer_id)
     application = _lock(application)
+    offer = application.offer
     if not application.is_undecided:
         raise ValidationError(_("This application has already been decided."), code="state")
     left = capacity_left(offer)

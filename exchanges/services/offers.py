@@ -83,8 +83,13 @@ def offer_update(
     fields_of_education: Iterable[FieldOfEducation] | None = None,
     **fields,
 ) -> Offer:
-    """Edit an offer; a published one is scored again once the change commits."""
+    """Edit an offer; a published one is scored again once the change commits.
+
+    The offer's row is locked first, as accepting an application locks it: the capacity is
+    checked against the places held (``Offer.clean``) after any accept has committed.
+    """
     require_not_suspended(offer.organisation)
+    Offer.objects.select_for_update().filter(pk=offer.pk).values_list("pk").get()
     _save_offer(
         offer,
         themes=themes,

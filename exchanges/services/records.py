@@ -12,7 +12,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from matchmaking.models import FewerOpportunityCategory, Organisation, User
+from matchmaking.models import FewerOpportunityCategory, FieldOfEducation, Organisation, User
 from matchmaking.search import fold
 
 from .. import emails
@@ -77,6 +77,7 @@ def exchange_create_for(*, application: Application, acting_user: User) -> Excha
     )
     exchange.full_clean()
     exchange.save()
+    exchange.fields_of_education.set(offer.fields_of_education.all())
     _record(exchange, ExchangeHistory.Kind.PLANNED, acting_user=acting_user)
     return exchange
 
@@ -133,11 +134,14 @@ def exchange_update(
     exchange: Exchange,
     acting_user: User,
     counts: Mapping[FewerOpportunityCategory, int],
+    fields_of_education: Iterable[FieldOfEducation] | None = None,
     **fields,
 ) -> Exchange:
-    """Change the confirmed dates, participants, programme and notes of a planned exchange.
+    """Change the confirmed dates, participants, fields of education, programme and notes of a
+    planned exchange.
 
-    ``counts`` maps fewer-opportunity categories to numbers of participants (0 = none).
+    ``counts`` maps fewer-opportunity categories to numbers of participants (0 = none);
+    ``fields_of_education`` None leaves them as they are.
     """
     exchange = _lock(exchange)
     if not exchange.can_be_edited:
@@ -155,6 +159,8 @@ def exchange_update(
     counts = {category: count for category, count in counts.items() if count}
     _check_counts(exchange, counts)
     exchange.save()
+    if fields_of_education is not None:
+        exchange.fields_of_education.set(fields_of_education)
     exchange.fewer_opportunity_counts.exclude(category__in=list(counts)).delete()
     for category, count in counts.items():
         FewerOpportunityCount.objects.update_or_create(

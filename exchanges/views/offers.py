@@ -11,7 +11,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from matchmaking.forms import apply_validation_error
+from matchmaking.forms import (
+    SUBMITTED_TWICE,
+    SubmitOnceButtonForm,
+    apply_validation_error,
+    create_once,
+)
 from matchmaking.permissions import active_organisation, membership_for, organisations_for
 
 from .. import permissions, selectors, services
@@ -58,6 +63,7 @@ def offer_detail(request, pk):
             # Only the host sees who may be interested in its offer.
             "interested": selectors.interested_organisations(offer) if is_host else None,
             "history": selectors.history_of_offer(offer) if is_host else None,
+            "once_form": SubmitOnceButtonForm(),  # the duplicate button's token
         },
     )
 
@@ -82,17 +88,27 @@ def offer_create(request):
     if request.method == "POST" and form.is_valid():
         themes, languages, fields = _offer_fields(form)
         try:
-            offer = services.offer_create(
-                organisation=organisation,
-                acting_user=request.user,
-                themes=themes,
-                languages=languages,
-                **fields,
+            offer, created = create_once(
+                form,
+                user=request.user,
+                create=lambda: services.offer_create(
+                    organisation=organisation,
+                    acting_user=request.user,
+                    themes=themes,
+                    languages=languages,
+                    **fields,
+                ),
+                earlier=organisation.offers.all(),
             )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
-            messages.success(request, _("The offer is saved as a draft. Publish it when ready."))
+            if created:
+                messages.success(
+                    request, _("The offer is saved as a draft. Publish it when ready.")
+                )
+            else:
+                messages.info(request, SUBMITTED_TWICE)
             return redirect(offer)
     return render(
         request, "exchanges/offer_form.html", {"form": form, "organisation": organisation}
@@ -147,13 +163,32 @@ _OFFER_ACTIONS = {
 def offer_action(request, pk, action):
     offer = permissions.offer_for_host(request.user, pk)
     service, success = _OFFER_ACTIONS[action]
+    once = SubmitOnceButtonForm(request.POST)
+    once.is_valid()  # only the token, which may be missing
     try:
-        result = service(offer=offer, acting_user=request.user)
+        if action == "duplicate":  # the one action that creates: a double click copies once
+            result, created = create_once(
+                once,
+                user=request.user,
+                create=lambda: service(offer=offer, acting_user=request.user),
+                earlier=offer.organisation.offers.all(),
+            )
+        else:
+            result, created = service(offer=offer, acting_user=request.user), True
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(offer)
-    messages.success(request, success)
+    if created:
+        messages.success(request, success)
+    else:
+        messages.info(request, SUBMITTED_TWICE)
     return redirect(result)
+
+
+def _already_applied(request, offer, organisation, refusal):
+    """A double click or a second tab: the application already sent, and why no other is."""
+    messages.info(request, " ".join(refusal))
+    return redirect(offer.applications.get(organisation=organisation))
 
 
 @login_required
@@ -189,10 +224,16 @@ def application_create(request, pk):
                 offer=offer, organisation=organisation, acting_user=request.user, **data
             )
         except ValidationError as error:
+            if error.code == "duplicate":
+                return _already_applied(request, offer, organisation, error.messages)
             apply_validation_error(form, error)
         else:
             messages.success(request, _("Your application is sent. The host has been told."))
             return redirect(application)
+    elif form.has_error("organisation", code="duplicate"):
+        return _already_applied(
+            request, offer, form.instance.organisation, form.errors["organisation"]
+        )
     return render(request, "exchanges/application_form.html", {"form": form, "offer": offer})
 
 

@@ -9,7 +9,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from exchanges.tokens import TokenExpired
-from matchmaking.forms import apply_validation_error
+from matchmaking.forms import SUBMITTED_TWICE, apply_validation_error, create_once
 from matchmaking.permissions import active_organisation
 
 from .. import permissions, selectors, services
@@ -59,15 +59,24 @@ def profile_create(request):
     if request.method == "POST" and form.is_valid():
         relations, fields = _profile_fields(form)
         try:
-            services.interest_profile_create(
-                organisation=organisation, acting_user=request.user, **relations, **fields
+            _profile, created = create_once(
+                form,
+                user=request.user,
+                create=lambda: services.interest_profile_create(
+                    organisation=organisation, acting_user=request.user, **relations, **fields
+                ),
+                earlier=organisation.interest_profiles.all(),
             )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
-            messages.success(
-                request, _("The profile is saved; the offers that fit it are being looked for.")
-            )
+            if created:
+                messages.success(
+                    request,
+                    _("The profile is saved; the offers that fit it are being looked for."),
+                )
+            else:
+                messages.info(request, SUBMITTED_TWICE)
             return redirect("exchanges:profile_list")
     return render(
         request, "exchanges/profile_form.html", {"form": form, "organisation": organisation}

@@ -10,7 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from matchmaking.forms import apply_validation_error
+from matchmaking.forms import (
+    SUBMITTED_TWICE,
+    SubmitOnceButtonForm,
+    apply_validation_error,
+    create_once,
+)
 from matchmaking.permissions import active_organisation
 
 from .. import calendars, permissions, selectors, services
@@ -42,6 +47,7 @@ def _exchange_page(request, exchange, *, status=200, cancel_form=None):
         "offers_reciprocal_draft": (
             is_sender and sending is not None and sending.wants_reciprocal_visit
         ),
+        "once_form": SubmitOnceButtonForm(),  # the reciprocal draft button's token
     }
     return render(request, "exchanges/exchange_detail.html", context, status=status)
 
@@ -191,12 +197,24 @@ def follow_up(request, pk):
 def reciprocal_offer(request, pk):
     """The sending organisation's one-click draft offer for hosting its host in return."""
     exchange = permissions.exchange_for_sender(request.user, pk)
+    once = SubmitOnceButtonForm(request.POST)
+    once.is_valid()  # only the token, which may be missing
     try:
-        offer = services.reciprocal_offer_draft(exchange=exchange, acting_user=request.user)
+        offer, created = create_once(
+            once,
+            user=request.user,
+            create=lambda: services.reciprocal_offer_draft(
+                exchange=exchange, acting_user=request.user
+            ),
+            earlier=exchange.sender.offers.all(),
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(exchange)
-    messages.success(
-        request, _("A draft offer for a reciprocal visit is ready. Edit it, then publish it.")
-    )
+    if created:
+        messages.success(
+            request, _("A draft offer for a reciprocal visit is ready. Edit it, then publish it.")
+        )
+    else:
+        messages.info(request, SUBMITTED_TWICE)
     return redirect("exchanges:offer_edit", pk=offer.pk)

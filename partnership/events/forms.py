@@ -50,13 +50,15 @@ class BaseAttendeeFormSet(forms.BaseFormSet):
         ]
 
 
-# Six rows, the first required: the page works without JavaScript.
+# Six rows, the first required: the page works without JavaScript. A submission that claims
+# more rows is refused without building them (Django would build up to 1,006).
 AttendeeFormSet = forms.formset_factory(
     AttendeeForm,
     formset=BaseAttendeeFormSet,
     extra=EventRegistration.MAX_ATTENDEES - 1,
     min_num=1,
     max_num=EventRegistration.MAX_ATTENDEES,
+    absolute_max=EventRegistration.MAX_ATTENDEES,
     validate_min=True,
     validate_max=True,
 )

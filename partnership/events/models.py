@@ -18,8 +18,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from matchmaking.models import Decided, Organisation
+from matchmaking.validators import MOMENT_BOUNDS, moments_within, within
 
 from ..validators import validate_time_zone
+
+# How many organisations an event takes, and meetings each of them books, at most.
+CAPACITY_MAX = 1000
+MEETING_CAP_MAX = 100
 
 
 def default_meeting_cap():
@@ -41,6 +46,9 @@ class Event(models.Model):
     meeting slots are not stored: they are the event's time cut into ``slot_minutes`` pieces.
     """
 
+    # Its slots are computed, one by one: an event of years would have millions.
+    LONGEST = datetime.timedelta(days=14)
+
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     description = models.TextField(
@@ -53,18 +61,20 @@ class Event(models.Model):
         validators=[validate_time_zone],
         help_text=_("Where the event takes place, e.g. Europe/Brussels; times are shown in it."),
     )
-    starts_at = models.DateTimeField(_("starts at"))
-    ends_at = models.DateTimeField(_("ends at"))
+    starts_at = models.DateTimeField(_("starts at"), validators=MOMENT_BOUNDS)
+    ends_at = models.DateTimeField(_("ends at"), validators=MOMENT_BOUNDS)
     place = models.CharField(
         _("place"), max_length=300, blank=True, help_text=_("Venue and address, if on site.")
     )
     online_url = models.URLField(
         _("online link"), blank=True, help_text=_("The video-call link, if online.")
     )
-    registration_deadline = models.DateTimeField(_("registrations close at"))
+    registration_deadline = models.DateTimeField(
+        _("registrations close at"), validators=MOMENT_BOUNDS
+    )
     capacity = models.PositiveSmallIntegerField(
         _("capacity"),
-        validators=[MinValueValidator(1)],
+        validators=[MinValueValidator(1), MaxValueValidator(CAPACITY_MAX)],
         help_text=_("How many organisations can register."),
     )
     registrations_need_approval = models.BooleanField(
@@ -78,7 +88,7 @@ class Event(models.Model):
     meeting_cap = models.PositiveSmallIntegerField(
         _("meetings per organisation, at most"),
         default=default_meeting_cap,
-        validators=[MinValueValidator(1)],
+        validators=[MinValueValidator(1), MaxValueValidator(MEETING_CAP_MAX)],
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
@@ -107,6 +117,13 @@ class Event(models.Model):
                 condition=Q(capacity__gte=1) & Q(meeting_cap__gte=1) & Q(slot_minutes__gte=5),
                 name="event_positive_capacity_cap_and_slots",
             ),
+            models.CheckConstraint(
+                condition=within(1, CAPACITY_MAX, "capacity")
+                & within(1, MEETING_CAP_MAX, "meeting_cap")
+                & within(5, 240, "slot_minutes")
+                & moments_within("starts_at", "ends_at", "registration_deadline"),
+                name="event_bounded",
+            ),
         ]
 
     def __str__(self):
@@ -120,6 +137,8 @@ class Event(models.Model):
         if self.starts_at and self.ends_at:
             if self.ends_at <= self.starts_at:
                 errors["ends_at"] = _("The event must end after it starts.")
+            elif self.ends_at - self.starts_at > self.LONGEST:
+                errors["ends_at"] = _("An event lasts at most 14 days.")
             elif self.slot_minutes and self.ends_at - self.starts_at < self.slot_length:
                 errors["slot_minutes"] = _("The event is shorter than one meeting.")
         deadline = self.registration_deadline
@@ -287,7 +306,7 @@ class Meeting(models.Model):
         related_name="meetings_received",
         verbose_name=_("requested from"),
     )
-    slot_start = models.DateTimeField(_("slot"))
+    slot_start = models.DateTimeField(_("slot"), validators=MOMENT_BOUNDS)
     message = models.TextField(_("message"), max_length=1000, validators=[MaxLengthValidator(1000)])
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED
@@ -324,6 +343,9 @@ class Meeting(models.Model):
             models.CheckConstraint(
                 condition=Q(status="requested") | Q(decided_at__isnull=False),
                 name="meeting_decided_has_a_date",
+            ),
+            models.CheckConstraint(
+                condition=moments_within("slot_start"), name="meeting_slot_bounded"
             ),
             # The same side cannot be booked twice in a slot. (The other way round, an
             # organisation as requester in one meeting and recipient in another, is what the

@@ -14,6 +14,7 @@ from partnership.events.models import (
     Slot,
     default_meeting_cap,
 )
+from partnership.monitoring.models import VetLearnerBaseline
 
 from .membership import (
     Commitment,
@@ -38,5 +39,6 @@ __all__ = [
     "PromoterHistory",
     "PromoterQuerySet",
     "Slot",
+    "VetLearnerBaseline",
     "default_meeting_cap",
 ]

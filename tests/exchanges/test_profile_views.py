@@ -434,3 +434,19 @@ def test_the_menu_and_the_desk_lead_to_the_profiles_and_recommendations(
     content = response.content.decode()
     assert content.count(f'href="{LIST_URL}"') == 2
     assert content.count(f'href="{reverse("exchanges:recommendations")}"') == 2
+
+
+@pytest.mark.parametrize("participants", ["2147483648", "501"])
+def test_a_group_larger_than_any_mobility_group_is_refused_next_to_the_field(
+    login, applicant_coordinator, participants
+):
+    # Issue 9, finding 4: on SQLite 2**31 participants were saved, and the engine then failed
+    # for every organisation.
+    response = login(applicant_coordinator).post(CREATE_URL, _data(participants=participants))
+
+    assert response.status_code == 200
+    assert field_error(response, "participants") == (
+        "Ensure this value is less than or equal to 500."
+    )
+    assert 'max="500"' in response.content.decode()
+    assert not InterestProfile.objects.exists()

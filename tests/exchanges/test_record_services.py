@@ -21,7 +21,7 @@ from exchanges.models import (
     Offer,
     Quote,
 )
-from matchmaking.models import FewerOpportunityCategory
+from matchmaking.models import FewerOpportunityCategory, FieldOfEducation
 from tests.factories import (
     ApplicationFactory,
     OfferFactory,
@@ -669,3 +669,13 @@ def test_the_reciprocal_draft_of_a_suspended_sender_is_refused(
 
     assert refusal.code == "suspended"
     assert not Offer.objects.filter(organisation=applicant_org).exists()
+
+
+def test_the_exchange_takes_the_offers_fields_of_education(offer, applicant_org, host_coordinator):
+    offer.fields_of_education.set(FieldOfEducation.objects.filter(slug__in=["01", "09"]))
+    application = ApplicationFactory(offer=offer, organisation=applicant_org)
+
+    services.application_accept(application=application, acting_user=host_coordinator)
+
+    exchange = Exchange.objects.get(application=application)
+    assert sorted(exchange.fields_of_education.values_list("slug", flat=True)) == ["01", "09"]

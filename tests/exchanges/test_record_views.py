@@ -11,10 +11,10 @@ from django.utils import timezone
 
 from exchanges import services
 from exchanges.models import Exchange, ExchangeHistory, FollowUp, FollowUpSide, Offer, Quote
-from matchmaking.models import FewerOpportunityCategory, OutboxEmail
+from matchmaking.models import FewerOpportunityCategory, FieldOfEducation, OutboxEmail
 from tests.exchanges.test_views import DESK_QUERIES
 from tests.factories import ApplicationFactory, OfferFactory, OrganisationFactory
-from tests.pages import field_error, heading, login_url, text
+from tests.pages import field_error, heading, login_url, submission_token, text
 
 pytestmark = pytest.mark.django_db
 
@@ -739,6 +739,23 @@ def test_the_reciprocal_draft_is_the_same_exchange_the_other_way_round(
     assert draft.city == "Bergen"
 
 
+def test_a_double_clicked_reciprocal_draft_is_made_once(
+    login, past_exchange, applicant_coordinator, applicant_org, django_capture_on_commit_callbacks
+):
+    _sending_follow_up(past_exchange, applicant_coordinator, wants=True)
+    client = login(applicant_coordinator)
+    token = submission_token(client.get(_url("exchange_detail", past_exchange)))
+    url = _url("reciprocal_offer", past_exchange)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"submission_token": token})
+    second = client.post(url, {"submission_token": token}, follow=True)
+
+    draft = Offer.objects.get(organisation=applicant_org)
+    assert second.redirect_chain == [(reverse("exchanges:offer_edit", args=[draft.pk]), 302)]
+    assert "You sent this form twice; it was saved once." in text(second)
+
+
 def test_only_the_sending_side_creates_the_reciprocal_draft(
     client, login, past_exchange, applicant_coordinator, host_coordinator, outsider
 ):
@@ -789,3 +806,47 @@ def test_the_desk_runs_the_same_number_of_queries_for_any_number_of_exchanges(
         response = client.get(DESK_URL)
 
     assert text(response).count("Planned") == exchanges
+
+
+def test_a_coordinator_sets_the_exchanges_fields_of_education(
+    login, exchange, applicant_coordinator
+):
+    health = FieldOfEducation.objects.get(slug="09")
+    data = {**_edit_data(exchange), "fields_of_education": [health.pk]}
+
+    response = login(applicant_coordinator).post(_url("exchange_edit", exchange), data)
+
+    assert response.status_code == 302
+    assert list(exchange.fields_of_education.all()) == [health]
+    page = login(applicant_coordinator).get(_url("exchange_detail", exchange)).content.decode()
+    assert "09 Health and welfare" in page
+
+
+# Far dates (issue 9, finding 5): 9999-12-31 made the calendar a 500, year 1 opened the follow-up.
+
+
+def _reach():
+    today = timezone.localdate()
+    return (
+        f"Enter a date between {today.replace(year=today.year - 10, day=1).isoformat()} "
+        f"and {today.replace(year=today.year + 10, day=1).isoformat()}."
+    )
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("end_date", "9999-12-31"), ("start_date", "0001-01-01")]
+)
+def test_a_date_out_of_reach_is_refused_next_to_its_field_and_the_exchange_kept(
+    login, exchange, host_coordinator, field, value
+):
+    client = login(host_coordinator)
+    saved = (exchange.start_date, exchange.end_date)
+
+    response = client.post(_url("exchange_edit", exchange), _edit_data(exchange, **{field: value}))
+
+    assert field_error(response, field) == _reach()
+    exchange.refresh_from_db()
+    assert (exchange.start_date, exchange.end_date) == saved
+    assert client.get(_url("exchange_calendar", exchange)).status_code == 200
+    # The follow-up does not open before the exchange's last day.
+    assert 'name="account"' not in client.get(_url("follow_up", exchange)).content.decode()

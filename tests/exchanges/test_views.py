@@ -2,13 +2,16 @@ import datetime
 import re
 
 import pytest
+from django.contrib import admin
+from django.forms.models import model_to_dict
 from django.urls import reverse
 from django.utils import timezone
 
-from exchanges.models import Application, ApplicationHistory, Offer
+from exchanges.models import Application, ApplicationHistory, Exchange, Offer
 from matchmaking.models import FieldOfEducation
 from tests.factories import (
     ApplicationFactory,
+    ExchangeFactory,
     OfferFactory,
     OrganisationFactory,
     UserFactory,
@@ -16,7 +19,7 @@ from tests.factories import (
     language,
     theme,
 )
-from tests.pages import card_titles, field_error, heading, login_url, text
+from tests.pages import card_titles, field_error, heading, login_url, submission_token, text
 
 pytestmark = pytest.mark.django_db
 
@@ -664,6 +667,22 @@ def test_the_host_duplicates_an_offer_into_a_new_draft(login, offer, host_coordi
     )
 
 
+def test_a_double_clicked_duplicate_makes_one_copy_and_shows_it(
+    login, offer, host_coordinator, django_capture_on_commit_callbacks
+):
+    client = login(host_coordinator)
+    token = submission_token(client.get(_url("offer_detail", offer)))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(_url("offer_duplicate", offer), {"submission_token": token})
+    second = client.post(_url("offer_duplicate", offer), {"submission_token": token}, follow=True)
+
+    copy = Offer.objects.exclude(pk=offer.pk).get()
+    assert second.redirect_chain == [(copy.get_absolute_url(), 302)]
+    assert heading(second) == "Job shadowing of guidance counsellors in Borås (copy)"
+    assert "You sent this form twice; it was saved once." in text(second)
+
+
 @pytest.mark.parametrize(
     ("action", "status", "message"),
     [
@@ -885,19 +904,33 @@ def test_it_shows_bad_application_input_next_to_its_field_and_saves_nothing(
     assert mailoutbox == []
 
 
-def test_an_organisation_cannot_apply_twice_to_the_same_offer(
+def test_an_organisation_cannot_apply_twice_and_is_shown_its_application(
     login, offer, applicant_org, applicant_coordinator
 ):
-    ApplicationFactory(offer=offer, organisation=applicant_org)
+    earlier = ApplicationFactory(offer=offer, organisation=applicant_org)
 
     response = login(applicant_coordinator).post(
-        _url("application_create", offer), _application_data(offer, applicant_org)
+        _url("application_create", offer), _application_data(offer, applicant_org), follow=True
     )
 
-    assert field_error(response, "organisation") == (
-        "Vestland fylkeskommune has already applied to this offer."
-    )
+    assert response.redirect_chain == [(earlier.get_absolute_url(), 302)]
+    assert "Vestland fylkeskommune has already applied to this offer." in text(response)
     assert Application.objects.count() == 1
+
+
+def test_a_double_clicked_application_is_sent_once_and_the_second_click_shows_it(
+    login, offer, applicant_org, applicant_coordinator
+):
+    client = login(applicant_coordinator)
+    data = _application_data(offer, applicant_org)
+
+    client.post(_url("application_create", offer), data)
+    response = client.post(_url("application_create", offer), data, follow=True)
+
+    application = Application.objects.get()
+    assert response.redirect_chain == [(application.get_absolute_url(), 302)]
+    assert "Vestland fylkeskommune has already applied to this offer." in text(response)
+    assert ApplicationHistory.objects.count() == 1
 
 
 def test_an_offer_past_its_deadline_takes_no_applications(
@@ -1281,3 +1314,72 @@ def test_the_desk_runs_the_same_number_of_queries_for_any_number_of_offers(
 
     assert text(response).count("1 / 3 1 application") == offers
     assert text(response).count("Submitted") == offers
+
+
+def _held(offer, *participants):
+    """Accepted applications of other organisations to ``offer``, planned exchanges each."""
+    return [
+        ExchangeFactory(application__offer=offer, application__participants=n) for n in participants
+    ]
+
+
+def test_the_capacity_cannot_be_cut_below_the_places_taken(login, offer, host_coordinator):
+    # Issue 9, finding 9: the offer's page said "-1 of 1 places are free".
+    _held(offer, 2, 1)
+    client = login(host_coordinator)
+
+    response = client.post(_url("offer_edit", offer), _offer_data_of(offer, capacity="2"))
+
+    assert field_error(response, "capacity") == (
+        "3 places are already taken; the capacity cannot be less than 3."
+    )
+    offer.refresh_from_db()
+    assert offer.capacity == 3
+    assert "0 of 3 free" in text(client.get(offer.get_absolute_url()))
+
+
+def test_the_capacity_can_be_cut_to_the_places_taken_and_a_cancelled_exchange_frees_its_own(
+    login, offer, host_coordinator
+):
+    kept, cancelled = _held(offer, 1, 2)
+    cancelled.status = Exchange.Status.CANCELLED
+    cancelled.cancellation_reason = "No flights."
+    cancelled.save()
+
+    response = login(host_coordinator).post(
+        _url("offer_edit", offer), _offer_data_of(offer, capacity="1")
+    )
+
+    assert response.status_code == 302
+    offer.refresh_from_db()
+    assert offer.capacity == 1
+
+
+def test_the_admin_refuses_a_capacity_below_the_places_taken(rf, offer, secretariat):
+    _held(offer, 2)
+    request = rf.get("/")
+    request.user = secretariat
+    form_class = admin.site._registry[Offer].get_form(request, offer, change=True)
+
+    data = {**model_to_dict(offer), "capacity": 1}
+    form = form_class({k: v for k, v in data.items() if v is not None}, instance=offer)
+
+    assert form.errors == {
+        "capacity": ["2 places are already taken; the capacity cannot be less than 2."]
+    }
+
+
+def test_an_application_for_year_one_is_refused_next_to_the_field(
+    login, offer, applicant_org, applicant_coordinator
+):
+    today = timezone.localdate()
+    response = login(applicant_coordinator).post(
+        _url("application_create", offer),
+        _application_data(offer, applicant_org, preferred_start="0001-01-01"),
+    )
+
+    assert field_error(response, "preferred_start") == (
+        f"Enter a date between {today.replace(year=today.year - 10, day=1).isoformat()} "
+        f"and {today.replace(year=today.year + 10, day=1).isoformat()}."
+    )
+    assert not Application.objects.exists()

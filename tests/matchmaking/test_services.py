@@ -46,7 +46,9 @@ def test_it_makes_the_creator_admin_of_the_new_organisation():
 
 def test_it_gives_a_second_organisation_of_the_same_name_its_own_slug():
     first = services.organisation_create(acting_user=UserFactory(), languages=[], **BORAS)
-    second = services.organisation_create(acting_user=UserFactory(), languages=[], **BORAS)
+    second = services.organisation_create(
+        acting_user=UserFactory(), languages=[], name_shared_confirmed=True, **BORAS
+    )
 
     assert (first.slug, second.slug) == ("boras-stad", "boras-stad-2")
 

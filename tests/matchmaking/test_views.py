@@ -179,7 +179,9 @@ def test_it_refuses_to_create_an_organisation_with_put(login):
 
 
 def test_it_lets_an_admin_edit_the_organisation(login, host_org, host_admin):
-    data = _organisation_data(name="Borås Stad – Arbetslivsförvaltningen", country="SE")
+    data = _organisation_data(
+        name="Borås Stad – Arbetslivsförvaltningen", country="SE", nuts_code="SE232"
+    )
 
     response = login(host_admin).post(_edit_url(host_org), data, follow=True)
 
@@ -560,3 +562,23 @@ def test_it_refuses_a_language_the_site_does_not_offer(login):
 
 def test_it_sends_an_anonymous_visitor_to_the_login_page_before_the_profile(client):
     assert client.get(PROFILE_URL).url == login_url(PROFILE_URL)
+
+
+def test_it_refuses_a_nuts_code_outside_nuts_2024_next_to_the_field(login):
+    response = login(UserFactory()).post(CREATE_URL, _organisation_data(nuts_code="FI197"))
+
+    assert "FI197 is not a NUTS 2024 region of Finland" in response.content.decode()
+    assert not Organisation.objects.filter(name="Lappia Vocational College").exists()
+
+
+def test_it_refuses_a_nuts_code_of_another_country(login):
+    response = login(UserFactory()).post(CREATE_URL, _organisation_data(nuts_code="SE232"))
+
+    assert "SE232 is not a NUTS 2024 region of Finland" in response.content.decode()
+
+
+def test_the_nuts_code_suggests_the_regions_of_nuts_2024(login):
+    page = login(UserFactory()).get(CREATE_URL).content.decode()
+
+    assert 'list="nuts-regions"' in page
+    assert '<option value="FI1D7" data-country="FI">Lappi</option>' in page

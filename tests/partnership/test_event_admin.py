@@ -68,6 +68,9 @@ def test_the_secretariat_creates_an_event_in_its_own_time_zone(login, secretaria
             "Registrations must close before the event ends.",
         ),
         ({"slot_minutes": "600"}, "Ensure this value is less than or equal to 240."),
+        ({"capacity": "2147483648"}, "Ensure this value is less than or equal to 1000."),
+        ({"meeting_cap": "101"}, "Ensure this value is less than or equal to 100."),
+        ({"ends_at_0": "2027-03-25"}, "An event lasts at most 14 days."),
     ],
 )
 def test_an_event_the_admin_refuses(login, secretariat, overrides, error):

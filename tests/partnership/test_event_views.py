@@ -195,6 +195,19 @@ def test_registering_names_at_least_one_person(login, event, host_org, host_coor
     assert not EventRegistration.objects.exists()
 
 
+def test_a_registration_that_claims_a_billion_people_is_refused_without_building_them(
+    login, event, host_org, host_coordinator
+):
+    data = {**_registration_data(host_org), "attendees-TOTAL_FORMS": "999999999"}
+
+    response = login(host_coordinator).post(_url("register", event), data)
+
+    assert response.status_code == 400
+    assert "Name at most 6 people." in text(response)
+    assert response.content.decode().count('name="attendees-') <= 6 * 2 + 4
+    assert not EventRegistration.objects.exists()
+
+
 def test_a_registration_after_the_deadline_is_refused_with_a_message(
     login, host_org, host_coordinator
 ):
@@ -359,6 +372,28 @@ def test_a_slot_outside_the_event_is_refused(
         f"Choose one of the event's time slots: {local_end.day} {local_end:%B %Y}, 12:00 "
         "(Europe/Brussels) is not one of them."
     ) in text(response)
+
+
+@pytest.mark.parametrize("moment", ["9999-12-31T23:59:59+00:00", "0001-01-01T00:00:00+00:00"])
+def test_a_slot_at_the_end_of_time_is_refused_with_a_message(
+    login,
+    event,
+    host_registration,
+    applicant_registration,
+    host_org,
+    applicant_coordinator,
+    moment,
+):
+    # Issue 9, finding 5: 9999-12-31T23:59:59+00:00 was a 500 (no time zone can hold it).
+    client = login(applicant_coordinator)
+    response = client.post(
+        _url("meeting_request", event, host_org.slug), {"slot": moment, "message": "Hello"}
+    )
+
+    assert response.status_code == 400
+    assert "Choose one of the event's time slots." in text(response)
+    assert not Meeting.objects.exists()
+    assert client.get(_url("meetings", event)).status_code == 200
 
 
 def test_asking_oneself_is_refused(login, event, host_registration, host_org, host_coordinator):

@@ -9,6 +9,7 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Q, Sum
+from django.urls import reverse
 from django.utils import timezone
 
 from exchanges import explanations, reminders, selectors
@@ -32,6 +33,7 @@ from matchmaking.models import (
     User,
 )
 from matchmaking.vocabularies import EXCHANGE_TYPES
+from partnership.demo import exchange_texts
 
 DEMO_PASSWORD = "demo-pass-2026"
 DEMO_LOGINS = [
@@ -489,7 +491,10 @@ def test_an_exchange_counts_its_participants_with_fewer_opportunities_per_catego
         counts = dict(exchange.fewer_opportunity_counts.values_list("category__slug", "count"))
         assert 0 < max(counts.values()) <= exchange.fewer_opportunity_participants
         assert exchange.fewer_opportunity_participants <= exchange.participants
-    learners = counted.get(sender__name="Basque Inclusion Foundation")
+    learners = counted.get(
+        sender__name="Basque Inclusion Foundation",
+        application__offer__title=exchange_texts.LEARNERS_OFFER["title"],
+    )
     assert dict(learners.fewer_opportunity_counts.values_list("category__slug", "count")) == {
         "education-barriers": 3,
         "economic-barriers": 2,
@@ -536,3 +541,23 @@ def test_the_daily_reminders_find_nothing_left_to_send_in_the_demo(seeded):
 def test_the_summary_counts_exchanges_and_case_studies(seeded):
     assert "Exchanges: " in seeded
     assert "case studies: 2 published, 1 in review" in seeded
+
+
+@pytest.mark.django_db
+def test_the_demo_gives_the_monitoring_three_years_baselines_and_small_counts(seeded, client):
+    from partnership.monitoring import selectors as monitoring
+
+    this_year = timezone.localdate().year
+    years = {
+        row.key: row.exchanges
+        for row in monitoring.mobilities(monitoring.Filters())["by_year"]
+        if row.key < this_year
+    }
+    assert set(years) >= {this_year - 3, this_year - 2, this_year - 1}
+    latest = monitoring.latest_vet_progress(monitoring.vet_learners(monitoring.Filters()))
+    with_baseline = {p.region for p in latest if p.baseline and p.vet_learners}
+    assert with_baseline == {"SE23", "NO0A", "ES21"}
+    assert any(p.baseline is None for p in latest)
+    page = client.get(reverse("partnership:figures")).content.decode()
+    assert "fewer than 5" in page and "no baseline" in page
+    assert "Monitoring: " in seeded
