@@ -175,7 +175,8 @@ def exchange_in_a_week(exchange):
     return _exchange_email(
         "exchange_in_a_week",
         exchange,
-        key=f"exchange_in_a_week:{exchange.pk}",
+        # One per start date: moved, the exchange is told again a week before its new start.
+        key=f"exchange_in_a_week:{exchange.pk}:{exchange.start_date.isoformat()}",
         calendar_url=settings.SITE_URL
         + reverse("exchanges:exchange_calendar", kwargs={"pk": exchange.pk}),
     )

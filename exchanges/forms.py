@@ -2,8 +2,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from matchmaking.forms import SubmittedOnceMixin
-from matchmaking.models import FieldOfEducation, InterestProfile, Language, Theme
+from matchmaking.forms import SubmittedOnceMixin, languages_by_name
+from matchmaking.models import FieldOfEducation, InterestProfile, Theme
 from matchmaking.validators import PARTICIPANTS_MAX
 
 from .models import Application, Exchange, FollowUp, FollowUpSide, Offer, Quote
@@ -145,7 +145,7 @@ class ApplicationForm(forms.ModelForm):
         self.fields["organisation"].queryset = applicant_organisations_for(user, offer)
         if active_organisation is not None:
             self.initial.setdefault("organisation", active_organisation.pk)
-        self.fields["languages"].queryset = Language.objects.all()
+        languages_by_name(self.fields["languages"])
         self.initial.setdefault("languages", list(offer.languages.values_list("pk", flat=True)))
         self.initial.setdefault("preferred_start", offer.available_from)
         self.initial.setdefault("preferred_end", offer.available_until)
@@ -155,7 +155,8 @@ class ApplicationForm(forms.ModelForm):
     def clean_organisation(self):
         organisation = self.cleaned_data["organisation"]
         self.instance.organisation = organisation
-        if Application.objects.filter(offer=self.offer, organisation=organisation).exists():
+        applied = Application.objects.filter(offer=self.offer, organisation=organisation)
+        if applied.exclude(status=Application.Status.WITHDRAWN).exists():
             raise forms.ValidationError(
                 self.error_messages["duplicate"] % {"name": organisation.name}, code="duplicate"
             )
@@ -233,7 +234,7 @@ class InterestProfileForm(SubmittedOnceMixin, forms.ModelForm):
         for name in ("exchange_types", "themes", "fields_of_education"):
             field = self.fields[name]
             field.queryset = field.queryset.filter(is_active=True)
-        self.fields["languages"].queryset = Language.objects.all()
+        languages_by_name(self.fields["languages"])
         self.fields["participants"].widget.attrs.update(min=1, max=PARTICIPANTS_MAX)
         self.fields["fewer_opportunity_participants"].widget.attrs.update(
             min=0, max=PARTICIPANTS_MAX

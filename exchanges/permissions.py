@@ -13,7 +13,7 @@ from matchmaking.models import InterestProfile
 from matchmaking.permissions import is_member_of, is_secretariat, organisations_for
 
 from .models import Application, CaseStudy, Exchange, Offer
-from .selectors import with_card_data, with_places_taken
+from .selectors import with_card_data
 
 VIEW_DRAFT_CASE_STUDIES = "exchanges.view_casestudy"
 PUBLISH_CASE_STUDIES = "exchanges.publish_casestudy"
@@ -72,7 +72,7 @@ def offer_for_viewer(user, pk):
         | Q(organisation__in=mine)
         | Q(applications__organisation__in=mine)
     )
-    return get_object_or_404(with_card_data(with_places_taken(visible.distinct())), pk=pk)
+    return get_object_or_404(with_card_data(visible.distinct()), pk=pk)
 
 
 def offer_for_host(user, pk):

@@ -47,10 +47,15 @@ _CARD_RELATIONS = ("organisation", "exchange_type")
 
 
 def with_card_data(offers: QuerySet[Offer]):
-    """The offers with what a card shows: organisation, type, themes and languages."""
-    return offers.select_related(*_CARD_RELATIONS).prefetch_related(
-        Prefetch("themes", queryset=Theme.objects.order_by("position")),
-        Prefetch("languages", queryset=Language.objects.order_by("name")),
+    """The offers with what a card shows: organisation, type, themes, languages and the
+    places taken (a fully booked offer says so)."""
+    return (
+        with_places_taken(offers)
+        .select_related(*_CARD_RELATIONS)
+        .prefetch_related(
+            Prefetch("themes", queryset=Theme.objects.order_by("position")),
+            Prefetch("languages", queryset=Language.objects.order_by("name")),
+        )
     )
 
 
@@ -92,6 +97,11 @@ def applications_of(organisation: Organisation) -> QuerySet[Application]:
     return organisation.applications.select_related(
         "offer__organisation", "offer__exchange_type"
     ).order_by("-created_at")
+
+
+def exchange_of(application: Application) -> Exchange | None:
+    """The exchange an accepted application became, if any."""
+    return Exchange.objects.filter(application=application).first()
 
 
 def history_of(application: Application):

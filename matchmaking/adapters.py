@@ -35,17 +35,27 @@ class EmailSite:
 
 
 def _site():
-    return EmailSite(name="Mobility Matchmaking", domain=urlsplit(settings.SITE_URL).netloc)
+    """The site as every account email names it: SITE_NAME at the address of SITE_URL."""
+    return EmailSite(name=settings.SITE_NAME, domain=urlsplit(settings.SITE_URL).netloc)
 
 
 class AccountAdapter(DefaultAccountAdapter):
     def confirm_email(self, request, email_address):
-        """Once an address is verified, the invitations sent to it become memberships."""
-        super().confirm_email(request, email_address)
-        services.invitations_claim(user=email_address.user)
+        """Once an address is verified, the invitations sent to it become memberships.
+
+        allauth reads the answer (whether the address is now verified): without it the
+        confirmation counted as failed and never signed the person in."""
+        confirmed = super().confirm_email(request, email_address)
+        if confirmed:
+            services.invitations_claim(user=email_address.user)
+        return confirmed
 
     def send_mail(self, template_prefix, email, context):
-        """Account emails without a secret (notices) go through the outbox already rendered."""
+        """Account emails without a secret (notices) go through the outbox already rendered.
+
+        Their templates read the site's name and the address as allauth's own ``send_mail``
+        gives them; without ``django.contrib.sites`` they came out empty ("Hello from !")."""
+        context = {"email": email, **context, "current_site": _site()}
         message = self.render_mail(template_prefix, email, context)
         outbox.queue_rendered(
             message,

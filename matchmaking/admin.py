@@ -5,6 +5,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import Case, Value, When
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from . import nuts, outbox, selectors, services
 from .admin_helpers import HistoryInline, ReadOnlyAdmin, ToldOrganisationsMixin, recorded_action
@@ -239,7 +240,11 @@ class OrganisationAdmin(ToldOrganisationsMixin, admin.ModelAdmin):
                     )
                 self.message_user(
                     request,
-                    _("%(count)d organisations suspended; their admins are told why.")
+                    ngettext(
+                        "%(count)d organisation suspended; its admins are told why.",
+                        "%(count)d organisations suspended; their admins are told why.",
+                        queryset.count(),
+                    )
                     % {"count": queryset.count()},
                     messages.SUCCESS,
                 )
@@ -328,5 +333,10 @@ class OutboxEmailAdmin(admin.ModelAdmin):
     def resend(self, request, queryset):
         count = outbox.resend(queryset)
         self.message_user(
-            request, _("%(count)d emails are queued again.") % {"count": count}, messages.SUCCESS
+            request,
+            ngettext(
+                "%(count)d email is queued again.", "%(count)d emails are queued again.", count
+            )
+            % {"count": count},
+            messages.SUCCESS,
         )

@@ -17,11 +17,16 @@ def _url(name):
     return settings.SITE_URL + reverse(name)
 
 
-def membership_added(membership):
+def membership_added(membership, *, added_by=None):
     return outbox.queue(
         "membership_added",
         [Recipient.for_user(membership.user)],
-        {"membership": membership, "organisation": membership.organisation, "url": _url("desk")},
+        {
+            "membership": membership,
+            "organisation": membership.organisation,
+            "added_by": added_by.display_name if added_by else "",
+            "url": _url("desk"),
+        },
         key=f"membership_added:{membership.pk}",
     )
 
@@ -35,6 +40,8 @@ def invitation(invitation):
         {
             "invitation": invitation,
             "organisation": invitation.organisation,
+            # Who invited them, so that the email is recognised as expected, not as spam.
+            "inviter": inviter.display_name if inviter else "",
             "url": _url("account_signup"),
         },
         key=f"invitation:{invitation.pk}",

@@ -6,12 +6,14 @@ from django import forms
 from django.core.cache import cache
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
+from django.forms.models import ModelChoiceIterator
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from . import nuts
 from .models import Language, Membership, Organisation, User, nuts_code_validator
+from .search import sort_key
 from .selectors import organisations_sharing_the_name
 from .validators import validate_logo
 
@@ -36,6 +38,23 @@ def apply_validation_error(form, error: ValidationError):
             form.add_error(field if field in form.fields else NON_FIELD_ERRORS, errors)
     else:
         form.add_error(None, error)
+
+
+class ByLabelChoiceIterator(ModelChoiceIterator):
+    """A model field's choices in the order of their labels in the active language (the
+    vocabularies are stored, and ordered by the database, in English)."""
+
+    def __iter__(self):
+        choices = list(super().__iter__())
+        head = choices[:1] if self.field.empty_label is not None else []
+        yield from head
+        yield from sorted(choices[len(head) :], key=lambda choice: sort_key(choice[1]))
+
+
+def languages_by_name(field):
+    """Set a languages field to every language, listed in the reader's language."""
+    field.iterator = ByLabelChoiceIterator
+    field.queryset = Language.objects.all()
 
 
 class SubmittedOnceMixin:
@@ -186,7 +205,7 @@ class OrganisationForm(SubmittedOnceMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["languages"].queryset = Language.objects.all()
+        languages_by_name(self.fields["languages"])
         # A new organisation whose name another one has: the service asks for this tick and
         # says which organisation it is.
         if (
@@ -225,10 +244,35 @@ class OrganisationForm(SubmittedOnceMixin, forms.ModelForm):
         return cleaned
 
 
+class SignupForm(forms.Form):
+    """The names allauth's sign-up form asks for (ACCOUNT_SIGNUP_FORM_CLASS), before the
+    address and password; the account adapter's ``save_user`` stores them."""
+
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+
+    def signup(self, request, user):
+        """Nothing more to do: allauth calls this hook after the names are saved."""
+
+
 class MembershipAddForm(forms.Form):
     email = forms.EmailField(label=_("Email address"))
+    # Coordinator first and chosen: most people added post offers and apply; an admin also
+    # manages the organisation and its people, which few need.
     role = forms.ChoiceField(
-        label=_("Role"), choices=Membership.Role.choices, initial=Membership.Role.COORDINATOR
+        label=_("Role"),
+        choices=[
+            (
+                Membership.Role.COORDINATOR,
+                _("Coordinator: posts offers, applies and runs exchanges"),
+            ),
+            (
+                Membership.Role.ADMIN,
+                _("Admin: also edits the profile and adds or removes people"),
+            ),
+        ],
+        initial=Membership.Role.COORDINATOR,
+        widget=forms.RadioSelect,
     )
 
 

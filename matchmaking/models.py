@@ -75,6 +75,11 @@ class User(AbstractUser):
         verbose_name_plural = _("users")
 
     def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self):
+        """How the person is named on pages and in emails: their name, else their address."""
         return self.get_full_name() or self.email
 
 

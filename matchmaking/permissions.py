@@ -88,8 +88,22 @@ def organisation_for_user(user, slug, *, admin=False):
     """Load an organisation the user belongs to; 404 for outsiders, 403 for non-admins."""
     organisation = get_object_or_404(organisations_for(user), slug=slug)
     if admin and not is_admin_of(user, organisation):
-        raise PermissionDenied
+        raise PermissionDenied(admins_only_refusal(organisation))
     return organisation
+
+
+def admins_only_refusal(organisation) -> str:
+    """What a member who is no admin reads on the refusal page (403.html): who can do it."""
+    admins = [
+        membership.user.display_name
+        for membership in organisation.memberships.filter(role=Membership.Role.ADMIN)
+        .select_related("user")
+        .order_by("user__first_name", "user__last_name", "user__email")
+    ]
+    return _(
+        "Only the admins of %(name)s can edit its profile, add or remove its people and "
+        "take it in or out of the partnership. Ask one of them: %(admins)s."
+    ) % {"name": organisation.name, "admins": ", ".join(admins)}
 
 
 def active_organisation(request):

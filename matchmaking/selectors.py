@@ -1,20 +1,26 @@
 """Reads of the core app that more than one place needs."""
 
-import unicodedata
 from collections import defaultdict
 
+from django.db.models import QuerySet
+
 from .models import Organisation
+from .search import fold
+
+
+def directory_organisations() -> QuerySet[Organisation]:
+    """The organisations the public directory lists: every one not suspended, by name."""
+    return (
+        Organisation.objects.filter(is_suspended=False)
+        .prefetch_related("languages")
+        .order_by("name", "pk")
+    )
 
 
 def name_key(name: str) -> str:
-    """A name as people tell names apart: case, accents and spacing left out.
-
-    "Borås  Stad", "BORAS STAD" and "borås stad" share the key "boras stad". Letters that are
-    letters of their own, not accented ones (ø, æ, ß), stay as they are.
-    """
-    decomposed = unicodedata.normalize("NFKD", name)
-    bare = "".join(character for character in decomposed if not unicodedata.combining(character))
-    return " ".join(bare.casefold().split())
+    """A name as people tell names apart: case, accents and spacing left out ("Borås  Stad",
+    "BORAS STAD" and "borås stad" are one name) — the site's one comparison, ``search.fold``."""
+    return fold(name)
 
 
 def _names():

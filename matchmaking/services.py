@@ -135,7 +135,7 @@ def membership_add(
                 code="already_member",
             )
         membership = Membership.objects.create(user=user, organisation=organisation, role=role)
-        emails.membership_added(membership)
+        emails.membership_added(membership, added_by=acting_user)
         return membership
     invitation, created = Invitation.objects.get_or_create(
         organisation=organisation,

@@ -47,6 +47,8 @@ if not ALLOWED_HOSTS:
     ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The site's name in account emails ("Hello from …") and their subjects.
+SITE_NAME = env.str("SITE_NAME", default="Mobility Matchmaking")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -130,6 +132,8 @@ LOGIN_REDIRECT_URL = "desk"
 
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# The person's first and last name, asked at sign-up and shown instead of the address.
+ACCOUNT_SIGNUP_FORM_CLASS = "matchmaking.forms.SignupForm"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
@@ -137,7 +141,7 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_ADAPTER = "matchmaking.adapters.AccountAdapter"
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Mobility Matchmaking] "
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 # Wrong passwords: allauth counts them in the shared cache (below), per address and per IP;
 # the admin's login is the same form (matchmaking/urls.py sends /admin/login/ there).
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
@@ -160,6 +164,8 @@ LANGUAGES = [
     ("ca", _("Catalan")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates in each language's own format; English as written in Europe (matchmaking/formats/en).
+FORMAT_MODULE_PATH = ["matchmaking.formats"]
 TIME_ZONE = "Europe/Brussels"
 USE_I18N = True
 USE_TZ = True

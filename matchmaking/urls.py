@@ -18,9 +18,15 @@ from partnership import site
 from partnership import urls as partnership_urls
 from partnership.events import urls as events_urls
 
-# The core app's pages: organisations, their people, the signed-in person's profile.
+# The core app's pages: the directory, organisations, their people, the signed-in person's
+# profile.
 organisation_patterns = (
     [
+        path(
+            "organisations/",
+            organisation_views.organisation_directory,
+            name="organisation_directory",
+        ),
         path(
             "organisations/new/", organisation_views.organisation_create, name="organisation_create"
         ),

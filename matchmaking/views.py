@@ -2,13 +2,15 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.static import serve
 
-from . import permissions, services
+from . import permissions, selectors, services
+from .filters import OrganisationFilter
 from .forms import (
     SUBMITTED_TWICE,
     MembershipAddForm,
@@ -24,6 +26,24 @@ from .models import Membership
 def _organisation_fields(form):
     data = dict(form.cleaned_data)
     return data.pop("languages"), data
+
+
+ORGANISATIONS_PER_PAGE = 24
+
+
+@require_GET
+def organisation_directory(request):
+    """Every organisation's public card: search by name, country, region, type, membership."""
+    directory = OrganisationFilter(request.GET, queryset=selectors.directory_organisations())
+    paginator = Paginator(directory.qs, ORGANISATIONS_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "matchmaking/organisation_directory.html",
+        {"filter": directory, "page": page, "query": query.urlencode()},
+    )
 
 
 @login_required

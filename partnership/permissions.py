@@ -13,6 +13,7 @@ after every ``migrate`` by ``grant_secretariat_permissions`` (``PartnershipConfi
 from django.core.exceptions import PermissionDenied
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from matchmaking.models import Membership, Organisation
 from matchmaking.permissions import SECRETARIAT_GROUP, is_secretariat, organisations_for
@@ -129,12 +130,12 @@ def can_decide_promoters(user):
 
 def require_membership_decider(user):
     if not can_decide_memberships(user):
-        raise PermissionDenied("Only the EARLALL secretariat decides on memberships.")
+        raise PermissionDenied(_("Only the EARLALL secretariat decides on memberships."))
 
 
 def require_promoter_decider(user):
     if not can_decide_promoters(user):
-        raise PermissionDenied("Only the EARLALL secretariat decides on promoters.")
+        raise PermissionDenied(_("Only the EARLALL secretariat decides on promoters."))
 
 
 def grant_secretariat_permissions(*, apps, using=DEFAULT_DB_ALIAS, **kwargs):

@@ -153,6 +153,7 @@ NO_ORGANISATION = (302, 302)
 EXPECTED = {
     "home": PUBLIC,
     "organisation_detail": PUBLIC,
+    "matchmaking:organisation_directory": PUBLIC,
     "desk": SIGNED_IN_PAGE,
     "matchmaking:organisation_create": signed_in(200, 200),
     "matchmaking:organisation_edit": BORAS_ADMIN_FORM,

@@ -411,6 +411,20 @@ CASES = [
         },
     ),
     FormCase(
+        "organisation_directory",
+        lambda w: reverse("matchmaking:organisation_directory"),
+        "anonymous",
+        lambda w: {
+            "q": "Borås",
+            "country": "SE",
+            "region": "Västra",
+            "kind": "authority",
+            "rsp_members": "on",
+            "page": "1",
+        },
+        method="get",
+    ),
+    FormCase(
         "dashboard",
         lambda w: reverse("partnership:dashboard"),
         "secretariat",

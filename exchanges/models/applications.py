@@ -7,6 +7,7 @@ from django.db.models import F, OuterRef, Q, Subquery, Sum
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from matchmaking.models import EmbeddedText, History, Language, Organisation
 from matchmaking.validators import (
@@ -150,8 +151,10 @@ class Application(EmbeddedText):
                 "There cannot be more participants with fewer opportunities than participants."
             )
         if offer and self.participants and self.participants > offer.capacity:
-            errors["participants"] = _(
-                "The offer has %(places)s places; apply for at most that many participants."
+            errors["participants"] = ngettext(
+                "The offer has %(places)s place; apply for at most one participant.",
+                "The offer has %(places)s places; apply for at most that many participants.",
+                offer.capacity,
             ) % {"places": offer.capacity}
         if self.preferred_start and self.preferred_end:
             if self.preferred_end < self.preferred_start:

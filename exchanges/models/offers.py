@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -166,6 +167,22 @@ class Offer(EmbeddedText):
                 errors["application_deadline"] = _(
                     "The application deadline is after the end of the window."
                 )
+        if (
+            self.available_from
+            and self.available_until
+            and self.duration_days
+            and "available_until" not in errors
+        ):
+            window = (self.available_until - self.available_from).days + 1
+            if self.duration_days > window:
+                errors["duration_days"] = _(
+                    "The exchange cannot last longer than its window: %(window)s days from "
+                    "%(start)s to %(end)s."
+                ) % {
+                    "window": window,
+                    "start": date_format(self.available_from, "DATE_FORMAT"),
+                    "end": date_format(self.available_until, "DATE_FORMAT"),
+                }
         held = self.places_held if self.pk and self.capacity is not None else 0
         if held and self.capacity < held:
             errors["capacity"] = ngettext(
@@ -204,6 +221,17 @@ class Offer(EmbeddedText):
     @property
     def can_be_archived(self):
         return self.status in (self.Status.DRAFT, self.Status.CLOSED)
+
+    @property
+    def places_left(self) -> int:
+        """The places still free; from the ``places_taken`` annotation when the offer was
+        loaded with it (``exchanges.selectors.with_places_taken``), else counted."""
+        taken = getattr(self, "places_taken", None)
+        return self.capacity - (self.places_held if taken is None else taken)
+
+    @property
+    def is_fully_booked(self):
+        return self.places_left <= 0
 
     @property
     def is_open_for_applications(self):

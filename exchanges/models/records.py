@@ -7,6 +7,7 @@ from django.core.validators import MaxLengthValidator, MaxValueValidator, MinVal
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from matchmaking.models import FewerOpportunityCategory, FieldOfEducation, History, Organisation
@@ -139,9 +140,14 @@ class Exchange(models.Model):
         return self.status == self.Status.PLANNED
 
     @property
+    def has_ended(self):
+        """Its last day has come (the follow-up opens then too)."""
+        return self.end_date <= timezone.localdate()
+
+    @property
     def can_be_completed(self):
-        """Planned; the service also waits until the exchange has started."""
-        return self.status == self.Status.PLANNED
+        """Planned, and its last day has come."""
+        return self.status == self.Status.PLANNED and self.has_ended
 
     @property
     def can_be_cancelled(self):

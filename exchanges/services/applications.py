@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from matchmaking.models import Language, Organisation, User
 from matchmaking.permissions import require_not_suspended
@@ -38,15 +39,42 @@ def application_submit(
         )
     if not offer.is_open_for_applications:
         raise ValidationError(_("This offer does not accept applications."), code="closed")
+    left = capacity_left(offer)
+    if left <= 0:
+        raise ValidationError(
+            _("This offer is fully booked: all its places are taken."), code="fully_booked"
+        )
+    if fields.get("participants") and fields["participants"] > left:
+        raise ValidationError(
+            {
+                "participants": ngettext(
+                    "Only %(left)s place is left; apply for at most %(left)s participant.",
+                    "Only %(left)s places are left; apply for at most %(left)s participants.",
+                    left,
+                )
+                % {"left": left}
+            },
+            code="places_left",
+        )
     already_applied = ValidationError(
         _("%(name)s has already applied to this offer.") % {"name": organisation.name},
         code="duplicate",
     )
-    if Application.objects.filter(offer=offer, organisation=organisation).exists():
-        raise already_applied
-    application = Application(
-        offer=offer, organisation=organisation, submitted_by=acting_user, **fields
+    # A withdrawn application is opened again (one row per offer and organisation).
+    application = (
+        Application.objects.select_for_update()
+        .filter(offer=offer, organisation=organisation)
+        .first()
     )
+    if application is not None and application.status != Application.Status.WITHDRAWN:
+        raise already_applied
+    if application is None:
+        application = Application(offer=offer, organisation=organisation)
+    for name, value in fields.items():
+        setattr(application, name, value)
+    application.status = Application.Status.SUBMITTED
+    application.submitted_by = acting_user
+    application.score = application.score_breakdown = application.scored_at = None
     application.full_clean()
     try:
         # A double click's second submit passes the check above while the first one's row is
@@ -90,6 +118,7 @@ def application_shortlist(
 
 
 def capacity_left(offer: Offer) -> int:
+    """The places left now, counted afresh (never from an annotation loaded earlier)."""
     return offer.capacity - offer.places_held
 
 
@@ -106,9 +135,12 @@ def application_accept(
     left = capacity_left(offer)
     if application.participants > left:
         raise ValidationError(
-            _(
+            ngettext(
                 "Not enough places left: %(left)s of %(capacity)s are free and this "
-                "application is for %(participants)s participants."
+                "application is for %(participants)s participant.",
+                "Not enough places left: %(left)s of %(capacity)s are free and this "
+                "application is for %(participants)s participants.",
+                application.participants,
             )
             % {"left": left, "capacity": offer.capacity, "participants": application.participants},
             code="capacity",

@@ -7,10 +7,13 @@ from collections.abc import Iterable, Mapping
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from matchmaking.models import FewerOpportunityCategory, FieldOfEducation, Organisation, User
+from matchmaking.search import fold
 
 from .. import emails
 from ..models import (
@@ -34,6 +37,18 @@ EXCHANGE_FIELDS = (
     "fewer_opportunity_participants",
     "programme",
     "practical_notes",
+)
+# What a history row says changed when an exchange is edited: the fields, grouped as a
+# person thinks of them.
+EDITED_PARTS = (
+    (("start_date", "end_date", "duration_days"), _lazy("dates")),
+    (("participants",), _lazy("participants")),
+    (
+        ("fewer_opportunity_participants", "counts"),
+        _lazy("participants with fewer opportunities"),
+    ),
+    (("programme",), _lazy("programme")),
+    (("practical_notes",), _lazy("practical notes")),
 )
 FOLLOW_UP_FIELDS = ("account", "lessons", "next_steps", "wants_reciprocal_visit")
 QUOTE_FIELDS = ("person_name", "role", "organisation_name", "text", "consent", "public")
@@ -88,6 +103,31 @@ def _check_counts(exchange, counts):
         raise ValidationError({"fewer_opportunity_participants": errors}, code="counts")
 
 
+def _check_dates(exchange, *, moved):
+    """New dates lie within the offer's window and not in the past."""
+    if not moved:
+        return
+    offer = exchange.offer
+    window = {
+        "start": date_format(offer.available_from, "DATE_FORMAT"),
+        "end": date_format(offer.available_until, "DATE_FORMAT"),
+    }
+    errors = {}
+    if exchange.start_date < timezone.localdate():
+        errors["start_date"] = _("The start is in the past; choose a date from today on.")
+    elif exchange.start_date < offer.available_from:
+        errors["start_date"] = (
+            _("The offer's window is %(start)s to %(end)s; the exchange cannot start earlier.")
+            % window
+        )
+    if exchange.end_date > offer.available_until:
+        errors["end_date"] = (
+            _("The offer's window is %(start)s to %(end)s; the exchange cannot end later.") % window
+        )
+    if errors:
+        raise ValidationError(errors, code="dates")
+
+
 @transaction.atomic
 def exchange_update(
     *,
@@ -106,10 +146,16 @@ def exchange_update(
     exchange = _lock(exchange)
     if not exchange.can_be_edited:
         raise ValidationError(_("Only a planned exchange can be changed."), code="state")
+    before = _edited_values(exchange)
+    old_start, old_end = exchange.start_date, exchange.end_date
     for name in EXCHANGE_FIELDS:
         if name in fields:
             setattr(exchange, name, fields[name])
     exchange.full_clean()
+    _check_dates(exchange, moved=(old_start, old_end) != (exchange.start_date, exchange.end_date))
+    if exchange.start_date != old_start:
+        # The "in a week" email told the old date: it goes out again a week before the new one.
+        exchange.week_reminder_sent_at = None
     counts = {category: count for category, count in counts.items() if count}
     _check_counts(exchange, counts)
     exchange.save()
@@ -120,19 +166,42 @@ def exchange_update(
         FewerOpportunityCount.objects.update_or_create(
             exchange=exchange, category=category, defaults={"count": count}
         )
-    _record(exchange, ExchangeHistory.Kind.EDITED, acting_user=acting_user)
+    changed = _changed_parts(before, _edited_values(exchange))
+    if changed:
+        # "Changed: dates, participants", in the words of the person who edited.
+        note = _("Changed: %(parts)s") % {"parts": ", ".join(changed)}
+        _record(exchange, ExchangeHistory.Kind.EDITED, acting_user=acting_user, note=note)
     return exchange
+
+
+def _edited_values(exchange):
+    values = {name: getattr(exchange, name) for name in EXCHANGE_FIELDS}
+    values["counts"] = dict(exchange.fewer_opportunity_counts.values_list("category_id", "count"))
+    return values
+
+
+def _changed_parts(before, after):
+    """The labels of the parts of an exchange that differ between ``before`` and ``after``."""
+    return [
+        str(label)
+        for names, label in EDITED_PARTS
+        if any(before[name] != after[name] for name in names)
+    ]
 
 
 @transaction.atomic
 def exchange_complete(*, exchange: Exchange, acting_user: User) -> Exchange:
     exchange = _lock(exchange)
-    if not exchange.can_be_completed:
+    if exchange.status != Exchange.Status.PLANNED:
         raise ValidationError(_("Only a planned exchange can be completed."), code="state")
-    if exchange.start_date > timezone.localdate():
+    if not exchange.can_be_completed:
         raise ValidationError(
-            _("The exchange has not started yet; it can be completed once it has taken place."),
-            code="not_started",
+            _(
+                "The exchange has not ended yet; it can be marked as completed from its last "
+                "day, %(end)s."
+            )
+            % {"end": date_format(exchange.end_date, "DATE_FORMAT")},
+            code="not_ended",
         )
     exchange.status = Exchange.Status.COMPLETED
     exchange.save(update_fields=["status", "updated_at"])
@@ -218,12 +287,10 @@ def case_study_prepare(*, exchange: Exchange) -> CaseStudy:
     if case_study is not None and case_study.is_published:
         return case_study  # the secretariat's published text is not overwritten
     if case_study is None:
+        # The exchange type leads the title unless the offer's title names it already,
+        # anywhere ("Guidance counsellors: job shadowing in Borås" is not prefixed again).
         kind = str(offer.exchange_type)
-        title = (
-            offer.title
-            if offer.title.lower().startswith(kind.lower())
-            else f"{kind}: {offer.title}"
-        )
+        title = offer.title if fold(kind) in fold(offer.title) else f"{kind}: {offer.title}"
         title = title[:200]
         case_study = CaseStudy(exchange=exchange, title=title, slug=_unique_case_study_slug(title))
     case_study.theme = offer.themes.order_by("position").first()

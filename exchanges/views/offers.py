@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -35,7 +36,12 @@ def offer_list(request):
     return render(
         request,
         "exchanges/offer_list.html",
-        {"filter": offer_filter, "page": page, "query": query.urlencode()},
+        {
+            "filter": offer_filter,
+            "page": page,
+            "query": query.urlencode(),
+            "active_filters": len({name for name, value in query.items() if value}),
+        },
     )
 
 
@@ -53,7 +59,7 @@ def offer_detail(request, pk):
             "offer": offer,
             "is_host": is_host,
             "own_application": own_application,
-            "places_left": offer.capacity - offer.places_taken,
+            "places_left": offer.places_left,
             # Only the host sees who may be interested in its offer.
             "interested": selectors.interested_organisations(offer) if is_host else None,
             "history": selectors.history_of_offer(offer) if is_host else None,
@@ -195,6 +201,9 @@ def application_create(request, pk):
     if not offer.is_open_for_applications:
         messages.error(request, _("This offer does not accept applications."))
         return redirect(offer)
+    if offer.is_fully_booked:
+        messages.error(request, _("This offer is fully booked: all its places are taken."))
+        return redirect(offer)
     form = ApplicationForm(
         request.POST or None,
         offer=offer,
@@ -254,6 +263,7 @@ def _application_page(request, application, *, status=200, **forms):
         "decision_form": DecisionForm(),
         "withdraw_form": WithdrawForm(),
         "places_left": services.capacity_left(application.offer) if is_host else None,
+        "exchange": selectors.exchange_of(application),
         **forms,
     }
     return render(request, "exchanges/application_detail.html", context, status=status)
@@ -281,15 +291,23 @@ def application_decide(request, pk):
         return _application_page(request, application, status=400, decision_form=form)
     service, success = _DECISIONS[form.cleaned_data["decision"]]
     try:
-        service(
+        decided = service(
             application=application,
             acting_user=request.user,
             message=form.cleaned_data["message"],
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, success)
+        return redirect(application)
+    exchange = selectors.exchange_of(decided)
+    if exchange is not None:  # accepted: the exchange is planned, a click away
+        success = format_html(
+            '{} <a href="{}">{}</a>',
+            success,
+            exchange.get_absolute_url(),
+            _("The exchange is planned: open it"),
+        )
+    messages.success(request, success)
     return redirect(application)
 
 

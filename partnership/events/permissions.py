@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from matchmaking.permissions import active_organisation, is_secretariat, organisations_for
 
@@ -27,7 +28,7 @@ def can_see_event_grid(user):
 
 def require_event_grid_viewer(user):
     if not can_see_event_grid(user):
-        raise PermissionDenied("Only the EARLALL secretariat sees the meeting grid.")
+        raise PermissionDenied(_("Only the EARLALL secretariat sees the meeting grid."))
 
 
 def can_confirm_registrations(user):
@@ -36,7 +37,7 @@ def can_confirm_registrations(user):
 
 def require_registration_confirmer(user):
     if not can_confirm_registrations(user):
-        raise PermissionDenied("Only the EARLALL secretariat confirms event registrations.")
+        raise PermissionDenied(_("Only the EARLALL secretariat confirms event registrations."))
 
 
 def registrations_for(user, event):
@@ -78,5 +79,5 @@ def meeting_for_user(user, event, pk, *, deciding=False):
         pk=pk,
     )
     if deciding and not own.filter(pk=meeting.recipient_id).exists():
-        raise PermissionDenied("Only the organisation asked to meet accepts or declines.")
+        raise PermissionDenied(_("Only the organisation asked to meet accepts or declines."))
     return meeting

@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from matchmaking.models import Organisation, User
 from matchmaking.permissions import is_member_of, require_not_suspended
@@ -82,7 +83,11 @@ def event_register(
         )
     if event.registrations.holding_a_place().count() >= event.capacity:
         raise ValidationError(
-            _("The event is full: all %(capacity)d places are taken.")
+            ngettext(
+                "The event is full: its %(capacity)d place is taken.",
+                "The event is full: all %(capacity)d places are taken.",
+                event.capacity,
+            )
             % {"capacity": event.capacity},
             code="event_full",
         )
@@ -196,7 +201,11 @@ def _refuse_unless_bookable(event, slot_start, registrations, *, meeting=None):
             )
         if accepted.count() >= event.meeting_cap:
             raise ValidationError(
-                _("%(name)s already has %(count)d meetings, the most this event allows.")
+                ngettext(
+                    "%(name)s already has %(count)d meeting, the most this event allows.",
+                    "%(name)s already has %(count)d meetings, the most this event allows.",
+                    event.meeting_cap,
+                )
                 % {"name": registration.organisation.name, "count": event.meeting_cap},
                 code="meeting_cap",
             )

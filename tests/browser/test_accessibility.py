@@ -105,6 +105,8 @@ def test_public_pages_have_no_serious_accessibility_violations(live_server, page
             offer.get_absolute_url(),
             "/partnership/",
             offer.organisation.get_absolute_url(),
+            "/organisations/",
+            "/organisations/?q=boras&rsp_members=on",
             "/accounts/login/",
             "/accounts/signup/",
         ],

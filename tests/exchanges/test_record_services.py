@@ -320,21 +320,27 @@ def test_a_completed_or_cancelled_exchange_cannot_be_changed(
 # exchange_complete
 
 
-def test_an_exchange_cannot_be_completed_before_it_starts(exchange, host_coordinator):
-    with _on(_days(29)):
+@pytest.mark.parametrize("day", [29, 30], ids=["before it starts", "on its first day"])
+def test_an_exchange_cannot_be_completed_before_its_last_day(exchange, host_coordinator, day):
+    with _on(_days(day)):
+        assert not exchange.can_be_completed
         refusal = _refused(
             lambda: services.exchange_complete(exchange=exchange, acting_user=host_coordinator)
         )
 
-    assert refusal.code == "not_started"
+    assert refusal.code == "not_ended"
+    assert refusal.messages == [
+        "The exchange has not ended yet; it can be marked as completed from its last day, "
+        f"{exchange.end_date:%-d %B %Y}."
+    ]
     exchange.refresh_from_db()
     assert exchange.status == Exchange.Status.PLANNED
 
 
-def test_completing_from_the_first_day_records_who_completed_it(
+def test_completing_from_the_last_day_records_who_completed_it(
     exchange, applicant_coordinator, host_coordinator
 ):
-    with _on(_days(30)):
+    with _on(exchange.end_date):
         services.exchange_complete(exchange=exchange, acting_user=applicant_coordinator)
 
     exchange.refresh_from_db()
@@ -486,6 +492,18 @@ def test_writing_the_follow_up_again_replaces_it_and_its_quotes(
     assert not Quote.objects.exists()
     assert past_exchange.history.filter(kind=ExchangeHistory.Kind.FOLLOW_UP).count() == 2
     assert not CaseStudy.objects.exists()
+
+
+def test_the_case_study_title_does_not_repeat_the_exchange_type(
+    past_exchange, host_coordinator, applicant_coordinator
+):
+    offer = past_exchange.application.offer
+    offer.title = "Guidance counsellors: job shadowing in Borås"
+    offer.save()
+
+    case_study = _both_follow_ups(past_exchange, host_coordinator, applicant_coordinator)
+
+    assert case_study.title == "Guidance counsellors: job shadowing in Borås"
 
 
 def test_when_both_sides_have_written_a_draft_case_study_awaits_the_secretariat(

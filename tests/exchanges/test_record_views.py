@@ -107,13 +107,35 @@ def test_both_sides_see_the_exchange_with_its_dates_participants_and_programme(
     assert _url("follow_up", exchange) in response.content.decode()
 
 
-def test_a_planned_exchange_offers_edit_complete_and_cancel(login, exchange, host_coordinator):
-    content = login(host_coordinator).get(_url("exchange_detail", exchange)).content.decode()
+def test_a_planned_exchange_offers_edit_and_a_folded_cancel_but_not_yet_complete(
+    login, exchange, host_coordinator
+):
+    response = login(host_coordinator).get(_url("exchange_detail", exchange))
 
+    content = response.content.decode()
     assert _url("exchange_edit", exchange) in content
-    assert _url("exchange_complete", exchange) in content
-    assert _url("exchange_cancel", exchange) in content
-    assert 'name="reason"' in content
+    assert _url("exchange_complete", exchange) not in content
+    assert "Mark as completed" not in text(response)
+    assert (
+        f"You can mark it as completed from its last day, {exchange.end_date:%-d %B %Y}."
+        in text(response)
+    )
+    # Folded away: a closed disclosure with the form inside.
+    folded = re.search(r"<details class=\"cancel-exchange[^\"]*\">(.*?)</details>", content, re.S)
+    assert folded is not None
+    assert '<summary class="card-header">Cancel the exchange</summary>' in folded.group(1)
+    assert f'action="{_url("exchange_cancel", exchange)}"' in folded.group(1)
+    assert 'name="reason"' in folded.group(1)
+
+
+def test_an_exchange_that_has_ended_offers_mark_as_completed(
+    login, past_exchange, host_coordinator
+):
+    response = login(host_coordinator).get(_url("exchange_detail", past_exchange))
+
+    assert _url("exchange_complete", past_exchange) in response.content.decode()
+    assert "Mark as completed" in text(response)
+    assert "You can mark it as completed from" not in text(response)
 
 
 def test_a_completed_exchange_offers_no_more_changes(login, past_exchange, host_coordinator):
@@ -322,10 +344,12 @@ def test_a_coordinator_marks_an_exchange_that_took_place_as_completed(
     )
 
 
-def test_an_exchange_that_has_not_started_cannot_be_completed(login, exchange, host_coordinator):
+def test_an_exchange_that_has_not_ended_cannot_be_completed(login, exchange, host_coordinator):
     response = login(host_coordinator).post(_url("exchange_complete", exchange), follow=True)
 
-    assert "The exchange has not started yet" in text(response)
+    assert "The exchange has not ended yet; it can be marked as completed from its last day" in (
+        text(response)
+    )
     exchange.refresh_from_db()
     assert exchange.status == Exchange.Status.PLANNED
 
@@ -376,6 +400,7 @@ def test_cancelling_without_a_reason_is_refused_next_to_the_field(
 
     assert response.status_code == 400
     assert field_error(response, "reason") == "This field is required."
+    assert '<details class="cancel-exchange card mt-4" open>' in response.content.decode()
     exchange.refresh_from_db()
     assert exchange.status == Exchange.Status.PLANNED
 

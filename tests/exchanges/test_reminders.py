@@ -123,7 +123,7 @@ def test_a_completed_exchange_is_asked_for_its_follow_up_too(
     run_on, exchange, host_coordinator, applicant_coordinator
 ):
     with time_machine.travel(
-        datetime.datetime.combine(_days(30), datetime.time(17), ZoneInfo("Europe/Brussels"))
+        datetime.datetime.combine(_days(31), datetime.time(17), ZoneInfo("Europe/Brussels"))
     ):
         services.exchange_complete(exchange=exchange, acting_user=host_coordinator)
 

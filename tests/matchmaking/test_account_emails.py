@@ -123,7 +123,14 @@ def test_the_confirmation_link_is_made_at_send_time_and_verifies_the_address(
     address = "new.coordinator@vestland.example.org"
     with django_capture_on_commit_callbacks(execute=True):
         Client().post(
-            "/accounts/signup/", {"email": address, "password1": PASSWORD, "password2": PASSWORD}
+            "/accounts/signup/",
+            {
+                "first_name": "Anna",
+                "last_name": "Berg",
+                "email": address,
+                "password1": PASSWORD,
+                "password2": PASSWORD,
+            },
         )
 
     row = OutboxEmail.objects.get(recipient=address)

@@ -315,7 +315,7 @@ def test_the_secretariat_resends_failed_emails_from_the_admin(
             follow=True,
         )
 
-    assert "1 emails are queued again." in response.content.decode()
+    assert "1 email is queued again." in response.content.decode()
     assert _sent(mailoutbox) == [(["lena@example.org"], "Probe for Lena")]
     assert _row(chosen).status == "sent"
     assert _row(other).status == "failed"
@@ -329,7 +329,14 @@ def test_signing_up_sends_the_verification_email_through_the_outbox(
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            "/accounts/signup/", {"email": address, "password1": password, "password2": password}
+            "/accounts/signup/",
+            {
+                "first_name": "Anna",
+                "last_name": "Berg",
+                "email": address,
+                "password1": password,
+                "password2": password,
+            },
         )
 
     assert response.status_code == 302

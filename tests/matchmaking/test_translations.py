@@ -24,13 +24,13 @@ def _nav_links(response):
         (
             "sv",
             "Utbyteserbjudanden",
-            ["Erbjudanden", "Partnerskapet", "Evenemang", "Logga in"],
+            ["Erbjudanden", "Organisationer", "Partnerskapet", "Evenemang", "Logga in"],
             "1 erbjudande",
         ),
         (
             "nb",
             "Utvekslingstilbud",
-            ["Tilbud", "Partnerskapet", "Arrangementer", "Logg inn"],
+            ["Tilbud", "Organisasjoner", "Partnerskapet", "Arrangementer", "Logg inn"],
             "1 tilbud",
         ),
     ],

@@ -288,7 +288,7 @@ def test_it_invites_an_unknown_email_address(
     assert "new@boras.example.org has no account yet; we sent an invitation." in text(response)
     assert "new@boras.example.org — Admin" in text(response)
     assert [(m.to, m.subject) for m in mailoutbox] == [
-        (["new@boras.example.org"], "You are invited to act for Borås Stad")
+        (["new@boras.example.org"], f"{host_admin.display_name} invites you to act for Borås Stad")
     ]
     assert "Sign up with this email address" in mailoutbox[0].body
 

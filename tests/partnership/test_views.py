@@ -37,7 +37,7 @@ def test_the_home_page_shows_the_partnership_in_figures(client, offer, applicant
     response = client.get(HOME_URL)
 
     assert response.status_code == 200
-    assert "organisations 2 countries 2 offers open now 2 exchanges agreed 1" in text(response)
+    assert "organisations 2 countries 2 offers open now 2 exchange agreed 1" in text(response)
 
 
 def test_the_home_page_shows_the_six_newest_open_offers(client, host_org):
