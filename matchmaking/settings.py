@@ -310,6 +310,12 @@ MATCHING_ALERT_THRESHOLD = env.float("MATCHING_ALERT_THRESHOLD", default=0.5)
 MONITORING_CACHE_SECONDS = env.int("MONITORING_CACHE_SECONDS", default=300)
 if MONITORING_CACHE_SECONDS < 0:
     raise ImproperlyConfigured("MONITORING_CACHE_SECONDS cannot be negative.")
+if MONITORING_CACHE_SECONDS:
+    # The worker counts the unfiltered figures ahead, so that no visitor waits for them.
+    CELERY_BEAT_SCHEDULE["monitoring-figures"] = {
+        "task": "partnership.tasks.refresh_monitoring_figures",
+        "schedule": float(MONITORING_CACHE_SECONDS),
+    }
 if not 0 <= MATCHING_ALERT_THRESHOLD <= 1:
     raise ImproperlyConfigured("MATCHING_ALERT_THRESHOLD must lie between 0 and 1.")
 if MATCHING_TOP_K < 1:

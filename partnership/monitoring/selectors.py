@@ -704,20 +704,24 @@ def reciprocal_pairs(filters: Filters) -> list[dict]:
 GENERATION_KEY = "monitoring:generation"
 
 
-def cached_indicators(filters: Filters) -> dict:
+def cached_indicators(filters: Filters, *, refresh: bool = False) -> dict:
     """``indicators(filters)``, kept in the cache for MONITORING_CACHE_SECONDS (per language,
     since labels are translated): the figures of 100,000 exchanges take a second or more to
     add up, and a dashboard may be a few minutes behind. A recorded baseline starts a new
-    generation of cached figures (``forget_cached_indicators``). ``computed_at`` says when."""
+    generation of cached figures (``forget_cached_indicators``). ``computed_at`` says when.
+
+    ``refresh`` counts them again and keeps them for twice that time: the worker does so for
+    the unfiltered figures every MONITORING_CACHE_SECONDS (``partnership.tasks``), so that no
+    visitor of the public page or the dashboard waits for the count."""
     seconds = settings.MONITORING_CACHE_SECONDS
     if not seconds:
         return {**indicators(filters), "computed_at": timezone.now()}
     generation = cache.get_or_set(GENERATION_KEY, 0, None)
     key = f"monitoring:{generation}:{get_language()}:{hash(filters)}"
-    found = cache.get(key)
+    found = None if refresh else cache.get(key)
     if found is None:
         found = {**indicators(filters), "computed_at": timezone.now()}
-        cache.set(key, found, seconds)
+        cache.set(key, found, 2 * seconds if refresh else seconds)
     return found
 
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from matchmaking.models import Membership
 from partnership.models import VetLearnerBaseline
+from partnership.tasks import refresh_monitoring_figures
 from tests.factories import MembershipFactory, UserFactory
 from tests.partnership.monitoring_world import build_monitoring_world
 
@@ -267,3 +268,23 @@ def test_the_figures_are_cached_and_a_recorded_baseline_shows_at_once(
     assert "NO0A Vestlandet 2025 0 2,000 0.0 %" in text, text[
         text.find("NO0A Vestlandet 2025") : text.find("NO0A Vestlandet 2025") + 80
     ]
+
+
+def test_the_worker_counts_the_figures_ahead_so_no_visitor_waits(
+    client, world, django_assert_max_num_queries
+):
+    cache.clear()
+    refresh_monitoring_figures()
+
+    for language in ("en", "sv"):
+        client.defaults["HTTP_ACCEPT_LANGUAGE"] = language
+        with django_assert_max_num_queries(1):  # nothing counted: read from the cache
+            response = client.get(FIGURES)
+        assert "NO0A Vestlandet 2025" in _text(response)
+
+
+def test_the_refresh_is_on_the_beat_schedule(settings):
+    schedule = settings.CELERY_BEAT_SCHEDULE["monitoring-figures"]
+
+    assert schedule["task"] == "partnership.tasks.refresh_monitoring_figures"
+    assert schedule["schedule"] == settings.MONITORING_CACHE_SECONDS
