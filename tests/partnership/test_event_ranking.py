@@ -21,9 +21,9 @@ from tests.partnership.event_fixtures import (  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
 
-# Vocabularies (3), offers (5), profiles (5), past partners (1), the participants (1),
-# the chosen offers' titles and profiles' names (2), the weights in use (1).
-RANKING_QUERIES = 18
+# The registration (1), vocabularies (4, with the fields of education), offers (6), profiles (6),
+# past partners (1), the weights in use (1), the chosen offers' titles and profiles' names (3).
+RANKING_QUERIES = 22
 
 
 def _register(event, name, **organisation):
