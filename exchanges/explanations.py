@@ -364,4 +364,4 @@ def adds_up(parts, score) -> str:
         _("%(factor)s +%(points)d") % {"factor": part.label, "points": part.points}
         for part in parts
     )
-    return _("%(parts)s = %(fit)d\u00a0%%") % {"parts": said, "fit": percent(score)}
+    return _("%(parts)s = %(fit)s") % {"parts": said, "fit": f"{percent(score)}\u00a0%"}
