@@ -224,7 +224,7 @@ def application_create(request, pk):
                 offer=offer, organisation=organisation, acting_user=request.user, **data
             )
         except ValidationError as error:
-            if error.code == "duplicate":
+            if getattr(error, "code", None) == "duplicate":  # a dict of field errors has none
                 return _already_applied(request, offer, organisation, error.messages)
             apply_validation_error(form, error)
         else:
