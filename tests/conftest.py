@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.db import connections
 from django.test import Client
 from django.utils import translation
+from pytest_django.plugin import blocking_manager_key
 
 from matchmaking.models import Membership
 from tests.factories import MembershipFactory, OfferFactory, OrganisationFactory, UserFactory
@@ -64,6 +65,25 @@ def pytest_collection_modifyitems(items):
             item.add_marker(
                 pytest.mark.django_db(transaction=True, serialized_rollback=True), append=False
             )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    # The flush that ends a transactional test also empties the tables the data migrations
+    # filled; the next transactional test restores them when it starts, but an ordinary test
+    # that runs after it would find no vocabularies and no Secretariat group. Restore them
+    # here, once the test's own teardown has flushed.
+    result = yield
+    marker = item.get_closest_marker("django_db")
+    # (After the last test the test database itself is gone: nothing to restore.)
+    if nextitem is not None and marker is not None and marker.kwargs.get("serialized_rollback"):
+        with item.config.stash[blocking_manager_key].unblock():
+            for connection in connections.all():
+                snapshot = getattr(connection, "_test_serialized_contents", None)
+                if snapshot:
+                    connection.creation.deserialize_db_from_string(snapshot)
+                    connection.close()
+    return result
 
 
 @pytest.fixture(autouse=True)
