@@ -226,7 +226,7 @@ def test_a_full_event_refuses_with_a_message(login, host_org, host_coordinator):
 
     response = login(host_coordinator).post(_url("register", event), _registration_data(host_org))
 
-    assert "The event is full: all 1 places are taken." in text(response)
+    assert "The event is full: its 1 place is taken." in text(response)
 
 
 def test_an_outsider_cannot_register_someone_elses_organisation(login, event, host_org, outsider):
