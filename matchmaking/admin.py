@@ -8,7 +8,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import nuts, outbox, selectors, services
-from .admin_helpers import HistoryInline, ReadOnlyAdmin, ToldOrganisationsMixin, recorded_action
+from .admin_helpers import (
+    HistoryInline,
+    ReadOnly,
+    ReadOnlyAdmin,
+    ToldOrganisationsMixin,
+    recorded_action,
+)
 from .exports import export_actions, organisation_columns
 from .models import (
     ExchangeType,
@@ -115,21 +121,12 @@ class LanguageAdmin(admin.ModelAdmin):
     search_fields = ["name", "code"]
 
 
-class MembershipReadOnly:
+class MembershipReadOnly(ReadOnly):
     """Who acts for an organisation is decided by its own admins on the site (people page).
 
     In the admin nobody adds, moves or removes a membership: changing its user, organisation
     or role would let staff act as any organisation's admin without anyone knowing.
     """
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class MembershipInline(MembershipReadOnly, admin.TabularInline):

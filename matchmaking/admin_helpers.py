@@ -35,8 +35,8 @@ def country_filter(field):
     return CountryFilter
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows change only through the services (the actions); nobody adds or deletes them here."""
+class ReadOnly:
+    """For a model admin or an inline: nobody adds, changes or deletes rows here."""
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -46,6 +46,10 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(ReadOnly, admin.ModelAdmin):
+    """Rows change only through the services (the actions); nobody adds or deletes them here."""
 
 
 class HistoryInline(admin.TabularInline):
