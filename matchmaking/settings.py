@@ -162,6 +162,10 @@ LANGUAGES = [
     ("nb", _("Norwegian Bokmål")),
     ("es", _("Spanish")),
     ("ca", _("Catalan")),
+    ("de", _("German")),
+    ("fr", _("French")),
+    ("it", _("Italian")),
+    ("pl", _("Polish")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # Dates in each language's own format; English as written in Europe (matchmaking/formats/en).
