@@ -4,15 +4,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('matchmaking', '0013_text_vectors'),
+        ("matchmaking", "0013_text_vectors"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='user',
-            name='preferred_language',
-            field=models.CharField(choices=[('en', 'English'), ('sv', 'Swedish'), ('nb', 'Norwegian Bokmål'), ('es', 'Spanish'), ('ca', 'Catalan'), ('de', 'German'), ('fr', 'French'), ('it', 'Italian'), ('pl', 'Polish')], default='en', help_text='Pages and emails are shown in this language.', max_length=10, verbose_name='preferred language'),
+            model_name="user",
+            name="preferred_language",
+            field=models.CharField(
+                choices=[
+                    ("en", "English"),
+                    ("sv", "Swedish"),
+                    ("nb", "Norwegian Bokmål"),
+                    ("es", "Spanish"),
+                    ("ca", "Catalan"),
+                    ("de", "German"),
+                    ("fr", "French"),
+                    ("it", "Italian"),
+                    ("pl", "Polish"),
+                ],
+                default="en",
+                help_text="Pages and emails are shown in this language.",
+                max_length=10,
+                verbose_name="preferred language",
+            ),
         ),
     ]
