@@ -296,7 +296,7 @@ def test_it_refuses_a_preferred_language_the_site_does_not_offer():
 
     with pytest.raises(ValidationError) as refusal:
         services.user_update_profile(
-            user=user, first_name="Lena", last_name="Berg", preferred_language="de"
+            user=user, first_name="Lena", last_name="Berg", preferred_language="fi"
         )
 
     assert "preferred_language" in refusal.value.message_dict
