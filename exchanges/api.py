@@ -8,6 +8,7 @@ exchanges, matches and people are never exposed. See ``matchmaking.api`` for the
 
 import datetime
 from decimal import Decimal
+from typing import Literal
 
 from django.db.models import Prefetch
 from django.http import HttpRequest
@@ -19,6 +20,7 @@ from matchmaking.api import (
     ERRORS,
     Code,
     Country,
+    IsoDate,
     Page,
     Paging,
     coded,
@@ -94,6 +96,10 @@ class OfferOut(Schema):
         return site_url(offer.get_absolute_url())
 
     @staticmethod
+    def resolve_host(offer):
+        return offer.organisation
+
+    @staticmethod
     def resolve_exchange_type(offer):
         kind = offer.exchange_type
         return {
@@ -133,15 +139,15 @@ class OfferQuery(Paging):
     theme: str | None = Field(None, max_length=80, description="Theme (code).")
     country: str | None = Field(None, max_length=2, description="Host country, ISO alpha-2.")
     language: str | None = Field(None, max_length=8, description="Working language, ISO 639-1.")
-    target_group: str | None = Field(None, max_length=16, description="staff or learners.")
-    dates_from: datetime.date | None = Field(None, description="Available on or after.")
-    dates_until: datetime.date | None = Field(None, description="Available on or before.")
+    target_group: Literal["staff", "learners"] | None = Field(None, description="Who travels.")
+    dates_from: IsoDate | None = Field(None, description="Available on or after.")
+    dates_until: IsoDate | None = Field(None, description="Available on or before.")
     fewer_opportunities: bool | None = Field(
         None, description="Only offers that support participants with fewer opportunities."
     )
     rsp_members: bool | None = Field(None, description="Only offers of partnership members.")
     open: bool | None = Field(None, description="Only offers still open for applications.")
-    sort: str | None = Field(None, max_length=16, description="newest, deadline or start.")
+    sort: Literal["newest", "deadline", "start"] | None = Field(None, description="The order.")
 
 
 def _offers():

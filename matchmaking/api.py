@@ -12,20 +12,24 @@ field's message. Pages are numbered; the total is counted up to ``COUNT_LIMIT`` 
 "more than" past it, so that no request counts a whole table.
 """
 
+import datetime
 import math
-from typing import Any
+import re
+from typing import Annotated, Any
 
 from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext
+from django.urls import reverse
+from django.utils.translation import gettext, ngettext
+from django.views.decorators.http import require_safe
 from django_countries import countries
 from ninja import Field, NinjaAPI, Query, Router, Schema
-from ninja.errors import HttpError, ValidationError
+from ninja.errors import HttpError, Throttled, ValidationError
 from ninja.throttling import AnonRateThrottle
+from pydantic import BeforeValidator
 
 from .filters import OrganisationFilter
-from .models import Organisation
 from .selectors import directory_organisations
 
 # The total of a list is counted up to this many rows; past it the answer is "more than".
@@ -112,6 +116,18 @@ def filtered(filterset_class, queryset, parameters: Schema):
     return filterset.qs
 
 
+def _iso_date(value):
+    """Only a YYYY-MM-DD date, as the schema says (pydantic would take a number of seconds)."""
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError(gettext("Enter a date as YYYY-MM-DD."))
+    if not isinstance(value, str | datetime.date):
+        raise ValueError(gettext("Enter a date as YYYY-MM-DD."))
+    return value
+
+
+IsoDate = Annotated[datetime.date, BeforeValidator(_iso_date)]
+
+
 def site_url(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
@@ -137,6 +153,19 @@ def coded(entry) -> dict:
     return {"code": entry.slug, "name": gettext(entry.name)}
 
 
+class SiteRateThrottle(AnonRateThrottle):
+    """django-ninja's per-address limit, at the rate ``API_RATE_LIMIT`` says when the request
+    comes (so a changed setting holds at once), counted in the default cache."""
+
+    def __init__(self):
+        pass
+
+    def allow_request(self, request):
+        self.rate = settings.API_RATE_LIMIT
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().allow_request(request)
+
+
 def build_api(routers) -> NinjaAPI:
     """The API with ``routers`` ((prefix, router) pairs), its schema and its docs."""
     api = NinjaAPI(
@@ -150,14 +179,38 @@ def build_api(routers) -> NinjaAPI:
             "client address."
         ),
         urls_namespace="api",
-        throttle=[AnonRateThrottle(settings.API_RATE_LIMIT)],
+        throttle=[SiteRateThrottle()],
     )
     for prefix, router in routers:
         api.add_router(prefix, router)
 
+    @api.get("/", include_in_schema=False, url_name="index")
+    def index(request):
+        """/api/v1/ itself: where the documentation and the schema are."""
+        return {
+            "docs": request.build_absolute_uri(reverse("api:openapi-view")),
+            "openapi": request.build_absolute_uri(reverse("api:openapi-json")),
+        }
+
     @api.exception_handler(HttpError)
     def refused(request, exc):
-        return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+        response = api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+        if isinstance(exc, Throttled):
+            wait = max(1, math.ceil(exc.wait or 1))
+            response["Retry-After"] = str(wait)
+            response.content = api.renderer.render(
+                request,
+                {
+                    "detail": ngettext(
+                        "Too many requests: try again in %(seconds)d second.",
+                        "Too many requests: try again in %(seconds)d seconds.",
+                        wait,
+                    )
+                    % {"seconds": wait}
+                },
+                response_status=429,
+            )
+        return response
 
     return api
 
@@ -222,6 +275,15 @@ def organisation_list(request: HttpRequest, query: Query[OrganisationQuery]):
 @router.get("/{slug}", response={200: OrganisationOut, **ERRORS}, summary="One organisation")
 def organisation_detail(request: HttpRequest, slug: str):
     return get_object_or_404(directory_organisations(), slug=slug)
+
+
+def read_only_urls(api: NinjaAPI):
+    """``api.urls`` with every view — the schema and docs pages too, which django-ninja
+    serves to any method — answering GET and HEAD only (405 otherwise)."""
+    patterns, app_name, namespace = api.urls
+    for pattern in patterns:
+        pattern.callback = require_safe(pattern.callback)
+    return patterns, app_name, namespace
 
 
 def not_found(request: HttpRequest, rest: str):

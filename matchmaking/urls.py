@@ -89,7 +89,7 @@ urlpatterns = [
     path("", include(exchanges_urls)),
     path("partnership/", include(partnership_urls)),
     path("events/", include(events_urls)),
-    path("api/v1/", api.urls),
+    path("api/v1/", organisations_api.read_only_urls(api)),
     # Any other address under the API answers in JSON too.
     path("api/<path:rest>", organisations_api.not_found, name="api_not_found"),
     # Uploaded logos and photos: served here unless the web server in front does it
