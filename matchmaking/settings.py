@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "django_countries",
+    "ninja",
     "matchmaking",
     "exchanges",
     "partnership",
@@ -227,6 +228,13 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_step": 0.5,
     "interval_max": 1,
 }
+
+# The open API (/api/v1/): requests per client address, counted in the default cache — a
+# shared one (CACHE_URL=redis://…) makes the limit hold across every worker and machine.
+API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="120/min")
+# Behind a proxy that appends the client's address to X-Forwarded-For, how many proxies there
+# are (django-ninja's NINJA_NUM_PROXIES); unset, the API counts by REMOTE_ADDR.
+NINJA_NUM_PROXIES = env.int("API_NUM_PROXIES", default=0)
 
 # How long a page of the catalogue is.
 OFFERS_PER_PAGE = env.int("OFFERS_PER_PAGE", default=20)

@@ -11,12 +11,25 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from exchanges import api as exchanges_api
 from exchanges import urls as exchanges_urls
 from exchanges import views as exchanges_views
+from matchmaking import api as organisations_api
 from matchmaking import views as organisation_views
 from partnership import site
 from partnership import urls as partnership_urls
+from partnership.events import api as events_api
 from partnership.events import urls as events_urls
+
+# The open read-only API, each app's records under their prefix (matchmaking.api).
+api = organisations_api.build_api(
+    [
+        ("/offers", exchanges_api.router),
+        ("/case-studies", exchanges_api.case_study_router),
+        ("/organisations", organisations_api.router),
+        ("/events", events_api.router),
+    ]
+)
 
 # The core app's pages: the directory, organisations, their people, the signed-in person's
 # profile.
@@ -76,6 +89,9 @@ urlpatterns = [
     path("", include(exchanges_urls)),
     path("partnership/", include(partnership_urls)),
     path("events/", include(events_urls)),
+    path("api/v1/", organisations_api.read_only_urls(api)),
+    # Any other address under the API answers in JSON too.
+    path("api/<path:rest>", organisations_api.not_found, name="api_not_found"),
     # Uploaded logos and photos: served here unless the web server in front does it
     # (SERVE_MEDIA=off; see the README's "Running it for real").
     *(

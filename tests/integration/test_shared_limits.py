@@ -65,3 +65,36 @@ def test_another_worker_process_counts_against_the_same_limit(client, shared_cac
 
     assert statuses == [302, 302, 429]
     assert OutboxEmail.objects.count() == 2
+
+
+OTHER_API_WORKER = """
+import django
+django.setup()
+from django.test import RequestFactory
+from matchmaking.api import SiteRateThrottle
+request = RequestFactory().get("/api/v1/events/", REMOTE_ADDR="127.0.0.1")
+assert all(SiteRateThrottle().allow_request(request) for _ in range({uses}))
+"""
+
+
+def test_the_api_s_rate_limit_is_shared_by_the_worker_processes(client, shared_cache, settings):
+    settings.API_RATE_LIMIT = "5/min"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "matchmaking.settings",
+        "CACHE_URL": shared_cache,
+        "API_RATE_LIMIT": "5/min",
+    }
+    worker = subprocess.run(
+        [sys.executable, "-c", OTHER_API_WORKER.format(uses=3)],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert worker.returncode == 0, worker.stderr
+
+    statuses = [client.get("/api/v1/events/").status_code for _ in range(3)]
+
+    assert statuses == [200, 200, 429]
