@@ -99,9 +99,13 @@ def test_the_language_switcher_lists_languages_by_their_own_names(client, db):
 
     assert re.findall(r">([^<]+)</option>", switcher) == [
         "català",
+        "Deutsch",
         "English",
         "español",
+        "français",
+        "italiano",
         "norsk (bokmål)",
+        "polski",
         "svenska",
     ]
 
