@@ -21,6 +21,7 @@ from django.db.models import (
     prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 
 from matchmaking.models import (
     FewerOpportunityCategory,
@@ -311,3 +312,43 @@ def fewer_opportunity_categories_for(exchange: Exchange) -> QuerySet[FewerOpport
     return FewerOpportunityCategory.objects.filter(
         Q(is_active=True) | Q(feweropportunitycount__exchange=exchange)
     ).distinct()
+
+
+@dataclass(frozen=True)
+class OnboardingStep:
+    """One item of a new organisation's checklist on its desk, ticked from its records."""
+
+    key: str
+    done: bool
+    # The page where the organisation does it (None: only an admin can, and this is not one).
+    url: str | None
+    # The organisation has a draft to finish: the link goes to it.
+    resume: bool = False
+
+
+def onboarding_steps(organisation: Organisation, *, is_admin: bool) -> list[OnboardingStep]:
+    """The three first steps of an organisation: its profile, an interest profile, a first
+    published offer or a first application. Empty once all are done (the desk hides it)."""
+    draft = organisation.offers.filter(status=Offer.Status.DRAFT, published_at=None).first()
+    steps = [
+        OnboardingStep(
+            "profile",
+            organisation.profile_is_complete,
+            reverse("matchmaking:organisation_edit", args=[organisation.slug])
+            if is_admin
+            else None,
+        ),
+        OnboardingStep(
+            "interest_profile",
+            organisation.interest_profiles.exists(),
+            reverse("exchanges:profile_create"),
+        ),
+        OnboardingStep(
+            "offer",
+            organisation.offers.filter(published_at__isnull=False).exists()
+            or organisation.applications.exists(),
+            draft.get_absolute_url() if draft else reverse("exchanges:offer_create"),
+            resume=draft is not None,
+        ),
+    ]
+    return [] if all(step.done for step in steps) else steps

@@ -65,7 +65,9 @@ class User(AbstractUser):
         help_text=_("Pages and emails are shown in this language."),
     )
     # The privacy notice the person agreed to at sign-up (matchmaking.privacy.NOTICE_VERSION).
-    privacy_consent_at = models.DateTimeField(_("agreed to the privacy notice at"), null=True, blank=True)
+    privacy_consent_at = models.DateTimeField(
+        _("agreed to the privacy notice at"), null=True, blank=True
+    )
     privacy_notice_version = models.CharField(
         _("version of the privacy notice agreed to"), max_length=20, blank=True
     )
@@ -274,6 +276,12 @@ class Organisation(models.Model):
     @property
     def is_rsp_member(self):
         return self.rsp_member_since is not None
+
+    @property
+    def profile_is_complete(self):
+        """Whether the public profile tells other organisations what they need to decide:
+        a description and the working languages (the rest the form requires)."""
+        return bool(self.description.strip()) and self.languages.exists()
 
 
 class Membership(models.Model):

@@ -58,9 +58,7 @@ def organisations_only_administered_by(user) -> list[Organisation]:
         organisation=OuterRef("pk"), role=Membership.Role.ADMIN
     ).exclude(user=user)
     return list(
-        Organisation.objects.filter(
-            memberships__user=user, memberships__role=Membership.Role.ADMIN
-        )
+        Organisation.objects.filter(memberships__user=user, memberships__role=Membership.Role.ADMIN)
         .exclude(Exists(other_admins))
         .order_by("name", "pk")
     )

@@ -21,8 +21,8 @@ from .models import (
     OutboxEmail,
     User,
 )
-from .personal_data import NOTICE_VERSION
 from .permissions import is_member_of
+from .personal_data import NOTICE_VERSION
 from .selectors import organisations_only_administered_by, organisations_sharing_the_name
 
 # Path segments under /organisations/ that are pages, not organisations.
@@ -355,7 +355,5 @@ def account_delete(*, user: User) -> User:
     # saying to whom.
     sent_to_them = OutboxEmail.objects.filter(recipient__iexact=old_email)
     sent_to_them.filter(status=OutboxEmail.Status.PENDING).delete()
-    sent_to_them.update(
-        recipient=user.email, recipient_name=""
-    )
+    sent_to_them.update(recipient=user.email, recipient_name="")
     return user

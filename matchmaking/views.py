@@ -4,10 +4,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpResponse
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -231,7 +231,10 @@ def account_delete(request):
             logout(request)
             messages.success(
                 request,
-                _("Your account is deleted. What you did for your organisations is kept as a former user's."),
+                _(
+                    "Your account is deleted. What you did for your organisations is kept as "
+                    "a former user's."
+                ),
             )
             return redirect("home")
     return render(

@@ -4,15 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('exchanges', '0010_text_vectors'),
+        ("exchanges", "0010_text_vectors"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='offerhistory',
-            name='kind',
-            field=models.CharField(choices=[('draft', 'Draft'), ('published', 'Published'), ('closed', 'Closed'), ('archived', 'Archived'), ('edited', 'Edited')], max_length=16, verbose_name='what'),
+            model_name="offerhistory",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("draft", "Draft"),
+                    ("published", "Published"),
+                    ("closed", "Closed"),
+                    ("archived", "Archived"),
+                    ("edited", "Edited"),
+                ],
+                max_length=16,
+                verbose_name="what",
+            ),
         ),
     ]

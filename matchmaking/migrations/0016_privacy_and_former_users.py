@@ -4,30 +4,42 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('matchmaking', '0014_more_languages'),
+        ("matchmaking", "0014_more_languages"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='deleted_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='account deleted at'),
+            model_name="user",
+            name="deleted_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="account deleted at"),
         ),
         migrations.AddField(
-            model_name='user',
-            name='privacy_consent_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='agreed to the privacy notice at'),
+            model_name="user",
+            name="privacy_consent_at",
+            field=models.DateTimeField(
+                blank=True, null=True, verbose_name="agreed to the privacy notice at"
+            ),
         ),
         migrations.AddField(
-            model_name='user',
-            name='privacy_notice_version',
-            field=models.CharField(blank=True, max_length=20, verbose_name='version of the privacy notice agreed to'),
+            model_name="user",
+            name="privacy_notice_version",
+            field=models.CharField(
+                blank=True, max_length=20, verbose_name="version of the privacy notice agreed to"
+            ),
         ),
         migrations.AlterField(
-            model_name='organisationhistory',
-            name='kind',
-            field=models.CharField(choices=[('suspended', 'Suspended'), ('unsuspended', 'Suspension lifted'), ('changed', 'Changed by the secretariat'), ('member_left', 'A member deleted their account')], max_length=16, verbose_name='what'),
+            model_name="organisationhistory",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("suspended", "Suspended"),
+                    ("unsuspended", "Suspension lifted"),
+                    ("changed", "Changed by the secretariat"),
+                    ("member_left", "A member deleted their account"),
+                ],
+                max_length=16,
+                verbose_name="what",
+            ),
         ),
     ]
