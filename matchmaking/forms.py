@@ -250,6 +250,9 @@ class SignupForm(forms.Form):
     address and password, and the consent to the privacy notice after them; the account
     adapter's ``save_user`` stores them."""
 
+    # allauth orders the fields by this; the consent comes last, after the password.
+    field_order = ["email", "first_name", "last_name", "password1", "password2", "privacy_consent"]
+
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150)
     privacy_consent = forms.BooleanField(

@@ -41,8 +41,8 @@ def export(user) -> dict:
         "meeting_requests": rows(
             Meeting.objects.filter(requested_by=user),
             "event__title",
-            "requester__name",
-            "recipient__name",
+            "requester__organisation__name",
+            "recipient__organisation__name",
             "slot_start",
             "message",
             "status",
