@@ -120,9 +120,8 @@ def test_the_last_admin_of_an_organisation_is_refused(login, host_admin, host_co
     response = client.post(URL, {"password": PASSWORD})
 
     assert response.status_code == 200
-    assert (
-        "You are the only admin of Borås Stad. Make someone else admin there first"
-        in text(response)
+    assert "You are the only admin of Borås Stad. Make someone else admin there first" in text(
+        response
     )
     assert User.objects.get(pk=host_admin.pk).is_active
     assert Membership.objects.filter(user=host_admin).exists()
@@ -137,7 +136,9 @@ def test_an_admin_may_delete_once_someone_else_is_admin(login, host_admin, host_
     assert User.objects.get(pk=host_admin.pk).is_former
 
 
-def test_the_address_can_sign_up_again(client, host_coordinator, host_admin, django_capture_on_commit_callbacks):
+def test_the_address_can_sign_up_again(
+    client, host_coordinator, host_admin, django_capture_on_commit_callbacks
+):
     services.account_delete(user=host_coordinator)
 
     with django_capture_on_commit_callbacks(execute=True):

@@ -40,9 +40,7 @@ def records(host_org, host_coordinator, host_admin, applicant_org, applicant_coo
         status=Application.Status.ACCEPTED,
     )
     exchange = ExchangeFactory(application=application)
-    QuoteFactory(
-        follow_up=FollowUpFactory(exchange=exchange), person_name="Anna Participant-Berg"
-    )
+    QuoteFactory(follow_up=FollowUpFactory(exchange=exchange), person_name="Anna Participant-Berg")
     InterestProfileFactory(organisation=host_org, name="Study visits on inclusion")
     OfferFactory(organisation=applicant_org, title="Study visit to Bergen")
     return {"offer": offer, "application": application, "exchange": exchange}
@@ -75,9 +73,7 @@ def test_the_download_holds_the_persons_account_and_memberships(login, host_coor
     assert (membership["organisation__name"], membership["role"]) == ("Borås Stad", "coordinator")
 
 
-def test_the_download_holds_what_the_persons_organisation_holds(
-    login, host_coordinator, records
-):
+def test_the_download_holds_what_the_persons_organisation_holds(login, host_coordinator, records):
     data = _download(login(host_coordinator))
 
     exchanges = data["exchanges"]

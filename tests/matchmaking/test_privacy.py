@@ -28,9 +28,7 @@ def _sign_up(client, capture, **fields):
         return client.post("/accounts/signup/", data)
 
 
-def test_the_privacy_notice_says_what_is_stored_why_for_how_long_and_who_sees_it(
-    client, settings
-):
+def test_the_privacy_notice_says_what_is_stored_why_for_how_long_and_who_sees_it(client, settings):
     settings.PRIVACY_CONTACT_EMAIL = "privacy@earlall.example.eu"
 
     response = client.get(reverse("matchmaking:privacy"))
@@ -115,7 +113,9 @@ def test_sign_up_without_consent_is_refused_next_to_the_box(
     assert not User.objects.filter(email=ADDRESS).exists()
 
 
-def test_the_profile_page_says_when_the_person_agreed(login, client, django_capture_on_commit_callbacks):
+def test_the_profile_page_says_when_the_person_agreed(
+    login, client, django_capture_on_commit_callbacks
+):
     _sign_up(client, django_capture_on_commit_callbacks)
     user = User.objects.get(email=ADDRESS)
 
