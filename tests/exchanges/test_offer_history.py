@@ -111,12 +111,7 @@ def test_saving_an_offer_unchanged_writes_no_history(offer, host_coordinator):
 def test_the_host_sees_what_an_edit_changed(login, offer, host_coordinator):
     client = login(host_coordinator)
     form = client.get(reverse("exchanges:offer_edit", args=[offer.pk])).context["form"]
-    data = {
-        name: value
-        for name, value in (
-            (field.html_name, field.value()) for field in form if field.value() is not None
-        )
-    }
+    data = {field.html_name: field.value() for field in form if field.value() is not None}
     data["title"] = "Job shadowing of NEET counsellors"
     data["themes"] = [t.pk for t in offer.themes.all()]
     data["languages"] = [language.pk for language in offer.languages.all()]
