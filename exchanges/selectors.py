@@ -8,14 +8,19 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
+    Exists,
+    ExpressionWrapper,
     F,
     IntegerField,
     Max,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
     prefetch_related_objects,
@@ -30,6 +35,7 @@ from matchmaking.models import (
     Organisation,
     Theme,
 )
+from matchmaking.selectors import profile_is_complete
 
 from . import explanations
 from .models import (
@@ -328,27 +334,43 @@ class OnboardingStep:
 
 def onboarding_steps(organisation: Organisation, *, is_admin: bool) -> list[OnboardingStep]:
     """The three first steps of an organisation: its profile, an interest profile, a first
-    published offer or a first application. Empty once all are done (the desk hides it)."""
-    draft = organisation.offers.filter(status=Offer.Status.DRAFT, published_at=None).first()
+    published offer or a first application. Empty once all are done (the desk hides it).
+    One query, whatever the organisation holds."""
+    offers = Offer.objects.filter(organisation=OuterRef("pk"))
+    drafts = offers.filter(status=Offer.Status.DRAFT, published_at=None).order_by("-created_at")
+    state = (
+        Organisation.objects.filter(pk=organisation.pk)
+        .annotate(
+            profile_done=ExpressionWrapper(profile_is_complete(), output_field=BooleanField()),
+            has_interest_profile=Exists(
+                InterestProfile.objects.filter(organisation=OuterRef("pk"))
+            ),
+            has_offer=Exists(offers.filter(published_at__isnull=False)),
+            has_application=Exists(Application.objects.filter(organisation=OuterRef("pk"))),
+            draft_pk=Subquery(drafts.values("pk")[:1]),
+        )
+        .values("profile_done", "has_interest_profile", "has_offer", "has_application", "draft_pk")
+        .get()
+    )
+    draft_pk = state["draft_pk"]
     steps = [
         OnboardingStep(
             "profile",
-            organisation.profile_is_complete,
+            state["profile_done"],
             reverse("matchmaking:organisation_edit", args=[organisation.slug])
             if is_admin
             else None,
         ),
         OnboardingStep(
-            "interest_profile",
-            organisation.interest_profiles.exists(),
-            reverse("exchanges:profile_create"),
+            "interest_profile", state["has_interest_profile"], reverse("exchanges:profile_create")
         ),
         OnboardingStep(
             "offer",
-            organisation.offers.filter(published_at__isnull=False).exists()
-            or organisation.applications.exists(),
-            draft.get_absolute_url() if draft else reverse("exchanges:offer_create"),
-            resume=draft is not None,
+            state["has_offer"] or state["has_application"],
+            reverse("exchanges:offer_detail", args=[draft_pk])
+            if draft_pk
+            else reverse("exchanges:offer_create"),
+            resume=draft_pk is not None,
         ),
     ]
     return [] if all(step.done for step in steps) else steps

@@ -277,12 +277,6 @@ class Organisation(models.Model):
     def is_rsp_member(self):
         return self.rsp_member_since is not None
 
-    @property
-    def profile_is_complete(self):
-        """Whether the public profile tells other organisations what they need to decide:
-        a description and the working languages (the rest the form requires)."""
-        return bool(self.description.strip()) and self.languages.exists()
-
 
 class Membership(models.Model):
     class Role(models.TextChoices):

@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from .models import Membership, Organisation
 from .search import fold
@@ -62,3 +62,11 @@ def organisations_only_administered_by(user) -> list[Organisation]:
         .exclude(Exists(other_admins))
         .order_by("name", "pk")
     )
+
+
+def profile_is_complete():
+    """The condition (for ``annotate``/``filter`` on organisations) that an organisation's
+    public profile tells others what they need to decide: a description and its working
+    languages (the rest the form requires)."""
+    languages = Organisation.languages.through.objects.filter(organisation_id=OuterRef("pk"))
+    return ~Q(description__regex=r"^\s*$") & Exists(languages)
