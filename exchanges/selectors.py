@@ -334,8 +334,9 @@ class OnboardingStep:
 
 def onboarding_steps(organisation: Organisation, *, is_admin: bool) -> list[OnboardingStep]:
     """The three first steps of an organisation: its profile, an interest profile, a first
-    published offer or a first application. Empty once all are done (the desk hides it).
-    One query, whatever the organisation holds."""
+    published offer or a first application. Empty once all are done, or once the organisation
+    has an exchange (it is past getting started: a host that never sends needs no interest
+    profile); the desk then hides the list. One query, whatever the organisation holds."""
     offers = Offer.objects.filter(organisation=OuterRef("pk"))
     drafts = offers.filter(status=Offer.Status.DRAFT, published_at=None).order_by("-created_at")
     state = (
@@ -348,8 +349,18 @@ def onboarding_steps(organisation: Organisation, *, is_admin: bool) -> list[Onbo
             has_offer=Exists(offers.filter(published_at__isnull=False)),
             has_application=Exists(Application.objects.filter(organisation=OuterRef("pk"))),
             draft_pk=Subquery(drafts.values("pk")[:1]),
+            has_exchange=Exists(
+                Exchange.objects.filter(Q(host=OuterRef("pk")) | Q(sender=OuterRef("pk")))
+            ),
         )
-        .values("profile_done", "has_interest_profile", "has_offer", "has_application", "draft_pk")
+        .values(
+            "profile_done",
+            "has_interest_profile",
+            "has_offer",
+            "has_application",
+            "draft_pk",
+            "has_exchange",
+        )
         .get()
     )
     draft_pk = state["draft_pk"]
@@ -373,4 +384,6 @@ def onboarding_steps(organisation: Organisation, *, is_admin: bool) -> list[Onbo
             resume=draft_pk is not None,
         ),
     ]
-    return [] if all(step.done for step in steps) else steps
+    if state["has_exchange"] or all(step.done for step in steps):
+        return []
+    return steps

@@ -8,7 +8,12 @@ import pytest
 from django.urls import reverse
 
 from exchanges.models import Offer
-from tests.factories import ApplicationFactory, InterestProfileFactory, OfferFactory
+from tests.factories import (
+    ApplicationFactory,
+    ExchangeFactory,
+    InterestProfileFactory,
+    OfferFactory,
+)
 from tests.pages import text
 
 pytestmark = pytest.mark.django_db
@@ -88,3 +93,12 @@ def test_the_checklist_is_gone_once_everything_is_done(login, host_org, host_adm
 
     assert _checklist(client) is None
     assert "Getting started" not in text(client.get(reverse("desk")))
+
+
+def test_an_organisation_with_an_exchange_is_past_getting_started(
+    login, host_org, host_admin, applicant_org
+):
+    # A host that never sends: no interest profile, but an exchange already.
+    ExchangeFactory(application__offer=OfferFactory(organisation=host_org))
+
+    assert _checklist(login(host_admin)) is None
