@@ -11,6 +11,8 @@ from exchanges.models import Application
 from matchmaking.personal_data import CORE_SECTIONS, register_exporter
 from tests.factories import (
     ApplicationFactory,
+    EventFactory,
+    EventRegistrationFactory,
     ExchangeFactory,
     FollowUpFactory,
     InterestProfileFactory,
@@ -134,3 +136,21 @@ def test_the_download_takes_no_post(login, host_coordinator):
 def test_an_app_cannot_take_a_core_section():
     with pytest.raises(ValueError):
         register_exporter(next(iter(CORE_SECTIONS)), lambda user: None)
+
+
+def test_the_partnership_part_holds_the_persons_registrations_but_not_the_attendees(
+    login, host_org, host_coordinator
+):
+    EventRegistrationFactory(
+        event=EventFactory(title="Matchmaking day in Brussels"),
+        organisation=host_org,
+        registered_by=host_coordinator,
+        attendees=[{"name": "Per Attendee-Lund", "role": "Advisor"}],
+    )
+
+    client = login(host_coordinator)
+    data = _download(client)
+
+    [registration] = data["partnership"]["event_registrations"]
+    assert registration["event__title"] == "Matchmaking day in Brussels"
+    assert "Per Attendee-Lund" not in client.get(URL).content.decode()
