@@ -8,19 +8,25 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
+    Exists,
+    ExpressionWrapper,
     F,
     IntegerField,
     Max,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
     prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 
 from matchmaking.models import (
     FewerOpportunityCategory,
@@ -29,6 +35,7 @@ from matchmaking.models import (
     Organisation,
     Theme,
 )
+from matchmaking.selectors import profile_is_complete
 
 from . import explanations
 from .models import (
@@ -311,3 +318,72 @@ def fewer_opportunity_categories_for(exchange: Exchange) -> QuerySet[FewerOpport
     return FewerOpportunityCategory.objects.filter(
         Q(is_active=True) | Q(feweropportunitycount__exchange=exchange)
     ).distinct()
+
+
+@dataclass(frozen=True)
+class OnboardingStep:
+    """One item of a new organisation's checklist on its desk, ticked from its records."""
+
+    key: str
+    done: bool
+    # The page where the organisation does it (None: only an admin can, and this is not one).
+    url: str | None
+    # The organisation has a draft to finish: the link goes to it.
+    resume: bool = False
+
+
+def onboarding_steps(organisation: Organisation, *, is_admin: bool) -> list[OnboardingStep]:
+    """The three first steps of an organisation: its profile, an interest profile, a first
+    published offer or a first application. Empty once all are done, or once the organisation
+    has an exchange (it is past getting started: a host that never sends needs no interest
+    profile); the desk then hides the list. One query, whatever the organisation holds."""
+    offers = Offer.objects.filter(organisation=OuterRef("pk"))
+    drafts = offers.filter(status=Offer.Status.DRAFT, published_at=None).order_by("-created_at")
+    state = (
+        Organisation.objects.filter(pk=organisation.pk)
+        .annotate(
+            profile_done=ExpressionWrapper(profile_is_complete(), output_field=BooleanField()),
+            has_interest_profile=Exists(
+                InterestProfile.objects.filter(organisation=OuterRef("pk"))
+            ),
+            has_offer=Exists(offers.filter(published_at__isnull=False)),
+            has_application=Exists(Application.objects.filter(organisation=OuterRef("pk"))),
+            draft_pk=Subquery(drafts.values("pk")[:1]),
+            has_exchange=Exists(
+                Exchange.objects.filter(Q(host=OuterRef("pk")) | Q(sender=OuterRef("pk")))
+            ),
+        )
+        .values(
+            "profile_done",
+            "has_interest_profile",
+            "has_offer",
+            "has_application",
+            "draft_pk",
+            "has_exchange",
+        )
+        .get()
+    )
+    draft_pk = state["draft_pk"]
+    steps = [
+        OnboardingStep(
+            "profile",
+            state["profile_done"],
+            reverse("matchmaking:organisation_edit", args=[organisation.slug])
+            if is_admin
+            else None,
+        ),
+        OnboardingStep(
+            "interest_profile", state["has_interest_profile"], reverse("exchanges:profile_create")
+        ),
+        OnboardingStep(
+            "offer",
+            state["has_offer"] or state["has_application"],
+            reverse("exchanges:offer_detail", args=[draft_pk])
+            if draft_pk
+            else reverse("exchanges:offer_create"),
+            resume=draft_pk is not None,
+        ),
+    ]
+    if state["has_exchange"] or all(step.done for step in steps):
+        return []
+    return steps

@@ -40,6 +40,16 @@ def _site():
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def save_user(self, request, user, form, commit=True):
+        """The new user, with the consent to the privacy notice the sign-up form required
+        (``SignupForm.privacy_consent``): when and to which version, in the same save."""
+        user = super().save_user(request, user, form, commit=False)
+        if form.cleaned_data.get("privacy_consent"):
+            services.user_consent_to_privacy_notice(user)
+        if commit:
+            user.save()
+        return user
+
     def confirm_email(self, request, email_address):
         """Once an address is verified, the invitations sent to it become memberships.
 

@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.forms.models import ModelChoiceIterator
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -246,10 +247,30 @@ class OrganisationForm(SubmittedOnceMixin, forms.ModelForm):
 
 class SignupForm(forms.Form):
     """The names allauth's sign-up form asks for (ACCOUNT_SIGNUP_FORM_CLASS), before the
-    address and password; the account adapter's ``save_user`` stores them."""
+    address and password, and the consent to the privacy notice after them; the account
+    adapter's ``save_user`` stores them."""
+
+    # allauth orders the fields by this; the consent comes last, after the password.
+    field_order = ["email", "first_name", "last_name", "password1", "password2", "privacy_consent"]
 
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150)
+    privacy_consent = forms.BooleanField(
+        error_messages={
+            "required": _(
+                "Tick the box to say you have read the privacy notice: we cannot create an "
+                "account without it."
+            )
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A link in the label: the notice is one click away from the box that agrees to it.
+        self.fields["privacy_consent"].label = format_html(
+            _('I have read the <a href="{url}">privacy notice</a>'),
+            url=reverse("matchmaking:privacy"),
+        )
 
     def signup(self, request, user):
         """Nothing more to do: allauth calls this hook after the names are saved."""
@@ -282,6 +303,29 @@ class OrganisationSwitchForm(forms.Form):
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
+
+
+class AccountDeleteForm(forms.Form):
+    """Deleting an account asks for its password: a session left open is not enough."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise ValidationError(
+                _("This is not your password; your account is not deleted."),
+                code="wrong_password",
+            )
+        return password
 
 
 class ProfileForm(forms.ModelForm):

@@ -64,6 +64,16 @@ class User(AbstractUser):
         default=settings.LANGUAGE_CODE,
         help_text=_("Pages and emails are shown in this language."),
     )
+    # The privacy notice the person agreed to at sign-up (matchmaking.privacy.NOTICE_VERSION).
+    privacy_consent_at = models.DateTimeField(
+        _("agreed to the privacy notice at"), null=True, blank=True
+    )
+    privacy_notice_version = models.CharField(
+        _("version of the privacy notice agreed to"), max_length=20, blank=True
+    )
+    # Set when the person deleted their account: the row stays, emptied of everything that
+    # names them, so that what they wrote and did is kept as a "former user"'s.
+    deleted_at = models.DateTimeField(_("account deleted at"), null=True, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
@@ -79,8 +89,15 @@ class User(AbstractUser):
 
     @property
     def display_name(self):
-        """How the person is named on pages and in emails: their name, else their address."""
+        """How the person is named on pages and in emails: their name, else their address;
+        "former user" once they deleted their account."""
+        if self.deleted_at is not None:
+            return gettext("former user")
         return self.get_full_name() or self.email
+
+    @property
+    def is_former(self):
+        return self.deleted_at is not None
 
 
 class Vocabulary(models.Model):
@@ -392,6 +409,8 @@ class OrganisationHistory(History):
         SUSPENDED = "suspended", _("Suspended")
         UNSUSPENDED = "unsuspended", _("Suspension lifted")
         CHANGED = "changed", _("Changed by the secretariat")
+        # A member deleted their account; the note keeps the role they had.
+        MEMBER_LEFT = "member_left", _("A member deleted their account")
 
     organisation = models.ForeignKey(
         Organisation,

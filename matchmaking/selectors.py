@@ -2,9 +2,9 @@
 
 from collections import defaultdict
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from .models import Organisation
+from .models import Membership, Organisation
 from .search import fold
 
 
@@ -49,3 +49,24 @@ def organisation_ids_sharing_a_name() -> set[int]:
     for pk, name in _names():
         groups[name_key(name)].append(pk)
     return {pk for pks in groups.values() if len(pks) > 1 for pk in pks}
+
+
+def organisations_only_administered_by(user) -> list[Organisation]:
+    """The organisations of which ``user`` is the only admin: they need another admin before
+    the person may delete their account (an organisation always keeps one)."""
+    other_admins = Membership.objects.filter(
+        organisation=OuterRef("pk"), role=Membership.Role.ADMIN
+    ).exclude(user=user)
+    return list(
+        Organisation.objects.filter(memberships__user=user, memberships__role=Membership.Role.ADMIN)
+        .exclude(Exists(other_admins))
+        .order_by("name", "pk")
+    )
+
+
+def profile_is_complete():
+    """The condition (for ``annotate``/``filter`` on organisations) that an organisation's
+    public profile tells others what they need to decide: a description and its working
+    languages (the rest the form requires)."""
+    languages = Organisation.languages.through.objects.filter(organisation_id=OuterRef("pk"))
+    return ~Q(description__regex=r"^\s*$") & Exists(languages)

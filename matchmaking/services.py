@@ -2,6 +2,9 @@
 
 from collections.abc import Iterable, Sequence
 
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
@@ -9,9 +12,18 @@ from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext as _
 
 from . import emails
-from .models import Invitation, Language, Membership, Organisation, OrganisationHistory, User
+from .models import (
+    Invitation,
+    Language,
+    Membership,
+    Organisation,
+    OrganisationHistory,
+    OutboxEmail,
+    User,
+)
 from .permissions import is_member_of
-from .selectors import organisations_sharing_the_name
+from .personal_data import NOTICE_VERSION
+from .selectors import organisations_only_administered_by, organisations_sharing_the_name
 
 # Path segments under /organisations/ that are pages, not organisations.
 RESERVED_SLUGS = {"new"}
@@ -268,3 +280,80 @@ def organisation_told_of_change(
     )
     emails.organisation_changed(organisation, entry=entry, changed=changed, fields=fields)
     return entry
+
+
+def user_consent_to_privacy_notice(user: User) -> User:
+    """Note on the (new, unsaved or saved) user that they agreed to the privacy notice now,
+    and to which version; the caller saves the user."""
+    user.privacy_consent_at = timezone.now()
+    user.privacy_notice_version = NOTICE_VERSION
+    return user
+
+
+def former_user_email(user: User) -> str:
+    """The address a deleted account keeps: unique, in the reserved ``.invalid`` domain, so
+    it reaches nobody and frees the person's own address for a new account."""
+    return f"former-user-{user.pk}@deleted.invalid"
+
+
+@transaction.atomic
+def account_delete(*, user: User) -> User:
+    """Delete a person's account, keeping what they did as a "former user"'s.
+
+    The row stays (history rows, authorship of offers, applications, follow-ups and messages
+    point to it and read "former user"), emptied of the name, the address, the password and
+    the second factors; the person can no longer sign in, and their address may sign up
+    again. Their memberships end, each leaving a row in the organisation's history; the
+    organisations' offers, applications and exchanges stay as they are. Refused while the
+    person is the only admin of an organisation: someone else must be made admin first.
+    """
+    user = User.objects.select_for_update().get(pk=user.pk)
+    memberships = list(user.memberships.select_related("organisation"))
+    # Lock the organisations as removing a member does, so that two admins who delete their
+    # accounts at the same moment cannot leave an organisation with none.
+    list(
+        Organisation.objects.select_for_update()
+        .filter(pk__in=[m.organisation_id for m in memberships])
+        .order_by("pk")
+    )
+    sole = organisations_only_administered_by(user)
+    if sole:
+        raise ValidationError(
+            _(
+                "You are the only admin of %(names)s. Make someone else admin there first "
+                "(People page), then delete your account."
+            )
+            % {"names": ", ".join(organisation.name for organisation in sole)},
+            code="last_admin",
+        )
+    now = timezone.now()
+    old_email = user.email
+    OrganisationHistory.objects.bulk_create(
+        OrganisationHistory(
+            organisation=membership.organisation,
+            kind=OrganisationHistory.Kind.MEMBER_LEFT,
+            actor=user,
+            note=membership.get_role_display(),
+            created_at=now,
+        )
+        for membership in memberships
+    )
+    user.memberships.all().delete()
+    EmailAddress.objects.filter(user=user).delete()
+    Authenticator.objects.filter(user=user).delete()
+    user.email = former_user_email(user)
+    user.first_name = user.last_name = ""
+    user.preferred_language = settings.LANGUAGE_CODE
+    user.is_active = user.is_staff = user.is_superuser = False
+    user.last_login = None
+    user.deleted_at = now
+    user.set_unusable_password()  # also ends the person's sessions everywhere
+    user.save()
+    user.groups.clear()
+    user.user_permissions.clear()
+    # Emails not yet sent to the person are dropped; the outbox keeps what was sent, no longer
+    # saying to whom.
+    sent_to_them = OutboxEmail.objects.filter(recipient__iexact=old_email)
+    sent_to_them.filter(status=OutboxEmail.Status.PENDING).delete()
+    sent_to_them.update(recipient=user.email, recipient_name="")
+    return user

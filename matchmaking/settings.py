@@ -5,6 +5,7 @@ in-process; production sets DATABASE_URL, CELERY_BROKER_URL, EMAIL_URL, SECRET_K
 ALLOWED_HOSTS and DEBUG=off. See the configuration table in README.md.
 """
 
+import email.utils
 import warnings
 from pathlib import Path
 
@@ -209,6 +210,11 @@ DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Mobility Matchmaking <noreply@earlall.eu>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where people write about their personal data (the privacy page names it): the sender's
+# address unless set.
+PRIVACY_CONTACT_EMAIL = env.str(
+    "PRIVACY_CONTACT_EMAIL", default=email.utils.parseaddr(DEFAULT_FROM_EMAIL)[1]
+)
 
 # Celery: without a broker, tasks run in-process (eager) so the demo needs no Redis.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")

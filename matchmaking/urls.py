@@ -32,7 +32,7 @@ api = organisations_api.build_api(
 )
 
 # The core app's pages: the directory, organisations, their people, the signed-in person's
-# profile.
+# profile, their data and the deletion of their account, the privacy and help pages.
 organisation_patterns = (
     [
         path(
@@ -67,6 +67,14 @@ organisation_patterns = (
             "my/organisation/", organisation_views.organisation_switch, name="organisation_switch"
         ),
         path("accounts/profile/", organisation_views.profile, name="profile"),
+        path(
+            "accounts/profile/my-data.json",
+            organisation_views.personal_data_download,
+            name="personal_data_download",
+        ),
+        path("accounts/profile/delete/", organisation_views.account_delete, name="account_delete"),
+        path("privacy/", organisation_views.privacy, name="privacy"),
+        path("help/", organisation_views.help_page, name="help"),
     ],
     "matchmaking",
 )

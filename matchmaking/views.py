@@ -1,18 +1,25 @@
+import json
+
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.static import serve
 
-from . import permissions, selectors, services
+from . import permissions, personal_data, selectors, services
 from .filters import OrganisationFilter
 from .forms import (
     SUBMITTED_TWICE,
+    AccountDeleteForm,
     MembershipAddForm,
     OrganisationForm,
     OrganisationSwitchForm,
@@ -194,6 +201,70 @@ def profile(request):
         response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.preferred_language)
         return response
     return render(request, "matchmaking/profile.html", {"form": form})
+
+
+@login_required
+@require_GET
+def personal_data_download(request):
+    """Everything the site keeps about the signed-in person, as a JSON file; only their own."""
+    data = personal_data.personal_data(request.user)
+    response = HttpResponse(
+        json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    filename = f"mobility-matchmaking-my-data-{timezone.localdate().isoformat()}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_delete(request):
+    """The warning, then the deletion once the person confirms with their password."""
+    form = AccountDeleteForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.account_delete(user=request.user)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            logout(request)
+            messages.success(
+                request,
+                _(
+                    "Your account is deleted. What you did for your organisations is kept as "
+                    "a former user's."
+                ),
+            )
+            return redirect("home")
+    return render(
+        request,
+        "matchmaking/account_delete.html",
+        {
+            "form": form,
+            "sole_admin_of": selectors.organisations_only_administered_by(request.user),
+            "memberships": request.user.memberships.select_related("organisation"),
+        },
+    )
+
+
+@require_GET
+def privacy(request):
+    """The privacy notice: what is stored, why, for how long, who sees it, one's rights."""
+    return render(
+        request,
+        "matchmaking/privacy.html",
+        {
+            "contact_email": settings.PRIVACY_CONTACT_EMAIL,
+            "notice_version": personal_data.NOTICE_VERSION,
+        },
+    )
+
+
+@require_GET
+def help_page(request):
+    """The steps of an exchange, from the organisation's profile to the case study."""
+    return render(request, "matchmaking/help.html")
 
 
 @require_GET

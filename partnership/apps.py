@@ -9,7 +9,13 @@ class PartnershipConfig(AppConfig):
     verbose_name = _("Regional Skills Partnership")
 
     def ready(self):
+        from matchmaking.personal_data import register_exporter
+
+        from . import personal_data
         from .permissions import grant_secretariat_permissions
+
+        # Membership applications, nominations and event requests in a person's data download.
+        register_exporter("partnership", personal_data.export)
 
         # The Secretariat group's grants: declared once in partnership.permissions, applied
         # after every migrate (after auth has created this app's permissions).

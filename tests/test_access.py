@@ -167,6 +167,11 @@ EXPECTED = {
     "matchmaking:invitation_cancel": BORAS_ADMIN_ACTION,
     "matchmaking:organisation_switch": signed_in(405, 302),
     "matchmaking:profile": signed_in(200, 200),
+    # The person's own data and account: nobody else's, so the same for every persona.
+    "matchmaking:personal_data_download": SIGNED_IN_PAGE,
+    "matchmaking:account_delete": signed_in(200, 200),
+    "matchmaking:privacy": PUBLIC,
+    "matchmaking:help": PUBLIC,
     # Offers and applications
     "exchanges:offer_list": PUBLIC,
     "exchanges:offer_detail": PUBLIC,

@@ -41,7 +41,7 @@ from exchanges.models import Exchange
 from matchmaking.models import Language, Theme
 from partnership.events.models import Meeting
 from partnership.models import Commitment
-from tests.factories import MembershipFactory, UserFactory, exchange_type
+from tests.factories import PASSWORD, MembershipFactory, UserFactory, exchange_type
 from tests.world import clients_fixture, world_fixture
 
 world = world_fixture()
@@ -224,6 +224,14 @@ CASES = [
         lambda w: reverse("matchmaking:profile"),
         "coordinator",
         lambda w: {"first_name": "Anna", "last_name": "Berg", "preferred_language": "sv"},
+    ),
+    FormCase(
+        # Vestland's coordinator (not its only admin) deletes their account with their password.
+        "account_delete",
+        lambda w: reverse("matchmaking:account_delete"),
+        "applicant",
+        lambda w: {"password": PASSWORD},
+        then_get=lambda w: [reverse("home"), reverse("exchanges:offer_detail", args=[w.offer.pk])],
     ),
     FormCase(
         "offer_create",

@@ -243,10 +243,14 @@ class Offer(EmbeddedText):
 
 
 class OfferHistory(History):
-    """One change of an offer's status (published, closed, archived): who made it and when."""
+    """One change of an offer's status (published, closed, archived) or of its text and
+    facts (edited, with what changed in the note): who made it and when."""
+
+    EDITED = "edited"
+    KIND_CHOICES = [*Offer.Status.choices, (EDITED, _("Edited"))]
 
     offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="history")
-    kind = models.CharField(_("status"), max_length=16, choices=Offer.Status.choices)
+    kind = models.CharField(_("what"), max_length=16, choices=KIND_CHOICES)
 
     class Meta(History.Meta):
         verbose_name = _("offer history entry")

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from matchmaking.models import FieldOfEducation, Language, Organisation, Theme, User
 from matchmaking.permissions import require_not_suspended
@@ -32,6 +33,47 @@ OFFER_FIELDS = (
     "practical_information",
     "costs_note",
 )
+# Fields that a history row names together when an offer is edited, as a person thinks of
+# them; every other field of OFFER_FIELDS, and the lists, by its own name.
+EDITED_GROUPS = (
+    (("available_from", "available_until", "fixed_dates"), _lazy("dates")),
+    (
+        ("supports_fewer_opportunities", "fewer_opportunities_support"),
+        _lazy("participants with fewer opportunities"),
+    ),
+)
+EDITED_LISTS = ("themes", "languages", "fields_of_education")
+
+
+def _edited_parts():
+    """(field names, label) of every part of an offer whose change a history row names, in
+    the order of the form."""
+    grouped = {name: (names, label) for names, label in EDITED_GROUPS for name in names}
+    parts, seen = [], set()
+    for name in (*OFFER_FIELDS, *EDITED_LISTS):
+        if name in grouped:
+            names, label = grouped[name]
+            if names[0] not in seen:
+                parts.append((names, label))
+                seen.update(names)
+        else:
+            parts.append(((name,), Offer._meta.get_field(name).verbose_name))
+    return parts
+
+
+def _edited_values(offer):
+    values = {name: getattr(offer, name) for name in OFFER_FIELDS}
+    for name in EDITED_LISTS:
+        values[name] = set(getattr(offer, name).values_list("pk", flat=True))
+    return values
+
+
+def _changed_parts(before, after):
+    return [
+        str(label)
+        for names, label in _edited_parts()
+        if any(before[name] != after[name] for name in names)
+    ]
 
 
 def _record(offer, *, acting_user):
@@ -90,6 +132,7 @@ def offer_update(
     """
     require_not_suspended(offer.organisation)
     Offer.objects.select_for_update().filter(pk=offer.pk).values_list("pk").get()
+    before = _edited_values(Offer.objects.get(pk=offer.pk))
     _save_offer(
         offer,
         themes=themes,
@@ -97,6 +140,15 @@ def offer_update(
         fields_of_education=fields_of_education,
         fields=fields,
     )
+    changed = _changed_parts(before, _edited_values(offer))
+    if changed:
+        # "Changed: title, dates", as an exchange's history says it.
+        OfferHistory.objects.create(
+            offer=offer,
+            kind=OfferHistory.EDITED,
+            actor=acting_user,
+            note=_("Changed: %(parts)s") % {"parts": ", ".join(changed)},
+        )
     if offer.is_published:
         tasks.queue_on_commit(tasks.score_offer, offer.pk)
     return offer

@@ -343,4 +343,7 @@ def desk(request):
             exchanges=selectors.exchanges_of(organisation),
             membership=membership_for(request.user, organisation),
         )
+        context["onboarding"] = selectors.onboarding_steps(
+            organisation, is_admin=bool(context["membership"] and context["membership"].is_admin)
+        )
     return render(request, "exchanges/desk.html", context)

@@ -13,6 +13,7 @@ the services: the history lies in the past (which the services rightly refuse) a
 is sent for demo data.
 """
 
+import datetime
 import time
 from collections import Counter
 
@@ -44,6 +45,7 @@ from matchmaking.models import (
     Theme,
     User,
 )
+from matchmaking.personal_data import NOTICE_VERSION
 from matchmaking.vocabularies import EXCHANGE_TYPES
 
 from .exchange_records import Accepted, ExchangeSeeder
@@ -62,6 +64,9 @@ from .profiles import PROFILES
 from .rows import set_timestamps, upsert
 
 DEMO_PASSWORD = "demo-pass-2026"
+# When the demo's people agreed to the privacy notice: fixed, so that a second run changes
+# nothing.
+DEMO_CONSENT_AT = datetime.datetime(2026, 1, 12, 9, 0, tzinfo=datetime.UTC)
 # A fixed salt gives the same hash on every run: hashed once, compared as a string.
 DEMO_PASSWORD_SALT = "earlalldemo2026"
 
@@ -164,6 +169,9 @@ class SiteSeeder:
                 "is_superuser": is_superuser,
                 "is_active": True,
                 "preferred_language": language,
+                # As if they had signed up: agreed to the privacy notice in use.
+                "privacy_consent_at": DEMO_CONSENT_AT,
+                "privacy_notice_version": NOTICE_VERSION,
             },
         )
         # allauth requires a verified address (ACCOUNT_EMAIL_VERIFICATION = "mandatory").

@@ -1,4 +1,7 @@
-"""Publishing, closing and archiving an offer leave a history row that its host sees."""
+"""Publishing, closing, archiving and editing an offer leave a history row that its host
+sees; an edit's row says what changed."""
+
+import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -6,7 +9,7 @@ from django.urls import reverse
 
 from exchanges import services
 from exchanges.models import Offer
-from tests.factories import OfferFactory
+from tests.factories import OfferFactory, theme
 from tests.pages import text
 
 pytestmark = pytest.mark.django_db
@@ -62,3 +65,61 @@ def test_an_applicant_does_not_see_the_offers_history(
     )
 
     assert "History" not in page
+
+
+def _edit(offer, acting_user, **changes):
+    fields = {name: getattr(offer, name) for name in services.offers.OFFER_FIELDS}
+    return services.offer_update(
+        offer=offer,
+        acting_user=acting_user,
+        themes=changes.pop("themes", offer.themes.all()),
+        languages=offer.languages.all(),
+        **{**fields, **changes},
+    )
+
+
+def test_an_edit_is_recorded_with_what_changed(offer, host_coordinator):
+    _edit(
+        offer,
+        host_coordinator,
+        title="Job shadowing of NEET counsellors",
+        available_until=offer.available_until + datetime.timedelta(days=7),
+        capacity=4,
+    )
+
+    [entry] = offer.history.all()
+    assert (entry.kind, entry.get_kind_display(), entry.actor) == (
+        "edited",
+        "Edited",
+        host_coordinator,
+    )
+    assert entry.note == "Changed: title, dates, places"
+
+
+def test_a_change_of_themes_is_named_too(offer, host_coordinator):
+    _edit(offer, host_coordinator, themes=[theme("inclusion"), theme("digital-skills")])
+
+    assert offer.history.get().note == "Changed: themes"
+
+
+def test_saving_an_offer_unchanged_writes_no_history(offer, host_coordinator):
+    _edit(offer, host_coordinator)
+
+    assert _history(offer) == []
+
+
+def test_the_host_sees_what_an_edit_changed(login, offer, host_coordinator):
+    client = login(host_coordinator)
+    form = client.get(reverse("exchanges:offer_edit", args=[offer.pk])).context["form"]
+    data = {field.html_name: field.value() for field in form if field.value() is not None}
+    data["title"] = "Job shadowing of NEET counsellors"
+    data["themes"] = [t.pk for t in offer.themes.all()]
+    data["languages"] = [language.pk for language in offer.languages.all()]
+    data.pop("fields_of_education", None)
+
+    response = client.post(reverse("exchanges:offer_edit", args=[offer.pk]), data, follow=True)
+
+    history = text(response).split("History", 1)[1]
+    assert "Edited" in history and "Changed: title" in history
+    # Only the title changed: the form's other values came back as they were saved.
+    assert offer.history.get().note == "Changed: title"

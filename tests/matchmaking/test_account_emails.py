@@ -130,6 +130,7 @@ def test_the_confirmation_link_is_made_at_send_time_and_verifies_the_address(
                 "email": address,
                 "password1": PASSWORD,
                 "password2": PASSWORD,
+                "privacy_consent": "on",
             },
         )
 

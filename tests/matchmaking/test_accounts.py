@@ -31,6 +31,7 @@ def _sign_up(client, capture, **fields):
         "email": ADDRESS,
         "password1": PASSWORD,
         "password2": PASSWORD,
+        "privacy_consent": "on",
         **fields,
     }
     with capture(execute=True):

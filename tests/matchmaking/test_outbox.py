@@ -336,6 +336,7 @@ def test_signing_up_sends_the_verification_email_through_the_outbox(
                 "email": address,
                 "password1": password,
                 "password2": password,
+                "privacy_consent": "on",
             },
         )
 
