@@ -1295,8 +1295,8 @@ def test_the_desk_refuses_post(login, host_coordinator):
 
 # The session, the user, the active organisation, its membership, the user's organisations
 # (the switcher), its offers, its exchanges (one query with their offers and organisations,
-# added with "Our exchanges") and its applications.
-DESK_QUERIES = 8
+# added with "Our exchanges"), its applications and the unread messages of its threads.
+DESK_QUERIES = 9
 
 
 @pytest.mark.parametrize("offers", [2, 10])
