@@ -22,6 +22,10 @@ def thread_context(request, application, *, thread=None):
     return {
         "thread": thread,
         "thread_unread": sum(message.is_new for message in thread),
+        # The reader's own side's messages are set apart from the other side's.
+        "own_side": permissions.own_side_of_application(
+            request.user, application, prefer=active_organisation(request)
+        ),
         "messages_refusal": application.messages_refusal,
         "message_form": MessageForm(),
     }
