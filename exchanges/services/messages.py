@@ -4,8 +4,8 @@
 side has a ``ThreadReader`` row whose ``last_email`` is the latest thread email queued for them.
 When a message is written:
 
-- The thread's row is locked first (``select_for_update``), so two messages written at the
-  same moment on one thread are handled one after the other.
+- The application's row is locked first (``select_for_update``), so two messages written at
+  the same moment on one thread are handled one after the other.
 - For each person of the other side:
 
   * no email yet → one is queued and sent at once;
@@ -35,7 +35,7 @@ from matchmaking.models import Organisation, OutboxEmail, User
 from matchmaking.permissions import require_not_suspended
 
 from .. import emails
-from ..models import Application, Message, Thread, ThreadReader
+from ..models import Application, Exchange, Message, Thread, ThreadReader
 
 # The least time between two emails about one thread to one person.
 EMAIL_INTERVAL = timedelta(hours=1)
@@ -55,12 +55,12 @@ def message_post(
 ) -> Message:
     """Write a message for ``organisation`` (one of the two sides) and tell the other side."""
     other = _other_side(application, organisation)
+    application = _lock(application)
     refusal = application.messages_refusal
     if refusal:
         raise ValidationError(str(refusal), code="closed")
     require_not_suspended(organisation)
     thread, _created = Thread.objects.get_or_create(application=application)
-    thread = Thread.objects.select_for_update().get(pk=thread.pk)
     message = Message(thread=thread, organisation=organisation, author=acting_user, body=body)
     message.full_clean()
     message.save()
@@ -70,6 +70,19 @@ def message_post(
         if membership.user_id != acting_user.pk:
             _tell(thread, membership.user, message)
     return message
+
+
+def _lock(application: Application) -> Application:
+    """The application as it is now, its row (and its exchange's, if any) locked until the
+    transaction ends: messages on one thread are written one after the other, and a withdrawal,
+    decision or cancellation at the same moment comes wholly before or after the check."""
+    locked = (
+        Application.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("offer__organisation", "organisation")
+        .get(pk=application.pk)
+    )
+    list(Exchange.objects.select_for_update(no_key=True).filter(application=locked).values("pk"))
+    return locked
 
 
 def _tell(thread: Thread, user: User, message: Message) -> None:
