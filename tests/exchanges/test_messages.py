@@ -506,3 +506,21 @@ def test_the_secretariat_reads_a_thread_in_the_admin_but_cannot_change_it(
     assert "Welcome &lt;b&gt;to Borås&lt;/b&gt;!" in page.content.decode()
     assert 'name="messages-0-body"' not in page.content.decode()
     assert client.post(url, {}).status_code == 403
+
+
+def test_html_in_a_message_is_text_in_the_email_too(
+    application, host_coordinator, applicant_coordinator, mailoutbox,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    _write(
+        django_capture_on_commit_callbacks,
+        application,
+        host_coordinator,
+        '<a href="https://evil.example">Click</a>\nBye',
+        at=TEN,
+    )
+
+    [email] = mailoutbox
+    html = email.alternatives[0][0]
+    assert "&lt;a href=&quot;https://evil.example&quot;&gt;Click&lt;/a&gt;<br>Bye" in html
+    assert '<a href="https://evil.example">' in email.body  # plain text stays as written
