@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import Count, Max
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -8,6 +8,8 @@ from django.utils.translation import ngettext
 from matchmaking.admin_helpers import (
     HistoryInline,
     MonitoredAdmin,
+    ReadOnly,
+    ReadOnlyAdmin,
     ToldOrganisationsMixin,
     exchange_type_lookups,
     organisation_lookups,
@@ -28,11 +30,13 @@ from .models import (
     FewerOpportunityCount,
     FollowUp,
     MatchingWeights,
+    Message,
     Offer,
     OfferHistory,
     OfferInvitation,
     OfferProfileMatch,
     Quote,
+    Thread,
 )
 
 
@@ -273,6 +277,55 @@ class ExchangeAdmin(MonitoredAdmin):
     @admin.display(description=_("offer"), ordering="application__offer__title")
     def offer(self, exchange):
         return exchange.application.offer
+
+
+class MessageInline(ReadOnly, admin.StackedInline):
+    model = Message
+    extra = 0
+    fields = ["created_at", "organisation", "author", "body"]
+    readonly_fields = fields
+
+
+@admin.register(Thread)
+class ThreadAdmin(ReadOnlyAdmin):
+    """The secretariat may read the messages between two sides (e.g. after a complaint); only
+    the two organisations write them, on their pages."""
+
+    list_display = ["application", "host", "sender", "message_count", "last_message_at"]
+    list_filter = ["application__offer__organisation__country", "application__status"]
+    search_fields = [
+        "application__offer__title",
+        "application__offer__organisation__name",
+        "application__organisation__name",
+        "messages__body",
+    ]
+    list_select_related = ["application__offer__organisation", "application__organisation"]
+    fields = ["application", "created_at"]
+    readonly_fields = fields
+    inlines = [MessageInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(message_count=Count("messages"), last_message_at=Max("messages__created_at"))
+        )
+
+    @admin.display(description=_("host organisation"))
+    def host(self, thread):
+        return thread.application.offer.organisation
+
+    @admin.display(description=_("sending organisation"))
+    def sender(self, thread):
+        return thread.application.organisation
+
+    @admin.display(description=_("messages"), ordering="message_count")
+    def message_count(self, thread):
+        return thread.message_count
+
+    @admin.display(description=_("last message"), ordering="last_message_at")
+    def last_message_at(self, thread):
+        return thread.last_message_at
 
 
 class QuoteInline(admin.StackedInline):

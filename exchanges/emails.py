@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from matchmaking import outbox
 
-from .models import Application
+from .models import Application, Exchange
 from .tokens import unsubscribe_token
 
 
@@ -223,4 +223,36 @@ def case_study_published(case_study):
         key=f"case_study_published:{case_study.pk}",
         url=case_study.get_absolute_url(),
         case_study=case_study,
+    )
+
+
+# Messages between the two sides
+
+
+def thread_messages(*, message, reader, send_at=None):
+    """The other side learns of new messages on an application (or its exchange): ``message``
+    and those its organisation writes in the thread until the email goes (``send_at``, None
+    for at once), listed when it is rendered (``Message.gathered``). One row per message
+    and reader; ``exchanges.services.messages`` decides when one is needed."""
+    application = message.thread.application
+    exchange = Exchange.objects.filter(application=application).first()
+    page = exchange or application
+    reader_side = (
+        application.organisation
+        if message.organisation_id == application.offer.organisation_id
+        else application.offer.organisation
+    )
+    return outbox.queue(
+        "thread_messages",
+        [outbox.Recipient.for_user(reader)],
+        {
+            "message": message,
+            "application": application,
+            "offer": application.offer,
+            "writer": message.organisation,
+            "organisation": reader_side,
+            "url": _site(page.get_absolute_url() + "#messages"),
+        },
+        key=f"thread_messages:{message.pk}",
+        send_at=send_at,
     )

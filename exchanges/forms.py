@@ -6,7 +6,15 @@ from matchmaking.forms import SubmittedOnceMixin, languages_by_name
 from matchmaking.models import FieldOfEducation, InterestProfile, Theme
 from matchmaking.validators import PARTICIPANTS_MAX
 
-from .models import Application, Exchange, FollowUp, FollowUpSide, Offer, Quote
+from .models import (
+    MESSAGE_MAX_LENGTH,
+    Application,
+    Exchange,
+    FollowUp,
+    FollowUpSide,
+    Offer,
+    Quote,
+)
 from .permissions import applicant_organisations_for
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -189,6 +197,21 @@ class WithdrawForm(forms.Form):
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class MessageForm(SubmittedOnceMixin, forms.Form):
+    """A message to the other side of an application or exchange; a double click sends it once."""
+
+    body = forms.CharField(
+        label=_("Your message"),
+        max_length=MESSAGE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Both organisations' coordinators read it here; the other side also gets it by "
+            "email (messages written within an hour come together in one email)."
+        ),
+        error_messages={"required": _("Write your message before sending it.")},
     )
 
 

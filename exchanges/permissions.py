@@ -170,6 +170,16 @@ def own_side_of(user, exchange, *, prefer=None):
     return parties.order_by("name").first()
 
 
+def own_side_of_application(user, application, *, prefer=None):
+    """The organisation a user writes for on an application: the active one if it is one of
+    the two sides, else whichever side the user belongs to; None for outsiders."""
+    sides = [application.offer.organisation_id, application.organisation_id]
+    parties = organisations_for(user).filter(pk__in=sides)
+    if prefer is not None and parties.filter(pk=prefer.pk).exists():
+        return prefer
+    return parties.order_by("name").first()
+
+
 def case_study_for_viewer(user, slug):
     """A published case study; a draft only for those who review it (the secretariat)."""
     case_studies = CaseStudy.objects.select_related(

@@ -4,7 +4,7 @@ What a given user may load (the scoped loaders ``*_for_user``, ``*_for_host``, â
 decided in ``exchanges.permissions``; the reads here take objects already loaded through it.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import (
@@ -44,9 +44,11 @@ from .models import (
     CaseStudy,
     Exchange,
     FollowUp,
+    Message,
     Offer,
     OfferProfileMatch,
     Quote,
+    ThreadReader,
 )
 from .tokens import profile_id_from_unsubscribe_token
 
@@ -387,3 +389,112 @@ def onboarding_steps(organisation: Organisation, *, is_admin: bool) -> list[Onbo
     if state["has_exchange"] or all(step.done for step in steps):
         return []
     return steps
+
+
+# Messages between the two sides
+
+
+def thread_for(application: Application, user) -> list[Message]:
+    """The messages of an application's thread, oldest first, each with ``is_new``: written by
+    someone else after the reader's read mark (what the page marks as new)."""
+    read_up_to = (
+        ThreadReader.objects.filter(thread__application=application, user=user)
+        .values_list("last_read_id", flat=True)
+        .first()
+    ) or 0
+    messages = list(
+        Message.objects.filter(thread__application=application).select_related(
+            "author", "organisation"
+        )
+    )
+    for message in messages:
+        message.is_new = message.pk > read_up_to and message.author_id != user.pk
+    return messages
+
+
+@dataclass(frozen=True)
+class UnreadThread:
+    """A thread with messages the reader has not read, as the desk lists it."""
+
+    application_id: int
+    exchange_id: int | None
+    offer_id: int
+    offer_title: str
+    hosted: bool  # the desk's organisation hosts the offer
+    other_side: str
+    count: int
+
+    @property
+    def url(self):
+        if self.exchange_id is not None:
+            page = reverse("exchanges:exchange_detail", kwargs={"pk": self.exchange_id})
+        else:
+            page = reverse("exchanges:application_detail", kwargs={"pk": self.application_id})
+        return page + "#messages"
+
+
+@dataclass(frozen=True)
+class UnreadMessages:
+    """The messages a person has not read on an organisation's applications and exchanges."""
+
+    threads: list[UnreadThread] = field(default_factory=list)
+
+    @property
+    def total(self):
+        return sum(thread.count for thread in self.threads)
+
+    def on(self, obj) -> int:
+        """Unread messages on an application, on an exchange (its application's thread) or,
+        for the host, on an offer (all its applications')."""
+        if isinstance(obj, Offer):
+            return sum(t.count for t in self.threads if t.hosted and t.offer_id == obj.pk)
+        application_id = obj.application_id if isinstance(obj, Exchange) else obj.pk
+        return sum(t.count for t in self.threads if t.application_id == application_id)
+
+
+def unread_messages(user, organisation: Organisation) -> UnreadMessages:
+    """What ``user`` has not read of the threads where ``organisation`` is one of the two
+    sides: messages by others after the person's read mark. One query."""
+    read_up_to = ThreadReader.objects.filter(thread=OuterRef("thread_id"), user=user).values(
+        "last_read_id"
+    )[:1]
+    application = "thread__application__"
+    rows = (
+        Message.objects.filter(
+            Q(thread__application__organisation=organisation)
+            | Q(thread__application__offer__organisation=organisation)
+        )
+        .exclude(author=user)
+        .annotate(read_up_to=Coalesce(Subquery(read_up_to), Value(0)))
+        .filter(pk__gt=F("read_up_to"))
+        .values(
+            "thread__application_id",
+            f"{application}exchange__id",
+            f"{application}offer_id",
+            f"{application}offer__title",
+            f"{application}offer__organisation_id",
+            f"{application}offer__organisation__name",
+            f"{application}organisation__name",
+        )
+        .annotate(count=Count("pk"), latest=Max("created_at"))
+        .order_by("-latest")
+    )
+    threads = []
+    for row in rows:
+        hosted = row[f"{application}offer__organisation_id"] == organisation.pk
+        threads.append(
+            UnreadThread(
+                application_id=row["thread__application_id"],
+                exchange_id=row[f"{application}exchange__id"],
+                offer_id=row[f"{application}offer_id"],
+                offer_title=row[f"{application}offer__title"],
+                hosted=hosted,
+                other_side=row[
+                    f"{application}organisation__name"
+                    if hosted
+                    else f"{application}offer__organisation__name"
+                ],
+                count=row["count"],
+            )
+        )
+    return UnreadMessages(threads)

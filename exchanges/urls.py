@@ -26,6 +26,7 @@ urlpatterns = [
     path(
         "applications/<int:pk>/withdraw/", views.application_withdraw, name="application_withdraw"
     ),
+    path("applications/<int:pk>/messages/", views.application_message, name="application_message"),
     path("recommendations/", views.recommendations, name="recommendations"),
     path("profiles/", views.profile_list, name="profile_list"),
     path("profiles/new/", views.profile_create, name="profile_create"),
@@ -39,6 +40,7 @@ urlpatterns = [
     path("exchanges/<int:pk>/edit/", views.exchange_edit, name="exchange_edit"),
     path("exchanges/<int:pk>/complete/", views.exchange_complete, name="exchange_complete"),
     path("exchanges/<int:pk>/cancel/", views.exchange_cancel, name="exchange_cancel"),
+    path("exchanges/<int:pk>/messages/", views.exchange_message, name="exchange_message"),
     path("exchanges/<int:pk>/calendar.ics", views.exchange_calendar, name="exchange_calendar"),
     path("exchanges/<int:pk>/follow-up/", views.follow_up, name="follow_up"),
     path("exchanges/<int:pk>/reciprocal-offer/", views.reciprocal_offer, name="reciprocal_offer"),

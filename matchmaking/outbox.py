@@ -88,14 +88,18 @@ def _decode(value):
     return value
 
 
-def queue(name, recipients, context, *, key, headers=None):
+def queue(name, recipients, context, *, key, headers=None, send_at=None):
     """Write one outbox row per recipient; delivery is asked for when the transaction commits.
 
     ``key`` identifies the event (e.g. ``"application_status:42"``); with the recipient it
     makes the row's idempotency key, so queuing the same event twice sends it once.
     ``headers`` (e.g. List-Unsubscribe) are added to the message as they are.
+    ``send_at`` (a datetime) holds the email back until then: the beat's sweeper sends it
+    once it is due, and it is rendered only then (so it can gather what happened meanwhile).
     """
     encoded = _encode({**context, HEADERS: headers or {}})
+    due = timezone.now()
+    later = send_at is not None and send_at > due
     ids = []
     for recipient in recipients:
         email, created = OutboxEmail.objects.get_or_create(
@@ -106,11 +110,12 @@ def queue(name, recipients, context, *, key, headers=None):
                 "language": recipient.language,
                 "template": name,
                 "context": encoded,
+                "next_attempt_at": send_at if later else due,
             },
         )
         if created:
             ids.append(email.pk)
-    if ids:
+    if ids and not later:
         transaction.on_commit(lambda: request_delivery(ids))
     return ids
 

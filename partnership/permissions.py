@@ -76,6 +76,9 @@ SECRETARIAT_PERMISSIONS = frozenset(
         "exchanges.view_casestudy",
         "exchanges.change_casestudy",
         "exchanges.publish_casestudy",
+        # Messages between the two sides: read-only, for complaints
+        "exchanges.view_thread",
+        "exchanges.view_message",
         # The partnership: applications, members, promoters and their decisions
         "partnership.view_membershipapplication",
         "partnership.decide_membershipapplication",

@@ -72,6 +72,7 @@ KWARGS = {
     "exchanges:application_detail": lambda w: {"pk": w.application.pk},
     "exchanges:application_decide": lambda w: {"pk": w.application.pk},
     "exchanges:application_withdraw": lambda w: {"pk": w.application.pk},
+    "exchanges:application_message": lambda w: {"pk": w.application.pk},
     "exchanges:case_study_detail": lambda w: {"slug": w.case_study.slug},
     "partnership:application_withdraw": lambda w: {"slug": w.host_org.slug},
     "partnership:promoter_contact": lambda w: {"pk": w.promoter.pk},
@@ -190,6 +191,8 @@ EXPECTED = {
     "exchanges:application_detail": BORAS_PAGE,
     "exchanges:application_decide": but(BORAS_ACTION, coordinator=(405, 400), admin=(405, 400)),
     "exchanges:application_withdraw": VESTLAND_ACTION,
+    # Either side writes a message; an empty one is the form again with its error.
+    "exchanges:application_message": but(BORAS_ACTION, coordinator=(405, 400), admin=(405, 400)),
     # Matching and interest profiles
     "exchanges:recommendations": SIGNED_IN_PAGE,
     "exchanges:profile_list": signed_in(200, 405, secretariat=(302, 405)),
@@ -205,6 +208,7 @@ EXPECTED = {
     "exchanges:exchange_complete": BORAS_ACTION,
     "exchanges:exchange_cancel": but(BORAS_ACTION, coordinator=(405, 400), admin=(405, 400)),
     "exchanges:exchange_calendar": BORAS_PAGE,
+    "exchanges:exchange_message": but(BORAS_ACTION, coordinator=(405, 400), admin=(405, 400)),
     "exchanges:follow_up": BORAS_FORM,
     "exchanges:reciprocal_offer": VESTLAND_ACTION,
     "exchanges:case_study_list": PUBLIC,

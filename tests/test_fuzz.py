@@ -281,6 +281,26 @@ CASES = [
         lambda w: {"message": "We cannot travel after all."},
     ),
     FormCase(
+        "application_message",
+        lambda w: reverse("exchanges:application_message", kwargs={"pk": w.application.pk}),
+        "coordinator",
+        lambda w: {"body": "Welcome! Which dates suit you?"},
+        then_get=lambda w: [
+            reverse("exchanges:application_detail", kwargs={"pk": w.application.pk}),
+            reverse("desk"),
+        ],
+    ),
+    FormCase(
+        "exchange_message",
+        lambda w: reverse("exchanges:exchange_message", kwargs={"pk": w.exchange.pk}),
+        "applicant",
+        lambda w: {"body": "We land on Sunday evening."},
+        then_get=lambda w: [
+            reverse("exchanges:exchange_detail", kwargs={"pk": w.exchange.pk}),
+            reverse("desk"),
+        ],
+    ),
+    FormCase(
         "profile_create",
         lambda w: reverse("exchanges:profile_create"),
         "coordinator",

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("exchanges", "0010_text_vectors"),
+        ("exchanges", "0011_messages"),
     ]
 
     operations = [

@@ -181,6 +181,30 @@ class Application(EmbeddedText):
     def can_be_shortlisted(self):
         return self.status == self.Status.SUBMITTED
 
+    @property
+    def messages_refusal(self):
+        """Why no new message may be written between the two sides ("" while they may): the
+        application was withdrawn or declined, or its exchange cancelled. The thread stays
+        readable. (The one definition: the messaging service refuses by it, the pages show it.)
+        """
+        if self.status == self.Status.WITHDRAWN:
+            return _(
+                "The application was withdrawn: its messages stay readable, but no new message "
+                "can be written."
+            )
+        if self.status == self.Status.DECLINED:
+            return _(
+                "The application was declined: its messages stay readable, but no new message "
+                "can be written."
+            )
+        exchange = getattr(self, "exchange", None)  # the reverse one-to-one; None if not accepted
+        if exchange is not None and exchange.is_cancelled:
+            return _(
+                "The exchange was cancelled: its messages stay readable, but no new message "
+                "can be written."
+            )
+        return ""
+
 
 class ApplicationHistory(History):
     """One change of an application's status: who made it, when, and what they said."""

@@ -12,6 +12,7 @@ from .applications import (
     application_withdraw,
     capacity_left,
 )
+from .messages import message_post, thread_mark_read
 from .offers import (
     offer_archive,
     offer_close,
@@ -55,6 +56,8 @@ __all__ = [
     "exchange_update",
     "follow_up_submit",
     "reciprocal_offer_draft",
+    "message_post",
+    "thread_mark_read",
     "matching_weights_activate",
     "matching_weights_create",
     "interest_profile_create",

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,7 +22,8 @@ from matchmaking.permissions import active_organisation, membership_for, organis
 
 from .. import permissions, selectors, services
 from ..filters import OfferFilter
-from ..forms import ApplicationForm, DecisionForm, OfferForm, WithdrawForm
+from ..forms import ApplicationForm, DecisionForm, MessageForm, OfferForm, WithdrawForm
+from .messages import post_message, thread_context
 
 
 @require_GET
@@ -252,7 +254,7 @@ def offer_applications(request, pk):
     )
 
 
-def _application_page(request, application, *, status=200, **forms):
+def _application_page(request, application, *, status=200, thread=None, **forms):
     is_host = permissions.is_host(request.user, application.offer)
     context = {
         "application": application,
@@ -264,6 +266,8 @@ def _application_page(request, application, *, status=200, **forms):
         "withdraw_form": WithdrawForm(),
         "places_left": services.capacity_left(application.offer) if is_host else None,
         "exchange": selectors.exchange_of(application),
+        **thread_context(request, application, thread=thread),
+        "message_action": reverse("exchanges:application_message", kwargs={"pk": application.pk}),
         **forms,
     }
     return render(request, "exchanges/application_detail.html", context, status=status)
@@ -272,7 +276,26 @@ def _application_page(request, application, *, status=200, **forms):
 @login_required
 @require_GET
 def application_detail(request, pk):
-    return _application_page(request, permissions.application_for_user(request.user, pk))
+    application = permissions.application_for_user(request.user, pk)
+    thread = selectors.thread_for(application, request.user)
+    response = _application_page(request, application, thread=thread)
+    # Opened, the thread is read up to the newest message the page showed.
+    services.thread_mark_read(user=request.user, up_to=thread[-1] if thread else None)
+    return response
+
+
+@login_required
+@require_POST
+def application_message(request, pk):
+    application = permissions.application_for_user(request.user, pk)
+    form = MessageForm(request.POST)
+    return post_message(
+        request,
+        application,
+        form,
+        page=application,
+        invalid=lambda: _application_page(request, application, status=400, message_form=form),
+    )
 
 
 _DECISIONS = {
@@ -342,6 +365,7 @@ def desk(request):
             applications=selectors.applications_of(organisation),
             exchanges=selectors.exchanges_of(organisation),
             membership=membership_for(request.user, organisation),
+            unread=selectors.unread_messages(request.user, organisation),
         )
         context["onboarding"] = selectors.onboarding_steps(
             organisation, is_admin=bool(context["membership"] and context["membership"].is_admin)

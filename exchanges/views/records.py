@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -23,14 +24,18 @@ from ..forms import (
     CancelExchangeForm,
     ExchangeForm,
     FollowUpForm,
+    MessageForm,
     QuoteFormSet,
     quote_initial,
     quotes_of,
 )
 from ..models import FollowUpSide
+from .messages import post_message, thread_context
 
 
-def _exchange_page(request, exchange, *, status=200, cancel_form=None):
+def _exchange_page(
+    request, exchange, *, status=200, cancel_form=None, thread=None, message_form=None
+):
     follow_ups = selectors.follow_ups_of(exchange)
     sending = follow_ups.get(FollowUpSide.SENDING)
     is_sender = permissions.is_sender(request.user, exchange)
@@ -48,14 +53,38 @@ def _exchange_page(request, exchange, *, status=200, cancel_form=None):
             is_sender and sending is not None and sending.wants_reciprocal_visit
         ),
         "once_form": SubmitOnceButtonForm(),  # the reciprocal draft button's token
+        **thread_context(request, exchange.application, thread=thread),
+        "message_action": reverse("exchanges:exchange_message", kwargs={"pk": exchange.pk}),
     }
+    if message_form is not None:
+        context["message_form"] = message_form
     return render(request, "exchanges/exchange_detail.html", context, status=status)
 
 
 @login_required
 @require_GET
 def exchange_detail(request, pk):
-    return _exchange_page(request, permissions.exchange_for_user(request.user, pk))
+    exchange = permissions.exchange_for_user(request.user, pk)
+    thread = selectors.thread_for(exchange.application, request.user)
+    response = _exchange_page(request, exchange, thread=thread)
+    # Opened, the thread is read up to the newest message the page showed.
+    services.thread_mark_read(user=request.user, up_to=thread[-1] if thread else None)
+    return response
+
+
+@login_required
+@require_POST
+def exchange_message(request, pk):
+    """A message on the exchange: the thread of its application, which goes on here."""
+    exchange = permissions.exchange_for_user(request.user, pk)
+    form = MessageForm(request.POST)
+    return post_message(
+        request,
+        exchange.application,
+        form,
+        page=exchange,
+        invalid=lambda: _exchange_page(request, exchange, status=400, message_form=form),
+    )
 
 
 @login_required

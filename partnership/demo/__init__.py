@@ -3,12 +3,14 @@
 ``organisations_and_offers`` writes the organisations, people, offers, applications, their
 exchanges (``exchange_records``) and the interest profiles, then scores them;
 ``partnership`` adds the Regional Skills Partnership on top (members, promoters, events);
-``monitoring`` three past years of exchanges and VET-learner baselines for the dashboard.
+``monitoring`` three past years of exchanges and VET-learner baselines for the dashboard;
+``messages`` the message threads between the two sides of a few applications.
 The other modules are data: ``organisations``, ``offers`` and ``story`` (the texts),
 ``plan`` (which offer gets which applications), ``profiles``, ``exchange_texts``; ``rows``
 holds the idempotent upsert both halves use.
 """
 
+from .messages import MessageSeeder
 from .monitoring import MonitoringSeeder
 from .organisations_and_offers import SiteSeeder
 from .partnership import PartnershipSeeder
@@ -19,3 +21,4 @@ def seed(*, stdout, style):
     SiteSeeder(stdout=stdout, style=style).seed()
     PartnershipSeeder(stdout=stdout).seed()
     MonitoringSeeder(stdout=stdout).seed()
+    MessageSeeder(stdout=stdout).seed()

@@ -10,11 +10,16 @@ from pathlib import Path
 import axe_playwright_python
 import pytest
 
-from exchanges import matching
+from exchanges import matching, services
 from exchanges.models import Application, Offer
 from exchanges.tokens import unsubscribe_token
 from tests.browser.helpers import force_sign_in
-from tests.factories import ApplicationFactory, InterestProfileFactory, OfferFactory
+from tests.factories import (
+    ApplicationFactory,
+    ExchangeFactory,
+    InterestProfileFactory,
+    OfferFactory,
+)
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -180,5 +185,38 @@ def test_matching_pages_have_no_serious_accessibility_violations(
             "/profiles/new/",
             f"/profiles/{profile.pk}/edit/",
             f"/profiles/unsubscribe/{unsubscribe_token(profile)}/",
+        ],
+    )
+
+
+def test_the_message_thread_and_the_unread_counts_have_no_serious_accessibility_violations(
+    live_server, page, catalogue, host_coordinator, applicant_org, applicant_coordinator
+):
+    application = catalogue["application"]
+    for body in ("Welcome! Which dates suit you?", "<b>Markup</b> stays text.\nA second line."):
+        services.message_post(
+            application=application,
+            organisation=application.offer.organisation,
+            acting_user=host_coordinator,
+            body=body,
+        )
+    exchange = ExchangeFactory(
+        application__offer=OfferFactory(organisation=application.offer.organisation),
+        application__organisation=applicant_org,
+    )
+    services.message_post(
+        application=exchange.application,
+        organisation=applicant_org,
+        acting_user=applicant_coordinator,
+        body="We land on Sunday evening.",
+    )
+    force_sign_in(page.context, live_server.url, applicant_coordinator)
+    _assert_accessible(
+        page,
+        live_server.url,
+        [
+            "/my/",  # with the unread messages and their counts
+            application.get_absolute_url(),  # with the thread, its new messages and the form
+            exchange.get_absolute_url(),  # the thread goes on on the exchange
         ],
     )

@@ -1295,9 +1295,9 @@ def test_the_desk_refuses_post(login, host_coordinator):
 
 # The session, the user, the active organisation, its membership, the user's organisations
 # (the switcher), its offers, its exchanges (one query with their offers and organisations,
-# added with "Our exchanges"), its applications, and the getting-started checklist (one
-# query, whatever the organisation holds).
-DESK_QUERIES = 9
+# added with "Our exchanges"), its applications, the unread messages of its threads, and the
+# getting-started checklist (one query, whatever the organisation holds).
+DESK_QUERIES = 10
 
 
 @pytest.mark.parametrize("offers", [2, 10])

@@ -23,9 +23,12 @@ from exchanges.models import (
     ExchangeHistory,
     FewerOpportunityCount,
     FollowUp,
+    Message,
     Offer,
     OfferProfileMatch,
     Quote,
+    Thread,
+    ThreadReader,
 )
 from matchmaking.models import (
     InterestProfile,
@@ -72,8 +75,15 @@ def counts():
             FollowUp,
             Quote,
             CaseStudy,
+            Thread,
+            Message,
+            ThreadReader,
         )
     } | {
+        "messages": sorted(
+            Message.objects.values_list("pk", "thread_id", "author_id", "body", "created_at")
+        ),
+        "read marks": sorted(ThreadReader.objects.values_list("thread_id", "user_id", "last_read")),
         "profiles": sorted(
             InterestProfile.objects.values_list("organisation__name", "name", "updated_at")
         ),
@@ -578,3 +588,30 @@ def test_the_demo_gives_the_monitoring_three_years_baselines_and_small_counts(se
     page = client.get(reverse("partnership:figures")).content.decode()
     assert "fewer than 5" in page and "no baseline" in page
     assert "Monitoring: " in seeded
+
+
+@pytest.mark.django_db
+def test_the_borås_vestland_thread_is_on_the_application_and_its_exchange(seeded, client):
+    exchange = Exchange.objects.get(
+        host__slug="boras-stad", application__offer__title__startswith="Job shadowing: inclusive"
+    )
+    client.force_login(User.objects.get(email="host@demo.earlall.eu"))
+
+    for url in (exchange.application.get_absolute_url(), exchange.get_absolute_url()):
+        page = client.get(url).content.decode()
+        assert "Should we arrive on Sunday" in page
+        assert "Thank you for two inspiring days!" in page
+    assert Message.objects.filter(thread__application=exchange.application).count() == 5
+
+
+@pytest.mark.django_db
+def test_each_demo_login_finds_an_unread_message_on_its_desk(seeded, client):
+    for email, question in [
+        ("host@demo.earlall.eu", "should we bring an interpreter?"),
+        ("applicant@demo.earlall.eu", "Would the second week of the window suit you?"),
+    ]:
+        client.force_login(User.objects.get(email=email))
+        desk = client.get(reverse("desk")).content.decode()
+        assert "1 unread message" in desk, email
+        thread = Message.objects.get(body__contains=question).thread
+        assert f"/applications/{thread.application_id}/#messages" in desk
