@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -8,6 +9,8 @@ from django.utils.translation import ngettext
 from matchmaking.admin_helpers import (
     HistoryInline,
     MonitoredAdmin,
+    ObjectAction,
+    ObjectActionsMixin,
     ToldOrganisationsMixin,
     exchange_type_lookups,
     organisation_lookups,
@@ -313,9 +316,10 @@ class FollowUpAdmin(ToldOrganisationsMixin, admin.ModelAdmin):
 
 
 @admin.register(CaseStudy)
-class CaseStudyAdmin(ToldOrganisationsMixin, admin.ModelAdmin):
-    """The secretariat reviews and edits the drafts prepared from the two follow-ups, then
-    publishes them with the action (which tells both sides)."""
+class CaseStudyAdmin(ObjectActionsMixin, ToldOrganisationsMixin, admin.ModelAdmin):
+    """The secretariat reviews and edits the drafts prepared from the two follow-ups, with the
+    quotes and whether each person consented, then publishes them with the action or the
+    button on the page (which tell both sides)."""
 
     list_display = ["title", "exchange", "theme", "status", "published_at"]
     list_filter = ["status", "theme"]
@@ -338,10 +342,58 @@ class CaseStudyAdmin(ToldOrganisationsMixin, admin.ModelAdmin):
         "host_lessons",
         "participant_lessons",
         "next_steps",
+        "quotes",
     ]
-    readonly_fields = ["exchange", "status", "published_at", "published_by"]
+    readonly_fields = ["exchange", "status", "published_at", "published_by", "quotes"]
     actions = ["publish"]
+    object_actions = (ObjectAction("publish", _("Publish")),)
+    object_actions_title = _("Publication")
+    object_actions_help = _(
+        "Save your changes first: publishing shows the case study as it is saved, and both "
+        "organisations are told."
+    )
     owner_field = None
+
+    def object_action_applies(self, case_study, action):
+        return not case_study.is_published
+
+    @admin.display(description=_("quotes and consent"))
+    def quotes(self, case_study):
+        quotes = Quote.objects.filter(follow_up__exchange=case_study.exchange_id).select_related(
+            "follow_up"
+        )
+        if not quotes:
+            return _("Neither follow-up has a quote.")
+        yes, no = _("yes"), _("no")
+        rows = format_html_join(
+            "",
+            "<tr><td>{}<br><span class='quiet'>{}, {}</span></td><td>{}</td><td>{}</td>"
+            "<td>{}</td><td><a href='{}'>{}</a></td></tr>",
+            (
+                (
+                    quote.person_name,
+                    quote.role,
+                    quote.organisation_name,
+                    quote.text,
+                    yes if quote.consent else no,
+                    yes if quote.public else no,
+                    reverse("admin:exchanges_followup_change", args=[quote.follow_up_id]),
+                    quote.follow_up.get_side_display(),
+                )
+                for quote in quotes
+            ),
+        )
+        return format_html(
+            "<table class='quotes'><thead><tr><th scope='col'>{}</th><th scope='col'>{}</th>"
+            "<th scope='col'>{}</th><th scope='col'>{}</th><th scope='col'>{}</th></tr>"
+            "</thead><tbody>{}</tbody></table>",
+            _("person"),
+            _("quote"),
+            _("consented to publication with their name"),
+            _("shown in the case study"),
+            _("follow-up (edit the quote there)"),
+            rows,
+        )
 
     def organisations_told(self, case_study):
         # A draft is the secretariat's own text, shown to the two sides when it is published;

@@ -10,6 +10,8 @@ from django.utils.translation import ngettext
 from . import nuts, outbox, selectors, services
 from .admin_helpers import (
     HistoryInline,
+    ObjectAction,
+    ObjectActionsMixin,
     ReadOnly,
     ReadOnlyAdmin,
     ToldOrganisationsMixin,
@@ -168,7 +170,7 @@ class SharesNameFilter(admin.SimpleListFilter):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(ToldOrganisationsMixin, admin.ModelAdmin):
+class OrganisationAdmin(ObjectActionsMixin, ToldOrganisationsMixin, admin.ModelAdmin):
     list_display = [
         "name",
         "kind",
@@ -204,6 +206,15 @@ class OrganisationAdmin(ToldOrganisationsMixin, admin.ModelAdmin):
     inlines = [MembershipInline, OrganisationHistoryInline]
     actions = ["suspend", "unsuspend", *export_actions("organisations", organisation_columns)]
     date_hierarchy = "created_at"
+    object_actions = (
+        ObjectAction("suspend", _("Suspend"), uses_form=True, danger=True),
+        ObjectAction("unsuspend", _("Lift the suspension")),
+    )
+    object_action_form = SuspendForm
+    object_actions_title = _("Suspension")
+
+    def object_action_applies(self, organisation, action):
+        return organisation.is_suspended == (action == "unsuspend")
 
     owner_field = None
 
