@@ -12,6 +12,7 @@ from matchmaking.admin_helpers import (
     ObjectAction,
     ObjectActionsMixin,
     ToldOrganisationsMixin,
+    country_filter,
     exchange_type_lookups,
     organisation_lookups,
     recorded_action,
@@ -78,7 +79,7 @@ class OfferAdmin(ToldOrganisationsMixin, MonitoredAdmin):
         "exchange_type",
         "target_group",
         "supports_fewer_opportunities",
-        "organisation__country",
+        country_filter("organisation__country", parameter_name="organisation__country__exact"),
     ]
     search_fields = ["title", "description", "organisation__name", "city"]
     autocomplete_fields = ["organisation"]
@@ -136,7 +137,11 @@ class ApplicationAdmin(MonitoredAdmin):
         "score",
         "created_at",
     ]
-    list_filter = ["status", "offer__exchange_type", "organisation__country"]
+    list_filter = [
+        "status",
+        "offer__exchange_type",
+        country_filter("organisation__country", parameter_name="organisation__country__exact"),
+    ]
     search_fields = ["offer__title", "organisation__name", "motivation"]
     list_select_related = ["offer", "organisation"]
     date_hierarchy = "created_at"
@@ -173,7 +178,11 @@ class InterestProfileAdmin(ToldOrganisationsMixin, admin.ModelAdmin):
     """Registered here, not in matchmaking, because re-scoring is the exchanges app's task."""
 
     list_display = ["name", "organisation", "alert", "participants", "updated_at"]
-    list_filter = ["alert", "exchange_types", "organisation__country"]
+    list_filter = [
+        "alert",
+        "exchange_types",
+        country_filter("organisation__country", parameter_name="organisation__country__exact"),
+    ]
     search_fields = ["name", "description", "organisation__name"]
     autocomplete_fields = ["organisation"]
     filter_horizontal = ["exchange_types", "themes", "fields_of_education", "languages"]
@@ -252,7 +261,17 @@ class ExchangeAdmin(MonitoredAdmin):
     through the services, so that every change is in its history."""
 
     list_display = ["offer", "host", "sender", "start_date", "end_date", "status", "participants"]
-    list_filter = ["status", "host__country", "sender__country"]
+    list_filter = [
+        "status",
+        country_filter(
+            "host__country", title=_("host's country"), parameter_name="host__country__exact"
+        ),
+        country_filter(
+            "sender__country",
+            title=_("sending organisation's country"),
+            parameter_name="sender__country__exact",
+        ),
+    ]
     search_fields = ["application__offer__title", "host__name", "sender__name"]
     list_select_related = ["application__offer", "host", "sender"]
     date_hierarchy = "start_date"

@@ -1,9 +1,11 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import Case, Value, When
 from django.shortcuts import render
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -15,6 +17,7 @@ from .admin_helpers import (
     ReadOnly,
     ReadOnlyAdmin,
     ToldOrganisationsMixin,
+    country_filter,
     recorded_action,
 )
 from .exports import export_actions, organisation_columns
@@ -31,6 +34,10 @@ from .models import (
     Theme,
     User,
 )
+
+# The admin carries the site's name (templates/admin/base_site.html adds its colours).
+admin.site.site_header = settings.SITE_NAME
+admin.site.site_title = format_lazy("{site} · {admin}", site=settings.SITE_NAME, admin=_("admin"))
 
 
 @admin.register(User)
@@ -186,7 +193,7 @@ class OrganisationAdmin(ObjectActionsMixin, ToldOrganisationsMixin, admin.ModelA
         SharesNameFilter,
         "is_suspended",
         "kind",
-        "country",
+        country_filter("country", parameter_name="country__exact"),
         NutsCodeFilter,
         "rsp_member_since",
     ]
@@ -314,12 +321,26 @@ class LogEntryAdmin(ReadOnlyAdmin):
         return request.user.has_perm("admin.view_logentry")
 
 
+class OutboxTemplateFilter(admin.SimpleListFilter):
+    """The kinds of email in the outbox, by their readable names (only those present)."""
+
+    title = _("email")
+    parameter_name = "template"
+
+    def lookups(self, request, model_admin):
+        names = OutboxEmail.objects.order_by().values_list("template", flat=True).distinct()
+        return sorted(((name, outbox.template_title(name)) for name in names), key=lambda c: c[1])
+
+    def queryset(self, request, queryset):
+        return queryset.filter(template=self.value()) if self.value() else queryset
+
+
 @admin.register(OutboxEmail)
 class OutboxEmailAdmin(admin.ModelAdmin):
     """The outbox: every email, its state, and a resend for the ones that failed."""
 
     list_display = [
-        "template",
+        "kind",
         "recipient",
         "language",
         "status",
@@ -328,14 +349,18 @@ class OutboxEmailAdmin(admin.ModelAdmin):
         "sent_at",
         "created_at",
     ]
-    list_filter = ["status", "template", "language"]
+    list_filter = ["status", OutboxTemplateFilter, "language"]
     search_fields = ["recipient", "idempotency_key", "last_error"]
     date_hierarchy = "created_at"
-    readonly_fields = [field.name for field in OutboxEmail._meta.fields]
+    readonly_fields = ["kind", *(field.name for field in OutboxEmail._meta.fields)]
     actions = ["resend"]
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description=_("email"), ordering="template")
+    def kind(self, email):
+        return outbox.template_title(email.template)
 
     @recorded_action(description=_("Send the selected emails again"), permissions=["change"])
     def resend(self, request, queryset):

@@ -19,12 +19,15 @@ from django_countries import countries
 from .services import organisation_told_of_change
 
 
-def country_filter(field):
-    """A list filter offering only the countries present, by name."""
+def country_filter(field, *, title=None, parameter_name="country"):
+    """A list filter offering only the countries present, by name (one query for the distinct
+    codes). ``parameter_name`` ``f"{field}__exact"`` keeps the address of Django's own field
+    filter, which the monitoring's links use."""
+    filter_title, filter_parameter = title or _("country"), parameter_name
 
     class CountryFilter(admin.SimpleListFilter):
-        title = _("country")
-        parameter_name = "country"
+        title = filter_title
+        parameter_name = filter_parameter
 
         def lookups(self, request, model_admin):
             queryset = model_admin.get_queryset(request).order_by()
