@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 from . import nuts, outbox, selectors, services
 from .admin_helpers import (
     HistoryInline,
+    LabelledListEditableMixin,
     ObjectAction,
     ObjectActionsMixin,
     ReadOnly,
@@ -75,7 +76,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(Theme, FewerOpportunityCategory, FieldOfEducation)
-class VocabularyAdmin(admin.ModelAdmin):
+class VocabularyAdmin(LabelledListEditableMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "position", "is_active"]
     list_editable = ["position", "is_active"]
     list_filter = ["is_active"]

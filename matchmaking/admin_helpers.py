@@ -40,6 +40,33 @@ def country_filter(field, *, title=None, parameter_name="country"):
     return CountryFilter
 
 
+class LabelledListEditableMixin:
+    """The fields edited in a list (``list_editable``) get a label that names the field and the
+    row, e.g. "position: Inclusion", as a screen reader needs: the column heading is not one."""
+
+    def get_changelist_form(self, request, **kwargs):
+        base = super().get_changelist_form(request, **kwargs)
+
+        class LabelledForm(base):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                for name, field in self.fields.items():
+                    label = field.label or name
+                    field.widget.attrs["aria-label"] = (
+                        f"{label}: {self.instance}" if self.instance.pk else str(label)
+                    )
+
+        return LabelledForm
+
+
+def label_split_datetime(field):
+    """A date-and-time field of the admin labels its two inputs ("starts at, date"), which
+    Django leaves unlabelled."""
+    date, time = field.widget.widgets
+    date.attrs["aria-label"] = _("%(field)s, date") % {"field": field.label}
+    time.attrs["aria-label"] = _("%(field)s, time") % {"field": field.label}
+
+
 class ReadOnly:
     """For a model admin or an inline: nobody adds, changes or deletes rows here."""
 

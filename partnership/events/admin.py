@@ -24,6 +24,7 @@ from matchmaking.admin_helpers import (
     ObjectAction,
     ObjectActionsMixin,
     ReadOnlyAdmin,
+    label_split_datetime,
     recorded_action,
 )
 
@@ -64,6 +65,8 @@ class EventAdminForm(forms.ModelForm):
                 self.initial[name] = timezone.make_naive(value, self.instance.zone)
         for name in LOCAL_TIMES:
             self.fields[name].help_text = _("In the event's time zone.")
+            if hasattr(self.fields[name].widget, "widgets"):  # the admin's date and time
+                label_split_datetime(self.fields[name])
 
     def clean(self):
         cleaned_data = super().clean()
