@@ -79,7 +79,7 @@ class OfferAdmin(ToldOrganisationsMixin, MonitoredAdmin):
         "exchange_type",
         "target_group",
         "supports_fewer_opportunities",
-        country_filter("organisation__country", parameter_name="organisation__country__exact"),
+        country_filter("organisation__country", parameter_name="organisation__country"),
     ]
     search_fields = ["title", "description", "organisation__name", "city"]
     autocomplete_fields = ["organisation"]
@@ -140,7 +140,7 @@ class ApplicationAdmin(MonitoredAdmin):
     list_filter = [
         "status",
         "offer__exchange_type",
-        country_filter("organisation__country", parameter_name="organisation__country__exact"),
+        country_filter("organisation__country", parameter_name="organisation__country"),
     ]
     search_fields = ["offer__title", "organisation__name", "motivation"]
     list_select_related = ["offer", "organisation"]
@@ -181,7 +181,7 @@ class InterestProfileAdmin(ToldOrganisationsMixin, admin.ModelAdmin):
     list_filter = [
         "alert",
         "exchange_types",
-        country_filter("organisation__country", parameter_name="organisation__country__exact"),
+        country_filter("organisation__country", parameter_name="organisation__country"),
     ]
     search_fields = ["name", "description", "organisation__name"]
     autocomplete_fields = ["organisation"]
@@ -263,13 +263,11 @@ class ExchangeAdmin(MonitoredAdmin):
     list_display = ["offer", "host", "sender", "start_date", "end_date", "status", "participants"]
     list_filter = [
         "status",
-        country_filter(
-            "host__country", title=_("host's country"), parameter_name="host__country__exact"
-        ),
+        country_filter("host__country", title=_("host's country"), parameter_name="host__country"),
         country_filter(
             "sender__country",
             title=_("sending organisation's country"),
-            parameter_name="sender__country__exact",
+            parameter_name="sender__country",
         ),
     ]
     search_fields = ["application__offer__title", "host__name", "sender__name"]

@@ -194,7 +194,7 @@ class OrganisationAdmin(ObjectActionsMixin, ToldOrganisationsMixin, admin.ModelA
         SharesNameFilter,
         "is_suspended",
         "kind",
-        country_filter("country", parameter_name="country__exact"),
+        country_filter("country", parameter_name="country"),
         NutsCodeFilter,
         "rsp_member_since",
     ]

@@ -21,8 +21,8 @@ from .services import organisation_told_of_change
 
 def country_filter(field, *, title=None, parameter_name="country"):
     """A list filter offering only the countries present, by name (one query for the distinct
-    codes). ``parameter_name`` ``f"{field}__exact"`` keeps the address of Django's own field
-    filter, which the monitoring's links use."""
+    codes). With ``parameter_name=field`` the admin also takes ``?<field>__exact=…``, the
+    address of Django's own field filter, which the monitoring's links use."""
     filter_title, filter_parameter = title or _("country"), parameter_name
 
     class CountryFilter(admin.SimpleListFilter):
