@@ -6,8 +6,8 @@ anonymous visitors go to the login page, staff without the right get 403, a GET 
 (405), and the secretariat's click changes the row, says so and emails the organisation.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import pytest
 from django.contrib.admin.models import LogEntry
