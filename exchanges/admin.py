@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Max
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -8,9 +9,12 @@ from django.utils.translation import ngettext
 from matchmaking.admin_helpers import (
     HistoryInline,
     MonitoredAdmin,
+    ObjectAction,
+    ObjectActionsMixin,
     ReadOnly,
     ReadOnlyAdmin,
     ToldOrganisationsMixin,
+    country_filter,
     exchange_type_lookups,
     organisation_lookups,
     recorded_action,
@@ -79,7 +83,7 @@ class OfferAdmin(ToldOrganisationsMixin, MonitoredAdmin):
         "exchange_type",
         "target_group",
         "supports_fewer_opportunities",
-        "organisation__country",
+        country_filter("organisation__country", parameter_name="organisation__country"),
     ]
     search_fields = ["title", "description", "organisation__name", "city"]
     autocomplete_fields = ["organisation"]
@@ -137,7 +141,11 @@ class ApplicationAdmin(MonitoredAdmin):
         "score",
         "created_at",
     ]
-    list_filter = ["status", "offer__exchange_type", "organisation__country"]
+    list_filter = [
+        "status",
+        "offer__exchange_type",
+        country_filter("organisation__country", parameter_name="organisation__country"),
+    ]
     search_fields = ["offer__title", "organisation__name", "motivation"]
     list_select_related = ["offer", "organisation"]
     date_hierarchy = "created_at"
@@ -174,7 +182,11 @@ class InterestProfileAdmin(ToldOrganisationsMixin, admin.ModelAdmin):
     """Registered here, not in matchmaking, because re-scoring is the exchanges app's task."""
 
     list_display = ["name", "organisation", "alert", "participants", "updated_at"]
-    list_filter = ["alert", "exchange_types", "organisation__country"]
+    list_filter = [
+        "alert",
+        "exchange_types",
+        country_filter("organisation__country", parameter_name="organisation__country"),
+    ]
     search_fields = ["name", "description", "organisation__name"]
     autocomplete_fields = ["organisation"]
     filter_horizontal = ["exchange_types", "themes", "fields_of_education", "languages"]
@@ -253,7 +265,15 @@ class ExchangeAdmin(MonitoredAdmin):
     through the services, so that every change is in its history."""
 
     list_display = ["offer", "host", "sender", "start_date", "end_date", "status", "participants"]
-    list_filter = ["status", "host__country", "sender__country"]
+    list_filter = [
+        "status",
+        country_filter("host__country", title=_("host's country"), parameter_name="host__country"),
+        country_filter(
+            "sender__country",
+            title=_("sending organisation's country"),
+            parameter_name="sender__country",
+        ),
+    ]
     search_fields = ["application__offer__title", "host__name", "sender__name"]
     list_select_related = ["application__offer", "host", "sender"]
     date_hierarchy = "start_date"
@@ -366,9 +386,10 @@ class FollowUpAdmin(ToldOrganisationsMixin, admin.ModelAdmin):
 
 
 @admin.register(CaseStudy)
-class CaseStudyAdmin(ToldOrganisationsMixin, admin.ModelAdmin):
-    """The secretariat reviews and edits the drafts prepared from the two follow-ups, then
-    publishes them with the action (which tells both sides)."""
+class CaseStudyAdmin(ObjectActionsMixin, ToldOrganisationsMixin, admin.ModelAdmin):
+    """The secretariat reviews and edits the drafts prepared from the two follow-ups, with the
+    quotes and whether each person consented, then publishes them with the action or the
+    button on the page (which tell both sides)."""
 
     list_display = ["title", "exchange", "theme", "status", "published_at"]
     list_filter = ["status", "theme"]
@@ -391,10 +412,58 @@ class CaseStudyAdmin(ToldOrganisationsMixin, admin.ModelAdmin):
         "host_lessons",
         "participant_lessons",
         "next_steps",
+        "quotes",
     ]
-    readonly_fields = ["exchange", "status", "published_at", "published_by"]
+    readonly_fields = ["exchange", "status", "published_at", "published_by", "quotes"]
     actions = ["publish"]
+    object_actions = (ObjectAction("publish", _("Publish")),)
+    object_actions_title = _("Publication")
+    object_actions_help = _(
+        "Save your changes first: publishing shows the case study as it is saved, and both "
+        "organisations are told."
+    )
     owner_field = None
+
+    def object_action_applies(self, case_study, action):
+        return not case_study.is_published
+
+    @admin.display(description=_("quotes and consent"))
+    def quotes(self, case_study):
+        quotes = Quote.objects.filter(follow_up__exchange=case_study.exchange_id).select_related(
+            "follow_up"
+        )
+        if not quotes:
+            return _("Neither follow-up has a quote.")
+        yes, no = _("yes"), _("no")
+        rows = format_html_join(
+            "",
+            "<tr><td>{}<br><span class='quiet'>{}, {}</span></td><td>{}</td><td>{}</td>"
+            "<td>{}</td><td><a href='{}'>{}</a></td></tr>",
+            (
+                (
+                    quote.person_name,
+                    quote.role,
+                    quote.organisation_name,
+                    quote.text,
+                    yes if quote.consent else no,
+                    yes if quote.public else no,
+                    reverse("admin:exchanges_followup_change", args=[quote.follow_up_id]),
+                    quote.follow_up.get_side_display(),
+                )
+                for quote in quotes
+            ),
+        )
+        return format_html(
+            "<table class='quotes'><thead><tr><th scope='col'>{}</th><th scope='col'>{}</th>"
+            "<th scope='col'>{}</th><th scope='col'>{}</th><th scope='col'>{}</th></tr>"
+            "</thead><tbody>{}</tbody></table>",
+            _("person"),
+            _("quote"),
+            _("consented to publication with their name"),
+            _("shown in the case study"),
+            _("follow-up (edit the quote there)"),
+            rows,
+        )
 
     def organisations_told(self, case_study):
         # A draft is the secretariat's own text, shown to the two sides when it is published;

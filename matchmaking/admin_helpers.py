@@ -8,21 +8,26 @@ from dataclasses import dataclass
 
 from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
-from django.core.exceptions import ValidationError
-from django.shortcuts import render
-from django.urls import reverse
+from django.contrib.admin.utils import quote, unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from .services import organisation_told_of_change
 
 
-def country_filter(field):
-    """A list filter offering only the countries present, by name."""
+def country_filter(field, *, title=None, parameter_name="country"):
+    """A list filter offering only the countries present, by name (one query for the distinct
+    codes). With ``parameter_name=field`` the admin also takes ``?<field>__exact=…``, the
+    address of Django's own field filter, which the monitoring's links use."""
+    filter_title, filter_parameter = title or _("country"), parameter_name
 
     class CountryFilter(admin.SimpleListFilter):
-        title = _("country")
-        parameter_name = "country"
+        title = filter_title
+        parameter_name = filter_parameter
 
         def lookups(self, request, model_admin):
             queryset = model_admin.get_queryset(request).order_by()
@@ -33,6 +38,33 @@ def country_filter(field):
             return queryset.filter(**{field: self.value()}) if self.value() else queryset
 
     return CountryFilter
+
+
+class LabelledListEditableMixin:
+    """The fields edited in a list (``list_editable``) get a label that names the field and the
+    row, e.g. "position: Inclusion", as a screen reader needs: the column heading is not one."""
+
+    def get_changelist_form(self, request, **kwargs):
+        base = super().get_changelist_form(request, **kwargs)
+
+        class LabelledForm(base):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                for name, field in self.fields.items():
+                    label = field.label or name
+                    field.widget.attrs["aria-label"] = (
+                        f"{label}: {self.instance}" if self.instance.pk else str(label)
+                    )
+
+        return LabelledForm
+
+
+def label_split_datetime(field):
+    """A date-and-time field of the admin labels its two inputs ("starts at, date"), which
+    Django leaves unlabelled."""
+    date, time = field.widget.widgets
+    date.attrs["aria-label"] = _("%(field)s, date") % {"field": field.label}
+    time.attrs["aria-label"] = _("%(field)s, time") % {"field": field.label}
 
 
 class ReadOnly:
@@ -129,6 +161,104 @@ class DecisionActionsMixin:
                 decided += 1
         if decided:
             self.message_user(request, decision.done % {"count": decided}, messages.SUCCESS)
+
+
+@dataclass(frozen=True)
+class ObjectAction:
+    """A button on the change page for one of the admin's actions (``action``, its name)."""
+
+    action: str
+    label: str
+    uses_form: bool = False  # posts the admin's ``object_action_form`` (a note, a reason)
+    danger: bool = False
+
+
+class ObjectActionsMixin:
+    """Buttons on an object's change page for some of its list's actions.
+
+    Each button posts (with the CSRF token) to ``<id>/actions/<action>/``, which runs that very
+    action — the one the list offers, so the same service, permission check and log entry
+    (``recorded_action``) — on this one row, and comes back to the change page with the
+    action's message. An action that asks for a note shows the note on the change page; if it
+    is refused (a rejection without a reason), the action's own page shows the error next to
+    the field. A GET is refused (405): it would change state.
+    """
+
+    change_form_template = "admin/object_actions_change_form.html"
+    object_actions: tuple[ObjectAction, ...] = ()
+    object_action_form = None  # the form class of the actions that take a note
+    object_actions_title = _("Decision")
+    object_actions_help = ""
+
+    def object_action_applies(self, obj, action):
+        """Whether ``action`` makes sense for ``obj`` now (e.g. only a pending one is
+        approved); the button is shown only then."""
+        return True
+
+    def get_urls(self):
+        opts = self.model._meta
+        return [
+            path(
+                "<path:object_id>/actions/<str:action>/",
+                self.admin_site.admin_view(self.object_action_view),
+                name=f"{opts.app_label}_{opts.model_name}_object_action",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _allowed_object_actions(self, request, obj):
+        offered = self.get_actions(request)  # those the user's permissions allow
+        return [
+            button
+            for button in self.object_actions
+            if button.action in offered and self.object_action_applies(obj, button.action)
+        ]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            opts = self.model._meta
+            buttons = [
+                {
+                    "button": button,
+                    "url": reverse(
+                        f"admin:{opts.app_label}_{opts.model_name}_object_action",
+                        args=[quote(obj.pk), button.action],
+                    ),
+                }
+                for button in self._allowed_object_actions(request, obj)
+            ]
+            context["object_actions_title"] = self.object_actions_title
+            context["object_actions_help"] = self.object_actions_help
+            context["object_actions_plain"] = [b for b in buttons if not b["button"].uses_form]
+            context["object_actions_with_form"] = [b for b in buttons if b["button"].uses_form]
+            if context["object_actions_with_form"]:
+                context["object_action_form"] = self.object_action_form()
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def object_action_view(self, request, object_id, action):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404(_("There is no such row."))
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        offered = self.get_actions(request)
+        if action not in offered or action not in {b.action for b in self.object_actions}:
+            raise PermissionDenied
+        opts = self.model._meta
+        back = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[quote(obj.pk)])
+        if not self.object_action_applies(obj, action):
+            self.message_user(
+                request,
+                _("Nothing was done: “%(object)s” is no longer in a state for this.")
+                % {"object": obj},
+                messages.WARNING,
+            )
+            return redirect(back)
+        function = offered[action][0]
+        response = function(self, request, self.get_queryset(request).filter(pk=obj.pk))
+        return response or redirect(back)
 
 
 def recorded_action(*, description, permissions=None):

@@ -25,6 +25,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from .models import OutboxEmail
 
@@ -37,6 +38,47 @@ PRE_RENDERED = "_pre_rendered"
 ACCOUNT_EMAIL = "_account"
 # The context key that carries extra message headers.
 HEADERS = "_headers"
+
+# What the admin calls each email (by its template's name in templates/emails/).
+TEMPLATE_TITLES = {
+    PRE_RENDERED: _("Account notice"),
+    ACCOUNT_EMAIL: _("Account email with a sign-in link"),
+    "application_decided": _("Application decided"),
+    "application_received": _("Application received"),
+    "application_withdrawn": _("Application withdrawn"),
+    "case_study_published": _("Case study published"),
+    "event_meeting_accepted": _("Event: meeting accepted"),
+    "event_meeting_cancelled": _("Event: meeting cancelled"),
+    "event_meeting_declined": _("Event: meeting declined"),
+    "event_meeting_expired": _("Event: meeting request expired"),
+    "event_meeting_requested": _("Event: meeting requested"),
+    "event_registration_confirmed": _("Event: registration confirmed"),
+    "event_registration_rejected": _("Event: registration rejected"),
+    "exchange_cancelled": _("Exchange cancelled"),
+    "exchange_in_a_week": _("Exchange in a week"),
+    "follow_up_due": _("Follow-up due"),
+    "follow_up_reminder": _("Follow-up reminder"),
+    "invitation": _("Invitation to an organisation"),
+    "invitation_to_apply": _("Invitation to apply"),
+    "membership_added": _("Added to an organisation"),
+    "membership_approved": _("Partnership membership approved"),
+    "membership_ended": _("Partnership membership ended"),
+    "membership_rejected": _("Partnership membership rejected"),
+    "offer_alert": _("Offer alert"),
+    "organisation_changed": _("Organisation changed by the secretariat"),
+    "organisation_name_shared": _("Organisation name shared"),
+    "organisation_suspended": _("Organisation suspended"),
+    "organisation_unsuspended": _("Suspension lifted"),
+    "promoter_approved": _("Promoter approved"),
+    "promoter_contact": _("Message to a promoter"),
+    "promoter_rejected": _("Promoter rejected"),
+    "weekly_digest": _("Weekly digest"),
+}
+
+
+def template_title(name):
+    """The email's name as people read it, e.g. "Application received"."""
+    return TEMPLATE_TITLES.get(name) or name.replace("_", " ").strip().capitalize()
 
 
 @dataclass(frozen=True)

@@ -344,3 +344,12 @@ if MATCHING_TOP_K < 1:
 EVENT_MEETING_CAP = env.int("EVENT_MEETING_CAP", default=8)
 if EVENT_MEETING_CAP < 1:
     raise ImproperlyConfigured("EVENT_MEETING_CAP must be at least 1.")
+# Days a meeting request waits for an answer; then it expires (beat checks every hour) and the
+# organisation that asked may ask again.
+EVENT_MEETING_REQUEST_EXPIRY = env.int("EVENT_MEETING_REQUEST_EXPIRY", default=3)
+if EVENT_MEETING_REQUEST_EXPIRY < 1:
+    raise ImproperlyConfigured("EVENT_MEETING_REQUEST_EXPIRY must be at least 1 (days).")
+CELERY_BEAT_SCHEDULE["expire-meeting-requests"] = {
+    "task": "partnership.tasks.expire_meeting_requests",
+    "schedule": crontab(minute=15),
+}

@@ -13,6 +13,8 @@ from matchmaking.admin_helpers import (
     Decision,
     DecisionActionsMixin,
     HistoryInline,
+    ObjectAction,
+    ObjectActionsMixin,
     ReadOnlyAdmin,
     country_filter,
     recorded_action,
@@ -117,6 +119,25 @@ REJECT_PROMOTERS = Decision(
 )
 
 
+# The buttons on a pending application's or nomination's change page.
+APPROVE_OR_REJECT = (
+    ObjectAction("approve", _("Approve"), uses_form=True),
+    ObjectAction("reject", _("Reject"), uses_form=True, danger=True),
+)
+NOTE_HELP = _("The note is emailed with the decision; a rejection needs one that says why.")
+
+
+class PendingDecisionsMixin(ObjectActionsMixin):
+    """Approve and Reject on the change page of a row still waiting for a decision."""
+
+    object_actions = APPROVE_OR_REJECT
+    object_action_form = DecisionNoteForm
+    object_actions_help = NOTE_HELP
+
+    def object_action_applies(self, obj, action):
+        return obj.status == "pending"
+
+
 # Membership applications --------------------------------------------------------------------
 
 
@@ -126,7 +147,7 @@ class MembershipApplicationHistoryInline(HistoryInline):
 
 
 @admin.register(MembershipApplication)
-class MembershipApplicationAdmin(DecisionActionsMixin, ReadOnlyAdmin):
+class MembershipApplicationAdmin(PendingDecisionsMixin, DecisionActionsMixin, ReadOnlyAdmin):
     list_display = [
         "organisation",
         "status",
@@ -198,7 +219,7 @@ class MembershipHistoryInline(HistoryInline):
 
 
 @admin.register(PartnershipMember)
-class PartnershipMemberAdmin(DecisionActionsMixin, ReadOnlyAdmin):
+class PartnershipMemberAdmin(ObjectActionsMixin, DecisionActionsMixin, ReadOnlyAdmin):
     list_display = ["name", "country", "kind", "region_name", "rsp_member_since", "shows_logo"]
     list_filter = [country_filter("country"), "kind"]
     search_fields = ["name", "region_name", "city"]
@@ -206,6 +227,9 @@ class PartnershipMemberAdmin(DecisionActionsMixin, ReadOnlyAdmin):
     readonly_fields = fields
     inlines = [MembershipHistoryInline]
     actions = ["end_membership"]
+    object_actions = (ObjectAction("end_membership", _("End membership"), True, danger=True),)
+    object_action_form = EndMembershipForm
+    object_actions_title = _("Membership")
 
     def get_queryset(self, request):
         return (
@@ -237,7 +261,7 @@ class PromoterHistoryInline(HistoryInline):
 
 
 @admin.register(Promoter)
-class PromoterAdmin(DecisionActionsMixin, ReadOnlyAdmin):
+class PromoterAdmin(PendingDecisionsMixin, DecisionActionsMixin, ReadOnlyAdmin):
     list_display = ["name", "role", "organisation", "status", "photo_consent", "created_at"]
     list_filter = ["status", country_filter("organisation__country")]
     search_fields = ["name", "role", "organisation__name"]

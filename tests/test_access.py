@@ -84,6 +84,7 @@ KWARGS = {
     "api:organisation_detail": lambda w: {"slug": w.host_org.slug},
     "api:event_detail": lambda w: {"slug": w.event.slug},
     "api_not_found": lambda w: {"rest": "v1/applications/"},
+    "events:meeting_cancel": lambda w: {"slug": w.event.slug, "pk": w.meeting.pk},
     "events:meeting_request": lambda w: {
         "slug": w.event.slug,
         "organisation": w.applicant_org.slug,
@@ -254,9 +255,14 @@ EXPECTED = {
     "events:detail": PUBLIC,
     "events:register": signed_in(302, 302, outsider=(200, 400), secretariat=NO_ORGANISATION),
     "events:meetings": BORAS_PAGE,
-    "events:meeting_request": BORAS_FORM,
+    # Vestland's request waits for Borås's answer: Borås is sent back to answer it rather
+    # than ask Vestland again.
+    "events:meeting_request": but(BORAS_FORM, coordinator=(302, 302), admin=(302, 302)),
     "events:meeting_accept": BORAS_ACTION,
     "events:meeting_decline": BORAS_ACTION,
+    # Either side cancels (a form with a reason); an organisation withdraws its registration.
+    "events:meeting_cancel": BORAS_FORM,
+    "events:withdraw": BORAS_FORM,
     "events:schedule": BORAS_PAGE,
     "events:schedule_ics": BORAS_PAGE,
     "events:grid": SECRETARIAT_PAGE,

@@ -516,6 +516,28 @@ CASES = [
             reverse("events:schedule_ics", kwargs={"slug": w.event.slug}),
         ],
     ),
+    FormCase(
+        "meeting_cancel",
+        lambda w: reverse(
+            "events:meeting_cancel", kwargs={"slug": w.event.slug, "pk": w.meeting.pk}
+        ),
+        "coordinator",
+        lambda w: {"reason": "Our delegation leaves at noon."},
+        then_get=lambda w: [
+            reverse("events:meetings", kwargs={"slug": w.event.slug}),
+            reverse("events:detail", kwargs={"slug": w.event.slug}),
+        ],
+    ),
+    FormCase(
+        "event_withdraw",
+        lambda w: reverse("events:withdraw", kwargs={"slug": w.event.slug}),
+        "coordinator",
+        lambda w: {"reason": "Our budget was cut."},
+        then_get=lambda w: [
+            reverse("events:detail", kwargs={"slug": w.event.slug}),
+            reverse("events:meetings", kwargs={"slug": w.event.slug}),
+        ],
+    ),
 ]
 
 PROJECT_APPS = ("matchmaking", "exchanges", "partnership")

@@ -273,6 +273,7 @@ class ExchangeSeeder:
                 "next_steps": next_steps,
                 "wants_reciprocal_visit": side == SENDING,
                 "at": at(end + after * DAY, 11),
+                "quotes": [texts.draft_quote(side, names)] if len(sides) == 2 else [],
             }
         case_study = None
         if len(follow_ups) == 2:  # what case_study_prepare drafts for the secretariat

@@ -150,3 +150,25 @@ HOST_NEXT_STEPS = "We will share the visitors' feedback with our team and stay i
 SENDING_NEXT_STEPS = (
     "We will present what we learnt to our colleagues and test one of the tools this year."
 )
+
+
+def draft_quote(side, names):
+    """A quote in each follow-up of a draft case study, for the secretariat to review: the
+    host's person agreed to be published, the participant did not (yet)."""
+    if side == "host":
+        return dict(
+            person_name="Lucía Fernández",
+            role="Quality coordinator",
+            organisation_name=names["host"],
+            text="Their questions made us write down routines we had never explained to anyone.",
+            consent=True,
+            public=False,
+        )
+    return dict(
+        person_name="Ola Nordmann",
+        role="Participant, adult education teacher",
+        organisation_name=names["sender"],
+        text="I came home with three routines I could try with my own team the next Monday.",
+        consent=False,
+        public=False,
+    )

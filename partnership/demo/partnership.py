@@ -6,9 +6,11 @@ Sjuhärad Vocational College has a pending application for the secretariat to de
 Waller and Ingrid Hillestad Bårgard, the two voices of the seed's case study, are approved
 promoters and a third nomination waits. Members that consented get a generated logo unless
 they have one. An upcoming matchmaking event ("Matchmaking day: inclusive job shadowing", in
-Brussels, on the first Tuesday of next month or the one after) has six confirmed registrations
-and one waiting for the secretariat, and three meetings: Borås–Vestland accepted, one
-requested, one declined; a past online event has two registrations.
+Brussels, on the first Tuesday of next month or the one after) has six confirmed registrations,
+one waiting for the secretariat and one it turned down (with its note), and five meetings:
+Borås–Vestland accepted, one requested, one declined, one that nobody answered in time
+(expired) and one accepted, then cancelled with a reason; a past online event has two
+registrations.
 
 Like ``seed_demo`` it writes through the ORM with ``full_clean()`` rather than the services
 (the history lies in the past and no email is sent for demo data), keyed on organisation and
@@ -239,6 +241,15 @@ DAY_REGISTRATIONS = [
     ),
     ("sjuharad-vocational-college", False, [("Karin Sjöberg", "Head of international affairs")]),
 ]
+# (organisation slug, people attending, the secretariat's note): turned down.
+DAY_REJECTED = [
+    (
+        "rennes-youth-mobility-association",
+        [("Léa Morvan", "Project officer")],
+        "This matchmaking day is for regional authorities and VET providers planning staff "
+        "exchanges; the apprenticeship mobility webinars suit your projects better.",
+    ),
+]
 # (from, to, slot number from 09:00, status, message)
 DAY_MEETINGS = [
     (
@@ -263,6 +274,25 @@ DAY_MEETINGS = [
         3,
         Meeting.Status.DECLINED,
         "We would like to hear how you monitor the mobility of your learners.",
+    ),
+    (
+        "upper-austria-education-directorate",
+        "generalitat-de-catalunya-education-and-vocational-training",
+        7,
+        Meeting.Status.EXPIRED,
+        "Could we compare how our regions prepare apprentices for a stay abroad?",
+    ),
+]
+# (from, to, slot number, message, who cancelled it, their reason): accepted, then called off.
+DAY_CANCELLED_MEETINGS = [
+    (
+        "regione-lombardia-directorate-for-education-training-and-work",
+        "boras-stad",
+        6,
+        "We would like to learn how your Multicompetent Team works with young people not in "
+        "education, employment or training.",
+        "regione-lombardia-directorate-for-education-training-and-work",
+        "Our delegation has to leave at noon; could we talk online the week after instead?",
     ),
 ]
 WEBINAR_REGISTRATIONS = [
@@ -494,6 +524,22 @@ class PartnershipSeeder:
                 status,
                 message,
             )
+        for slug, attendees, note in DAY_REJECTED:
+            self.seed_rejected_registration(
+                event, slug, attendees, note, at=start - datetime.timedelta(days=18)
+            )
+        for requester, recipient, slot, message, by, reason in DAY_CANCELLED_MEETINGS:
+            self.seed_meeting(
+                event,
+                registrations[requester],
+                registrations[recipient],
+                event.slots()[slot].start,
+                Meeting.Status.CANCELLED,
+                message,
+                cancelled_by=self.admin_of(registrations[by].organisation),
+                cancelled_at=event.starts_at - datetime.timedelta(days=7),
+                cancellation_reason=reason,
+            )
         webinar_start = datetime.datetime(
             timezone.localdate().year - 1, 4, 15, 14, 0, tzinfo=BRUSSELS
         )
@@ -550,10 +596,30 @@ class PartnershipSeeder:
         )
         return registration
 
-    def seed_meeting(self, event, requester, recipient, slot_start, status, message):
+    def seed_rejected_registration(self, event, slug, attendees, note, *, at):
+        organisation = Organisation.objects.get(slug=slug)
+        registration, _created = upsert(
+            EventRegistration,
+            {"event": event, "organisation": organisation},
+            {
+                "attendees": [{"name": name, "role": role} for name, role in attendees],
+                "status": EventRegistration.Status.REJECTED,
+                "registered_by": self.admin_of(organisation),
+                "created_at": at,
+                "decided_by": self.secretariat,
+                "decided_at": at + datetime.timedelta(days=1),
+                "decision_note": note,
+            },
+        )
+        return registration
+
+    def seed_meeting(self, event, requester, recipient, slot_start, status, message, **extra):
+        """A meeting as it was requested and answered; a cancelled one was accepted first, an
+        expired one never answered."""
         requested_at = event.starts_at - datetime.timedelta(days=10)
         decided = status != Meeting.Status.REQUESTED
-        upsert(
+        answered = status not in (Meeting.Status.REQUESTED, Meeting.Status.EXPIRED)
+        meeting, _created = upsert(
             Meeting,
             {"event": event, "requester": requester, "recipient": recipient},
             {
@@ -562,10 +628,12 @@ class PartnershipSeeder:
                 "message": message,
                 "requested_by": self.admin_of(requester.organisation),
                 "created_at": requested_at,
-                "decided_by": self.admin_of(recipient.organisation) if decided else None,
+                "decided_by": self.admin_of(recipient.organisation) if answered else None,
                 "decided_at": requested_at + datetime.timedelta(days=1) if decided else None,
+                **extra,
             },
         )
+        return meeting
 
 
 def _first_tuesday_of_next_month(today):

@@ -1,9 +1,10 @@
 """The secretariat's side of the matchmaking events.
 
 Events are created and edited here; their times are typed in the event's own time zone.
-Registrations and meetings are read-only: a pending registration is confirmed with the
-"confirm" action (which calls the service and emails the organisation), and meetings change
-only through the participants' pages.
+Registrations and meetings are read-only: a pending registration is confirmed or rejected with
+the "confirm" and "reject" actions (in the list, or as buttons on its page; they call the
+services and email the organisation), and meetings change only through the participants'
+pages.
 """
 
 from django import forms
@@ -15,10 +16,19 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, ngettext_lazy
 
-from matchmaking.admin_helpers import ReadOnlyAdmin, recorded_action
+from matchmaking.admin_helpers import (
+    Decision,
+    DecisionActionsMixin,
+    ObjectAction,
+    ObjectActionsMixin,
+    ReadOnlyAdmin,
+    label_split_datetime,
+    recorded_action,
+)
 
+from ..forms import DecisionNoteForm
 from ..validators import available_time_zones
 from . import permissions
 from . import services as event_services
@@ -55,6 +65,8 @@ class EventAdminForm(forms.ModelForm):
                 self.initial[name] = timezone.make_naive(value, self.instance.zone)
         for name in LOCAL_TIMES:
             self.fields[name].help_text = _("In the event's time zone.")
+            if hasattr(self.fields[name].widget, "widgets"):  # the admin's date and time
+                label_split_datetime(self.fields[name])
 
     def clean(self):
         cleaned_data = super().clean()
@@ -137,8 +149,29 @@ class EventAdmin(admin.ModelAdmin):
         return super().render_change_form(request, context, *args, **kwargs)
 
 
+REJECT_REGISTRATIONS = Decision(
+    action="reject",
+    service=event_services.event_registration_reject,
+    target="registration",
+    form_class=DecisionNoteForm,
+    note_required=True,
+    title=_("Reject event registrations"),
+    intro=_(
+        "These organisations do not take part and their places are freed. Their people receive "
+        "an email with your note, which should say why."
+    ),
+    button=_("Reject"),
+    done=ngettext_lazy(
+        "%(count)d registration rejected; the organisation is told why.",
+        "%(count)d registrations rejected; the organisations are told why.",
+        "count",
+    ),
+    nothing=_("None of the selected registrations is pending."),
+)
+
+
 @admin.register(EventRegistration)
-class EventRegistrationAdmin(ReadOnlyAdmin):
+class EventRegistrationAdmin(ObjectActionsMixin, DecisionActionsMixin, ReadOnlyAdmin):
     list_display = ["organisation", "event", "status", "people", "created_at", "decided_at"]
     list_filter = ["status", "event"]
     search_fields = ["organisation__name", "event__title"]
@@ -152,12 +185,31 @@ class EventRegistrationAdmin(ReadOnlyAdmin):
         "created_at",
         "decided_by",
         "decided_at",
+        "decision_note",
+        "withdrawn_by",
+        "withdrawn_at",
     ]
     readonly_fields = fields
-    actions = ["confirm"]
+    actions = ["confirm", "reject"]
+    object_actions = (
+        ObjectAction("confirm", _("Confirm")),
+        ObjectAction("reject", _("Reject"), uses_form=True, danger=True),
+    )
+    object_action_form = DecisionNoteForm
+    object_actions_help = _("A rejection needs a note that says why; it is emailed.")
 
     def has_confirm_permission(self, request):
         return permissions.can_confirm_registrations(request.user)
+
+    def object_action_applies(self, registration, action):
+        return registration.is_pending
+
+    @recorded_action(description=_("Reject the selected registrations"), permissions=["confirm"])
+    def reject(self, request, queryset):
+        pending = queryset.filter(status=EventRegistration.Status.PENDING).select_related(
+            "organisation", "event"
+        )
+        return self.run_decision(request, pending, REJECT_REGISTRATIONS)
 
     @admin.display(description=_("people attending"))
     def people(self, registration):
@@ -217,5 +269,8 @@ class MeetingAdmin(ReadOnlyAdmin):
         "created_at",
         "decided_by",
         "decided_at",
+        "cancelled_by",
+        "cancelled_at",
+        "cancellation_reason",
     ]
     readonly_fields = fields

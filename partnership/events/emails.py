@@ -85,3 +85,56 @@ def event_meeting_declined(meeting):
         },
         key=f"event_meeting_declined:{meeting.pk}",
     )
+
+
+def event_registration_rejected(registration):
+    """The organisation's people learn that the secretariat turned its registration down, and
+    why."""
+    event, organisation = registration.event, registration.organisation
+    return outbox.queue(
+        "event_registration_rejected",
+        outbox.recipients_of(organisation),
+        {
+            "registration": registration,
+            "event": event,
+            "organisation": organisation,
+            "url": _event_url("events:detail", event),
+        },
+        key=f"event_registration_rejected:{registration.pk}",
+    )
+
+
+def event_meeting_cancelled(meeting, *, by, withdrawn=False):
+    """The other side learns that the organisation of registration ``by`` called the meeting
+    (or the request) off, with its reason; ``withdrawn``: because it left the event."""
+    other = meeting.other_side(by)
+    return outbox.queue(
+        "event_meeting_cancelled",
+        outbox.recipients_of(other.organisation),
+        {
+            "meeting": meeting,
+            "event": meeting.event,
+            "organisation": other.organisation,
+            "other": by.organisation,
+            "withdrawn": withdrawn,
+            "url": _event_url("events:meetings", meeting.event, _as(other.organisation)),
+        },
+        key=f"event_meeting_cancelled:{meeting.pk}",
+    )
+
+
+def event_meeting_expired(meeting):
+    """The organisation that asked learns that nobody answered and that it may ask again."""
+    organisation = meeting.requester.organisation
+    return outbox.queue(
+        "event_meeting_expired",
+        outbox.recipients_of(organisation),
+        {
+            "meeting": meeting,
+            "event": meeting.event,
+            "organisation": organisation,
+            "other": meeting.recipient.organisation,
+            "url": _event_url("events:meetings", meeting.event, _as(organisation)),
+        },
+        key=f"event_meeting_expired:{meeting.pk}",
+    )

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from ..forms import _OrganisationChoiceMixin
-from .models import EventRegistration
+from .models import EventRegistration, Meeting
 
 
 class RegistrationForm(_OrganisationChoiceMixin, forms.Form):
@@ -132,3 +132,15 @@ class MeetingRequestForm(forms.Form):
             )
             for slot in slots
         ]
+
+
+class CancellationForm(forms.Form):
+    """Why a meeting (or a registration with its meetings) is called off: told to the other
+    side, optional."""
+
+    reason = forms.CharField(
+        label=_("Reason, told to the other organisation (optional)"),
+        max_length=Meeting._meta.get_field("cancellation_reason").max_length,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -197,6 +197,8 @@ class EventRegistration(Decided):
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting for the secretariat's approval")
         CONFIRMED = "confirmed", _("Confirmed")
+        REJECTED = "rejected", _("Rejected by the secretariat")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     event = models.ForeignKey(
         Event, on_delete=models.CASCADE, related_name="registrations", verbose_name=_("event")
@@ -221,8 +223,17 @@ class EventRegistration(Decided):
         verbose_name=_("registered by"),
     )
     created_at = models.DateTimeField(_("registered at"), default=timezone.now)
-    # The decision (Decided) is the confirmation: by the secretariat, or by nobody when the event
-    # needs no approval.
+    # The decision (Decided) is the confirmation or the rejection: by the secretariat, or by
+    # nobody when the event needs no approval.
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("withdrawn by"),
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
 
     objects = EventRegistrationQuerySet.as_manager()
 
@@ -239,9 +250,14 @@ class EventRegistration(Decided):
                 name="eventregistration_once_per_organisation",
                 violation_error_message=_("This organisation is already registered."),
             ),
+            # A pending registration withdrawn was never decided on.
             models.CheckConstraint(
-                condition=Q(status="pending") | Q(decided_at__isnull=False),
+                condition=Q(status__in=["pending", "withdrawn"]) | Q(decided_at__isnull=False),
                 name="eventregistration_decided_has_a_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="withdrawn") | Q(withdrawn_at__isnull=False),
+                name="eventregistration_withdrawn_has_a_date",
             ),
         ]
 
@@ -277,6 +293,15 @@ class EventRegistration(Decided):
     def is_confirmed(self):
         return self.status == self.Status.CONFIRMED
 
+    @property
+    def is_pending(self):
+        return self.status == self.Status.PENDING
+
+    @property
+    def can_be_withdrawn(self):
+        """Still holding a place: pending or confirmed."""
+        return self.status in (self.Status.PENDING, self.Status.CONFIRMED)
+
 
 class Meeting(models.Model):
     """A 1:1 meeting one registered organisation asks another for, in a slot of the event.
@@ -290,6 +315,8 @@ class Meeting(models.Model):
         REQUESTED = "requested", _("Requested")
         ACCEPTED = "accepted", _("Accepted")
         DECLINED = "declined", _("Declined")
+        CANCELLED = "cancelled", _("Cancelled")
+        EXPIRED = "expired", _("Expired: not answered in time")
 
     event = models.ForeignKey(
         Event, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("event")
@@ -329,6 +356,24 @@ class Meeting(models.Model):
         verbose_name=_("decided by"),
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("cancelled by"),
+    )
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancellation_reason = models.TextField(
+        _("reason for cancelling"),
+        max_length=1000,
+        blank=True,
+        validators=[MaxLengthValidator(1000)],
+    )
+
+    # The meetings that still count: a request waiting for an answer, or an accepted meeting.
+    OPEN = (Status.REQUESTED, Status.ACCEPTED)
 
     class Meta:
         ordering = ["slot_start", "pk"]
@@ -340,9 +385,14 @@ class Meeting(models.Model):
                 name="meeting_not_with_oneself",
                 violation_error_message=_("An organisation cannot meet itself."),
             ),
+            # A request cancelled before anyone answered was never decided on.
             models.CheckConstraint(
-                condition=Q(status="requested") | Q(decided_at__isnull=False),
+                condition=Q(status__in=["requested", "cancelled"]) | Q(decided_at__isnull=False),
                 name="meeting_decided_has_a_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="cancelled") | Q(cancelled_at__isnull=False),
+                name="meeting_cancelled_has_a_date",
             ),
             models.CheckConstraint(
                 condition=moments_within("slot_start"), name="meeting_slot_bounded"
@@ -383,6 +433,11 @@ class Meeting(models.Model):
     def can_be_answered(self):
         """Still waiting for the other side to accept or decline it."""
         return self.status == self.Status.REQUESTED
+
+    @property
+    def can_be_cancelled(self):
+        """Requested or accepted: either side may still call it off."""
+        return self.status in self.OPEN
 
     def other_side(self, registration):
         """The registration of the organisation that ``registration`` meets."""

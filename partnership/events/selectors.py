@@ -186,6 +186,17 @@ def schedule_of(registration: EventRegistration) -> QuerySet[Meeting]:
     return meetings_of(registration).filter(status=Meeting.Status.ACCEPTED)
 
 
+def partners_of(registration: EventRegistration) -> set[int]:
+    """The organisations ``registration``'s organisation already meets or has a request
+    waiting with, either way: nobody asks them again (one query)."""
+    pairs = (
+        Meeting.objects.filter(status__in=Meeting.OPEN)
+        .filter(Q(requester=registration) | Q(recipient=registration))
+        .values_list("requester__organisation_id", "recipient__organisation_id")
+    )
+    return {other for pair in pairs for other in pair} - {registration.organisation_id}
+
+
 def busy_slots(*registrations: EventRegistration):
     """The slot starts in which any of the registrations has an accepted meeting."""
     return set(
@@ -209,7 +220,7 @@ def meeting_grid(event: Event):
         .order_by("organisation__name", "pk")
     )
     column = {registration.pk: i for i, registration in enumerate(registrations)}
-    meetings = grid_meetings(event).exclude(status=Meeting.Status.DECLINED)
+    meetings = grid_meetings(event).filter(status__in=Meeting.OPEN)
     by_slot = {}
     for meeting in meetings:
         cells = by_slot.setdefault(meeting.slot_start, [[] for _ in registrations])

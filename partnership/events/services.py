@@ -16,6 +16,7 @@ Two races are closed with row locks:
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -138,6 +139,73 @@ def event_registration_confirm(
     registration.decided_at = timezone.now()
     registration.save(update_fields=["status", "decided_by", "decided_at"])
     emails.event_registration_confirmed(registration)
+    return registration
+
+
+@transaction.atomic
+def event_registration_reject(
+    *, registration: EventRegistration, acting_user: User, note: str
+) -> EventRegistration:
+    """The secretariat turns a pending registration down; the organisation is told why."""
+    require_registration_confirmer(acting_user)
+    registration = (
+        EventRegistration.objects.select_for_update(of=("self",))
+        .select_related("event", "organisation")
+        .get(pk=registration.pk)
+    )
+    if not registration.is_pending:
+        raise ValidationError(
+            _("The registration of %(name)s is no longer waiting for a decision.")
+            % {"name": registration.organisation.name},
+            code="not_pending",
+        )
+    registration.status = EventRegistration.Status.REJECTED
+    registration.decided_by = acting_user
+    registration.decided_at = timezone.now()
+    registration.decision_note = note.strip()
+    registration.full_clean(exclude=["event", "organisation"], validate_constraints=False)
+    registration.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    emails.event_registration_rejected(registration)
+    return registration
+
+
+@transaction.atomic
+def event_registration_withdraw(
+    *, registration: EventRegistration, acting_user: User, reason: str = ""
+) -> EventRegistration:
+    """One of the organisation's people takes it out of the event: its place is freed, its
+    requests and meetings are cancelled and the organisations it was to meet are told."""
+    registration = (
+        EventRegistration.objects.select_for_update(of=("self",))
+        .select_related("event", "organisation")
+        .get(pk=registration.pk)
+    )
+    _refuse_unless_member(acting_user, registration.organisation)
+    if not registration.can_be_withdrawn:
+        raise ValidationError(
+            _("The registration of %(name)s is already %(status)s.")
+            % {
+                "name": registration.organisation.name,
+                "status": registration.get_status_display().lower(),
+            },
+            code="not_withdrawable",
+        )
+    if registration.event.is_over():
+        raise ValidationError(_("The event is over."), code="event_over")
+    now = timezone.now()
+    registration.status = EventRegistration.Status.WITHDRAWN
+    registration.withdrawn_by = acting_user
+    registration.withdrawn_at = now
+    registration.save(update_fields=["status", "withdrawn_by", "withdrawn_at"])
+    open_meetings = (
+        Meeting.objects.select_for_update(of=("self",))
+        .filter(status__in=Meeting.OPEN)
+        .filter(Q(requester=registration) | Q(recipient=registration))
+        .select_related("event", "requester__organisation", "recipient__organisation")
+    )
+    for meeting in open_meetings:
+        _cancel(meeting, acting_user, reason, now)
+        emails.event_meeting_cancelled(meeting, by=registration, withdrawn=True)
     return registration
 
 
@@ -324,3 +392,76 @@ def meeting_decline(*, meeting: Meeting, acting_user: User) -> Meeting:
     _decide(meeting, Meeting.Status.DECLINED, acting_user)
     emails.event_meeting_declined(meeting)
     return meeting
+
+
+def _cancel(meeting, acting_user, reason, now):
+    meeting.status = Meeting.Status.CANCELLED
+    meeting.cancelled_by = acting_user
+    meeting.cancelled_at = now
+    meeting.cancellation_reason = reason.strip()
+    meeting.full_clean(exclude=["event", "requester", "recipient"], validate_constraints=False)
+    meeting.save(update_fields=["status", "cancelled_by", "cancelled_at", "cancellation_reason"])
+
+
+@transaction.atomic
+def meeting_cancel(*, meeting: Meeting, acting_user: User, reason: str = "") -> Meeting:
+    """Either side calls off a request or an accepted meeting; the other side is told, with
+    the reason if one is given. The slot is free again for both."""
+    meeting = (
+        Meeting.objects.select_for_update(of=("self",))
+        .select_related("event", "requester__organisation", "recipient__organisation")
+        .get(pk=meeting.pk)
+    )
+    side = next(
+        (
+            registration
+            for registration in (meeting.requester, meeting.recipient)
+            if is_member_of(acting_user, registration.organisation)
+        ),
+        None,
+    )
+    if side is None:
+        raise ValidationError(
+            _("Only the people of the two organisations can cancel their meeting."),
+            code="not_member_of_organisation",
+        )
+    if not meeting.can_be_cancelled:
+        raise ValidationError(
+            _("This meeting is already %(status)s.")
+            % {"status": meeting.get_status_display().lower()},
+            code="not_open",
+        )
+    if meeting.event.is_over():
+        raise ValidationError(_("The event is over."), code="event_over")
+    _cancel(meeting, acting_user, reason, timezone.now())
+    emails.event_meeting_cancelled(meeting, by=side)
+    return meeting
+
+
+def meeting_request_expiry() -> datetime.timedelta:
+    """How long a meeting request waits for an answer (``EVENT_MEETING_REQUEST_EXPIRY`` days)."""
+    return datetime.timedelta(days=settings.EVENT_MEETING_REQUEST_EXPIRY)
+
+
+def meeting_requests_expire(*, now: datetime.datetime | None = None) -> int:
+    """Requests nobody answered within the expiry time expire; the organisation that asked is
+    told and may ask again. Each is claimed by a conditional update in its own transaction, so
+    two runs at once expire (and email) each request once. Returns how many expired."""
+    now = now or timezone.now()
+    due = Meeting.objects.filter(
+        status=Meeting.Status.REQUESTED, created_at__lte=now - meeting_request_expiry()
+    ).values_list("pk", flat=True)
+    expired = 0
+    for pk in list(due):
+        with transaction.atomic():
+            claimed = Meeting.objects.filter(pk=pk, status=Meeting.Status.REQUESTED).update(
+                status=Meeting.Status.EXPIRED, decided_at=now
+            )
+            if claimed:
+                emails.event_meeting_expired(
+                    Meeting.objects.select_related(
+                        "event", "requester__organisation", "recipient__organisation"
+                    ).get(pk=pk)
+                )
+                expired += 1
+    return expired

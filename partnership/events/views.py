@@ -18,7 +18,7 @@ from matchmaking.permissions import active_organisation, organisations_for
 
 from . import permissions, selectors, services
 from .exports import schedule_calendar, write_grid
-from .forms import AttendeeFormSet, MeetingRequestForm, RegistrationForm
+from .forms import AttendeeFormSet, CancellationForm, MeetingRequestForm, RegistrationForm
 from .models import Event
 
 
@@ -129,6 +129,7 @@ def event_meetings(request, slug):
                 pk=registration.pk
             ),
             "to_meet": selectors.organisations_to_meet(registration) if confirmed else [],
+            "partners": selectors.partners_of(registration) if confirmed else set(),
             "received": [m for m in meetings if m.recipient_id == registration.pk],
             "sent": [m for m in meetings if m.requester_id == registration.pk],
             "busy": {m.slot_start for m in meetings if m.is_accepted},
@@ -155,6 +156,16 @@ def meeting_request(request, slug, organisation):
                 _("%(name)s is not a confirmed participant of this event.") % {"name": who.name},
             )
             return redirect(back)
+    if other.pk in selectors.partners_of(registration):
+        messages.info(
+            request,
+            _(
+                "%(name)s and you already have a meeting or a request waiting for an answer: "
+                "cancel it first to ask for another slot."
+            )
+            % {"name": other.name},
+        )
+        return redirect(back)
     form = MeetingRequestForm(
         request.POST or None,
         event=event,
@@ -220,6 +231,96 @@ def meeting_decline(request, slug, pk):
         pk,
         services.meeting_decline,
         _("You declined the meeting with %(name)s; they are told."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def event_withdraw(request, slug):
+    """Take the acting organisation out of the event, after a confirmation with a reason."""
+    event = _event(slug)
+    registration = permissions.registration_for_user(request, event)
+    if not registration.can_be_withdrawn:
+        messages.info(
+            request,
+            _("The registration of %(name)s is already %(status)s.")
+            % {
+                "name": registration.organisation.name,
+                "status": registration.get_status_display().lower(),
+            },
+        )
+        return redirect(event)
+    form = CancellationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.event_registration_withdraw(
+                registration=registration,
+                acting_user=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _(
+                    "%(name)s no longer takes part in %(title)s; the organisations it was to "
+                    "meet are told."
+                )
+                % {"name": registration.organisation.name, "title": event.title},
+            )
+        return redirect(event)
+    return render(
+        request,
+        "partnership/events/withdraw.html",
+        {"event": event, "registration": registration, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_cancel(request, slug, pk):
+    """Either side calls a meeting (or a request) off, with an optional reason."""
+    event = _event(slug)
+    meeting = permissions.meeting_for_user(request.user, event, pk)
+    own = permissions.registrations_for(request.user, event)
+    side = meeting.requester if own.filter(pk=meeting.requester_id).exists() else meeting.recipient
+    back = _acting_url("events:meetings", side)
+    if not meeting.can_be_cancelled:
+        messages.info(
+            request,
+            _("This meeting is already %(status)s.")
+            % {"status": meeting.get_status_display().lower()},
+        )
+        return redirect(back)
+    form = CancellationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_cancel(
+                meeting=meeting, acting_user=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("The meeting with %(name)s is cancelled; they are told.")
+                % {"name": meeting.other_side(side).organisation.name},
+            )
+        return redirect(back)
+    return render(
+        request,
+        "partnership/events/meeting_cancel.html",
+        {
+            "event": event,
+            "meeting": meeting,
+            "registration": side,
+            "other": meeting.other_side(side).organisation,
+            "form": form,
+            "back": back,
+        },
+        status=400 if form.errors else 200,
     )
 
 

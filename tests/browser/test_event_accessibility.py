@@ -49,6 +49,7 @@ def test_event_pages_have_no_serious_accessibility_violations(
     live_server, page, matchmaking_day, host_coordinator, applicant_org
 ):
     event = f"/events/{matchmaking_day.slug}"
+    accepted = matchmaking_day.meetings.get(status=Meeting.Status.ACCEPTED)
     _assert_accessible(page, live_server.url, ["/events/", f"{event}/"])
     force_sign_in(page.context, live_server.url, host_coordinator)
     _assert_accessible(
@@ -59,6 +60,8 @@ def test_event_pages_have_no_serious_accessibility_violations(
             f"{event}/meetings/",
             f"{event}/schedule/",
             f"{event}/meetings/request/{applicant_org.slug}/",
+            f"{event}/withdraw/",
+            f"{event}/meetings/{accepted.pk}/cancel/",
         ],
     )
 

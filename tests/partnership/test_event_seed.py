@@ -54,7 +54,7 @@ def seeded(seeded_twice, db):
 def test_the_demo_has_an_upcoming_matchmaking_day_and_a_past_webinar(seeded):
     output, before, after = seeded
 
-    assert "Events: 2 events, 9 registrations, 3 meetings" in output
+    assert "Events: 2 events, 10 registrations, 5 meetings" in output
     assert after == before
     day = Event.objects.get(title="Matchmaking day: inclusive job shadowing")
     day.full_clean()
@@ -86,9 +86,16 @@ def test_borås_and_vestland_meet_and_others_wait_or_were_declined(seeded):
     assert meetings[("Vestland County Council", "Borås Stad")] == ("accepted", "10:00")
     assert sorted(status for status, _time in meetings.values()) == [
         "accepted",
+        "cancelled",
         "declined",
+        "expired",
         "requested",
     ]
+    cancelled = day.meetings.get(status="cancelled")
+    assert cancelled.cancellation_reason.startswith("Our delegation has to leave at noon")
+    rejected = day.registrations.get(status="rejected")
+    assert rejected.organisation.name == "Rennes Youth Mobility Association"
+    assert "webinars suit your projects better" in rejected.decision_note
     for registration in day.registrations.all():
         registration.full_clean()
         assert all("@" not in person["name"] for person in registration.attendees)
