@@ -4,6 +4,7 @@ from .applications import Application, ApplicationHistory, ApplicationQuerySet
 from .case_studies import CaseStudy, FollowUp, Quote
 from .matches import OfferInvitation, OfferProfileMatch
 from .offers import Offer, OfferHistory, OfferQuerySet
+from .rounds import CallRound, RoundEntry, RoundHistory, RoundPlacement, RoundProposal
 from .records import Exchange, ExchangeHistory, FewerOpportunityCount, FollowUpSide
 from .weights import MatchingWeights
 
@@ -11,6 +12,7 @@ __all__ = [
     "Application",
     "ApplicationHistory",
     "ApplicationQuerySet",
+    "CallRound",
     "CaseStudy",
     "Exchange",
     "ExchangeHistory",
@@ -19,6 +21,10 @@ __all__ = [
     "FollowUpSide",
     "MatchingWeights",
     "Quote",
+    "RoundEntry",
+    "RoundHistory",
+    "RoundPlacement",
+    "RoundProposal",
     "Offer",
     "OfferHistory",
     "OfferInvitation",
