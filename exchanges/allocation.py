@@ -274,9 +274,7 @@ def _repair(instance, held, placements):
 
 def _fill(instance, held, placements):
     """Place unplaced applicants where they fit without turning anyone away, until none does."""
-    used = {
-        offer: sum(instance.demand[a, offer][0] for a in kept) for offer, kept in held.items()
-    }
+    used = {offer: sum(instance.demand[a, offer][0] for a in kept) for offer, kept in held.items()}
     changed = True
     while changed:
         changed = False

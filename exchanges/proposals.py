@@ -18,7 +18,15 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from . import allocation
-from .models import Application, CallRound, RoundEntry, RoundHistory, RoundPlacement, RoundProposal
+from .models import (
+    Application,
+    CallRound,
+    RoundEntry,
+    RoundHistory,
+    RoundPlacement,
+    RoundProposal,
+    host_order,
+)
 
 
 def round_entries(call_round):
@@ -30,19 +38,6 @@ def round_entries(call_round):
         )
         .select_related("application__offer", "organisation")
         .order_by("organisation_id", "sender_rank")
-    )
-
-
-def host_order(entries):
-    """The host's ranking of an offer's entries: its own order first, then by fit."""
-    return sorted(
-        entries,
-        key=lambda e: (
-            e.host_rank is None,
-            e.host_rank or 0,
-            -(e.application.score or 0),
-            e.application_id,
-        ),
     )
 
 

@@ -4,8 +4,16 @@ from .applications import Application, ApplicationHistory, ApplicationQuerySet
 from .case_studies import CaseStudy, FollowUp, Quote
 from .matches import OfferInvitation, OfferProfileMatch
 from .offers import Offer, OfferHistory, OfferQuerySet
-from .rounds import CallRound, RoundEntry, RoundHistory, RoundPlacement, RoundProposal
 from .records import Exchange, ExchangeHistory, FewerOpportunityCount, FollowUpSide
+from .rounds import (
+    CallRound,
+    RoundEntry,
+    RoundHistory,
+    RoundPlacement,
+    RoundProposal,
+    host_order,
+    reason_in_words,
+)
 from .weights import MatchingWeights
 
 __all__ = [
@@ -25,6 +33,8 @@ __all__ = [
     "RoundHistory",
     "RoundPlacement",
     "RoundProposal",
+    "host_order",
+    "reason_in_words",
     "Offer",
     "OfferHistory",
     "OfferInvitation",

@@ -203,9 +203,7 @@ class RoundProposal(models.Model):
 class RoundPlacement(models.Model):
     """One sender's outcome in a proposal: the application placed, or the reasons it was not."""
 
-    proposal = models.ForeignKey(
-        RoundProposal, on_delete=models.CASCADE, related_name="placements"
-    )
+    proposal = models.ForeignKey(RoundProposal, on_delete=models.CASCADE, related_name="placements")
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("sender")
     )
@@ -263,6 +261,19 @@ class RoundHistory(History):
         return f"{self.call_round}: {self.get_kind_display()}"
 
 
+def host_order(entries):
+    """The host's ranking of an offer's entries: its own order first, then by fit."""
+    return sorted(
+        entries,
+        key=lambda e: (
+            e.host_rank is None,
+            e.host_rank or 0,
+            -(e.application.score or 0),
+            e.application_id,
+        ),
+    )
+
+
 def reason_in_words(reasons: list[str]) -> str:
     """Why a sender was not placed, from the reason codes of its choices
     (exchanges.allocation), in the active language."""
@@ -271,8 +282,7 @@ def reason_in_words(reasons: list[str]) -> str:
     if all(reason == "not_acceptable" for reason in reasons):
         return ngettext(
             "The host of the offer you ranked did not find your application suitable.",
-            "The hosts of all %(count)s offers you ranked did not find your application "
-            "suitable.",
+            "The hosts of all %(count)s offers you ranked did not find your application suitable.",
             len(reasons),
         ) % {"count": len(reasons)}
     if "reserve" in reasons:
@@ -282,7 +292,6 @@ def reason_in_words(reasons: list[str]) -> str:
         )
     return ngettext(
         "The offer you ranked was filled by applications its host ranked higher.",
-        "All %(count)s offers you ranked were filled by applications their hosts ranked "
-        "higher.",
+        "All %(count)s offers you ranked were filled by applications their hosts ranked higher.",
         len(reasons),
     ) % {"count": len(reasons)}

@@ -65,8 +65,7 @@ def instances(draw, *, max_size=1):
 def all_allocations(instance):
     """Every way to place each applicant at most once, at an acceptable choice, in capacity."""
     options = [
-        [None]
-        + [c.offer for c in applicant.choices if instance.acceptable(applicant.id, c.offer)]
+        [None] + [c.offer for c in applicant.choices if instance.acceptable(applicant.id, c.offer)]
         for applicant in instance.applicants.values()
     ]
     ids = list(instance.applicants)
@@ -135,8 +134,7 @@ def reserve_not_left_unused(instance, allocation):
                 higher = sum(
                     instance.demand[a, offer.id][0]
                     for a in kept
-                    if instance.demand[a, offer.id][1]
-                    and position[a] < position[applicant.id]
+                    if instance.demand[a, offer.id][1] and position[a] < position[applicant.id]
                 )
                 assert offer.reserve - higher < choice.size, "reserve left unused"
 
@@ -216,7 +214,9 @@ def test_best_total_fit_equals_the_oracles_optimum(instance):
     allocation = allocate_best_fit(instance)
     capacity_respected(instance, allocation)
     assert best_fit_feasible(instance, allocation)
-    best = max(gain(instance, a) for a in all_allocations(instance) if best_fit_feasible(instance, a))
+    best = max(
+        gain(instance, a) for a in all_allocations(instance) if best_fit_feasible(instance, a)
+    )
     assert gain(instance, allocation) == pytest.approx(best, abs=1e-9)
     # The reserve is released only as far as nobody of the reserved category could use it.
     for applicant in instance.applicants.values():
@@ -234,9 +234,7 @@ def test_best_total_fit_equals_the_oracles_optimum(instance):
                 )
                 room = instance.offers[choice.offer].capacity - used
                 if not choice.reserved:
-                    room = min(
-                        room, instance.offers[choice.offer].capacity - held_back - general
-                    )
+                    room = min(room, instance.offers[choice.offer].capacity - held_back - general)
                 assert room < choice.size
 
 
