@@ -252,5 +252,15 @@ def round_for_sender(user, pk, *, prefer=None):
     return call_round, sender
 
 
+def round_sides(user, call_round) -> tuple[bool, bool]:
+    """Whether one of the user's organisations hosts an offer of the round, and whether one
+    applied to one of its offers."""
+    mine = organisations_for(user)
+    return (
+        mine.filter(offers__call_rounds=call_round).exists(),
+        mine.filter(applications__offer__call_rounds=call_round).exists(),
+    )
+
+
 def can_create_round_for(user, organisation) -> bool:
     return organisation is not None and is_admin_of(user, organisation)
