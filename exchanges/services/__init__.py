@@ -44,6 +44,7 @@ from .rounds import (
     round_create,
     round_rank_applicants,
     round_rank_choices,
+    round_record_created,
 )
 from .weights import matching_weights_activate, matching_weights_create
 
@@ -59,6 +60,7 @@ __all__ = [
     "round_create",
     "round_rank_applicants",
     "round_rank_choices",
+    "round_record_created",
     "case_study_prepare",
     "case_study_publish",
     "exchange_cancel",

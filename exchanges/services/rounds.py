@@ -56,6 +56,13 @@ def round_create(
     return call_round
 
 
+def round_record_created(*, call_round: CallRound, acting_user: User) -> RoundHistory:
+    """The history's first line for a round made in the admin (the form saved the row)."""
+    return RoundHistory.objects.create(
+        call_round=call_round, kind=RoundHistory.Kind.CREATED, actor=acting_user
+    )
+
+
 def _lock_open(call_round):
     call_round = CallRound.objects.select_for_update().get(pk=call_round.pk)
     if not call_round.accepts_rankings():
