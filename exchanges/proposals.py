@@ -134,11 +134,14 @@ def propose_due_rounds(now=None) -> list[int]:
     """Propose the allocation of every open round whose allocation date has come (beat)."""
     proposed = []
     for pk in CallRound.objects.due_for_allocation(now).values_list("pk", flat=True):
-        call_round = CallRound(pk=pk)
         with transaction.atomic():
             # Claimed under the lock: a run that started meanwhile has made the proposal.
-            locked = CallRound.objects.select_for_update(skip_locked=True).filter(pk=pk)
-            if not locked.due_for_allocation(now).exists():
+            call_round = (
+                CallRound.objects.select_for_update(skip_locked=True)
+                .filter(pk=pk, status=CallRound.Status.OPEN)
+                .first()
+            )
+            if call_round is None or RoundProposal.objects.filter(call_round=call_round).exists():
                 continue
             round_propose(call_round=call_round)
         proposed.append(pk)
