@@ -87,7 +87,8 @@ def round_propose(*, call_round, acting_user=None) -> RoundProposal:
     call_round = CallRound.objects.select_for_update().get(pk=call_round.pk)
     if call_round.is_confirmed:
         raise ValidationError(_("This round's allocation is already confirmed."), code="state")
-    entries = list(round_entries(call_round).select_for_update(of=("self",)))
+    # The rankings change only under this same lock (services.rounds._lock_open).
+    entries = list(round_entries(call_round))
     instance = build_instance(call_round, entries)
     result = allocation.RULES[call_round.rule](instance)
     RoundProposal.objects.filter(call_round=call_round).delete()
