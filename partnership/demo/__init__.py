@@ -3,7 +3,8 @@
 ``organisations_and_offers`` writes the organisations, people, offers, applications, their
 exchanges (``exchange_records``) and the interest profiles, then scores them;
 ``partnership`` adds the Regional Skills Partnership on top (members, promoters, events);
-``monitoring`` three past years of exchanges and VET-learner baselines for the dashboard.
+``monitoring`` three past years of exchanges and VET-learner baselines for the dashboard;
+``rounds`` a confirmed call round and an open one.
 The other modules are data: ``organisations``, ``offers`` and ``story`` (the texts),
 ``plan`` (which offer gets which applications), ``profiles``, ``exchange_texts``; ``rows``
 holds the idempotent upsert both halves use.
@@ -12,6 +13,7 @@ holds the idempotent upsert both halves use.
 from .monitoring import MonitoringSeeder
 from .organisations_and_offers import SiteSeeder
 from .partnership import PartnershipSeeder
+from .rounds import RoundSeeder
 
 
 def seed(*, stdout, style):
@@ -19,3 +21,4 @@ def seed(*, stdout, style):
     SiteSeeder(stdout=stdout, style=style).seed()
     PartnershipSeeder(stdout=stdout).seed()
     MonitoringSeeder(stdout=stdout).seed()
+    RoundSeeder(stdout=stdout).seed()
