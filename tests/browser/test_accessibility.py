@@ -10,11 +10,17 @@ from pathlib import Path
 import axe_playwright_python
 import pytest
 
-from exchanges import matching
+from exchanges import matching, services
 from exchanges.models import Application, Offer
 from exchanges.tokens import unsubscribe_token
 from tests.browser.helpers import force_sign_in
-from tests.factories import ApplicationFactory, InterestProfileFactory, OfferFactory
+from tests.factories import (
+    ApplicationFactory,
+    CallRoundFactory,
+    InterestProfileFactory,
+    OfferFactory,
+    round_entry,
+)
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -178,3 +184,28 @@ def test_matching_pages_have_no_serious_accessibility_violations(
             f"/profiles/unsubscribe/{unsubscribe_token(profile)}/",
         ],
     )
+
+
+def test_call_round_pages_have_no_serious_accessibility_violations(
+    live_server, page, new_context, catalogue, host_admin, applicant_coordinator
+):
+    offer, application = catalogue["offer"], catalogue["application"]
+    call_round = CallRoundFactory(organiser=offer.organisation, offers=[offer], name="Spring round")
+    round_entry(call_round, application)
+    services.round_allocate(call_round=call_round, acting_user=host_admin)
+    force_sign_in(page.context, live_server.url, host_admin)
+    _assert_accessible(
+        page,
+        live_server.url,
+        [
+            "/rounds/",
+            call_round.get_absolute_url(),
+            "/rounds/new/",
+            f"/rounds/{call_round.pk}/applicants/",
+            f"/rounds/{call_round.pk}/proposal/",
+        ],
+    )
+
+    applicant_page = new_context().new_page()
+    force_sign_in(applicant_page.context, live_server.url, applicant_coordinator)
+    _assert_accessible(applicant_page, live_server.url, [f"/rounds/{call_round.pk}/choices/"])

@@ -104,8 +104,9 @@ def test_senders_rank_the_host_reorders_the_organiser_allocates_and_confirms(
     # --- Everyone hears of it.
     for address in (applicant_coordinator.email, tartu_user.email):
         received = smtp_server.wait_for(
-            lambda m, address=address: m.to == [address]
-            and m.subject.strip() == f"{ROUND}: you have a place",
+            lambda m, address=address: (
+                m.to == [address] and m.subject.strip() == f"{ROUND}: you have a place"
+            ),
             timeout=20,
         )
         assert call_round.get_absolute_url() in received.text
