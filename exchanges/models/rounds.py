@@ -282,7 +282,7 @@ def reason_in_words(reasons: list[str]) -> str:
     if all(reason == "not_acceptable" for reason in reasons):
         return ngettext(
             "The host of the offer you ranked did not find your application suitable.",
-            "The hosts of all %(count)s offers you ranked did not find your application suitable.",
+            "The hosts of the %(count)s offers you ranked did not find your application suitable.",
             len(reasons),
         ) % {"count": len(reasons)}
     if "reserve" in reasons:
@@ -292,6 +292,7 @@ def reason_in_words(reasons: list[str]) -> str:
         )
     return ngettext(
         "The offer you ranked was filled by applications its host ranked higher.",
-        "All %(count)s offers you ranked were filled by applications their hosts ranked higher.",
+        "The %(count)s offers you ranked were all filled by applications their hosts ranked "
+        "higher.",
         len(reasons),
     ) % {"count": len(reasons)}

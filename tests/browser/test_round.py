@@ -92,7 +92,7 @@ def test_senders_rank_the_host_reorders_the_organiser_allocates_and_confirms(
     expect(placed.get_by_role("row", name="Vestland fylkeskommune")).to_contain_text(
         "Study visit in Borås"
     )
-    expect(organiser.locator(".figures")).to_contain_text("2 of 2 (100 %)")
+    expect(organiser.locator(".round-figures")).to_contain_text("2 of 2 (100 %)")
     organiser.get_by_role("button", name="Confirm the allocation").click()
     expect(organiser.get_by_role("status")).to_contain_text("The allocation is confirmed")
 
