@@ -7,7 +7,7 @@
   other senders applied and ranked; open until its deadline in twelve days. admin@ (an admin of
   Borås) sees the allocation page, host@ the host's ranking, applicant@ Vestland's choices.
 
-Its offers and applications are its own (their titles say "call round"), so the rest of the
+Its offers and applications are its own (their titles name the round), so the rest of the
 seed never touches them. Idempotent: a confirmed round is left as it is; the open round's
 rows are brought back to the plan below.
 """
@@ -37,14 +37,14 @@ SECRETARIAT = "secretariat@demo.earlall.eu"
 
 # (host, title, exchange type, capacity, themes)
 CONFIRMED_OFFERS = [
-    ("sjuharad", "Call round: shadowing VET guidance counsellors", "job-shadowing", 3),
-    ("sjuharad", "Call round: study visit on adult career guidance", "study-visit", 2),
-    ("catalonia", "Call round: guidance for young people in Barcelona", "job-shadowing", 4),
+    ("sjuharad", "Shadowing VET guidance counsellors (autumn round)", "job-shadowing", 3),
+    ("sjuharad", "Study visit on adult career guidance (autumn round)", "study-visit", 2),
+    ("catalonia", "Guidance for young people in Barcelona (autumn round)", "job-shadowing", 4),
 ]
 OPEN_OFFERS = [
-    ("boras", "Call round: the Multicompetent Team in spring", "job-shadowing", 3),
-    ("boras", "Call round: apprenticeship guidance in Borås", "job-shadowing", 2),
-    ("boras", "Call round: study visit on youth follow-up", "study-visit", 4),
+    ("boras", "The Multicompetent Team at work (spring round)", "job-shadowing", 3),
+    ("boras", "Apprenticeship guidance in Borås (spring round)", "job-shadowing", 2),
+    ("boras", "Study visit on youth follow-up (spring round)", "study-visit", 4),
 ]
 # sender -> (participants, with fewer opportunities, offer numbers in the sender's order)
 CONFIRMED_SENDERS = {
