@@ -191,6 +191,10 @@ class RoundSeeder:
         secretariat = User.objects.get(email=SECRETARIAT)
         services.round_allocate(call_round=call_round, acting_user=secretariat)
         services.round_confirm(call_round=call_round, acting_user=secretariat)
+        # What the worker does after each acceptance (on commit), done here in-process so that
+        # the demo is the same whether or not the commit's callbacks run.
+        for offer in offers:
+            matching.score_offer(offer.pk, alert=False)
 
     def seed_open(self):
         offers = [self.seed_offer(*spec) for spec in OPEN_OFFERS]
