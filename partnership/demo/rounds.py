@@ -1,11 +1,12 @@
 """The demo's call rounds: one whose allocation is confirmed, one still open for rankings.
 
 * "Autumn 2026 guidance job shadowing", the EARLALL secretariat's round of three offers of
-  Sjuhärad and Catalonia: six senders ranked them, the deadline passed, the stable rule
+  Rogaland's training centre and Catalonia: six senders ranked them, the deadline passed, the stable rule
   allocated and the secretariat confirmed (so the placed applications have their exchanges).
-* "Spring 2027 VET job shadowing", Borås's round of three of its offers: Vestland and four
-  other senders applied and ranked; open until its deadline in twelve days. admin@ (an admin of
-  Borås) sees the allocation page, host@ the host's ranking, applicant@ Vestland's choices.
+* "Spring 2027 VET job shadowing", Sjuhärad Vocational College's round of three of its
+  offers: Vestland and four other senders applied and ranked; open until its deadline in
+  twelve days. admin@ (an admin of Sjuhärad) sees the allocation page and the host's ranking,
+  applicant@ Vestland's choices. (Borås keeps the one open offer of the seed's story.)
 
 Its offers and applications are its own (their titles name the round), so the rest of the
 seed never touches them. Idempotent: a confirmed round is left as it is; the open round's
@@ -37,14 +38,14 @@ SECRETARIAT = "secretariat@demo.earlall.eu"
 
 # (host, title, exchange type, capacity, themes)
 CONFIRMED_OFFERS = [
-    ("sjuharad", "Shadowing VET guidance counsellors (autumn round)", "job-shadowing", 3),
-    ("sjuharad", "Study visit on adult career guidance (autumn round)", "study-visit", 2),
+    ("rogaland-training", "Shadowing VET guidance counsellors (autumn round)", "job-shadowing", 3),
+    ("rogaland-training", "Study visit on adult career guidance (autumn round)", "study-visit", 2),
     ("catalonia", "Guidance for young people in Barcelona (autumn round)", "job-shadowing", 4),
 ]
 OPEN_OFFERS = [
-    ("boras", "The Multicompetent Team at work (spring round)", "job-shadowing", 3),
-    ("boras", "Apprenticeship guidance in Borås (spring round)", "job-shadowing", 2),
-    ("boras", "Study visit on youth follow-up (spring round)", "study-visit", 4),
+    ("sjuharad", "Work-based learning in our workshops (spring round)", "job-shadowing", 3),
+    ("sjuharad", "Apprenticeship tutors at work (spring round)", "job-shadowing", 2),
+    ("sjuharad", "Study visit on validation of prior learning (spring round)", "study-visit", 4),
 ]
 # sender -> (participants, with fewer opportunities, offer numbers in the sender's order)
 CONFIRMED_SENDERS = {
@@ -82,7 +83,7 @@ class RoundSeeder:
             }
             self.english = Language.objects.get(code="en")
             self.themes = list(
-                Theme.objects.filter(slug__in=["guidance-counselling", "neet-re-engagement"])
+                Theme.objects.filter(slug__in=["work-based-learning", "validation-prior-learning"])
             )
             self.seed_confirmed()
             self.seed_open()
@@ -153,7 +154,7 @@ class RoundSeeder:
                 "allocation_date": allocation,
                 "created_by": User.objects.get(email=SECRETARIAT)
                 if organiser is None
-                else self.user("boras"),
+                else self.user("sjuharad"),
                 **values,
             },
         )
@@ -203,13 +204,13 @@ class RoundSeeder:
         Exchange.objects.filter(application__offer__in=offers).delete()
         self.seed_round(
             "Spring 2027 VET job shadowing",
-            self.organisations["boras"],
+            self.organisations["sjuharad"],
             offers,
             OPEN_SENDERS,
             deadline=self.now + datetime.timedelta(days=12),
             allocation=self.now + datetime.timedelta(days=13),
             description=(
-                "Borås Stad's spring offers for VET staff. Rank up to three; a fifth of the "
+                "Sjuhärad Vocational College's spring offers for VET staff. Rank up to three; a fifth of the "
                 "places are held for groups with participants with fewer opportunities."
             ),
             status=CallRound.Status.OPEN,
