@@ -1,8 +1,8 @@
 """The demo's call rounds: one whose allocation is confirmed, one still open for rankings.
 
 * "Autumn 2026 guidance job shadowing", the EARLALL secretariat's round of three offers of
-  Rogaland's training centre and Catalonia: six senders ranked them, the deadline passed, the stable rule
-  allocated and the secretariat confirmed (so the placed applications have their exchanges).
+  Rogaland's training centre and Catalonia: six senders ranked them, the deadline passed, the
+  stable rule allocated and the secretariat confirmed (so the placed applications have their exchanges).
 * "Spring 2027 VET job shadowing", Sjuhärad Vocational College's round of three of its
   offers: Vestland and four other senders applied and ranked; open until its deadline in
   twelve days. admin@ (an admin of Sjuhärad) sees the allocation page and the host's ranking,
@@ -210,8 +210,9 @@ class RoundSeeder:
             deadline=self.now + datetime.timedelta(days=12),
             allocation=self.now + datetime.timedelta(days=13),
             description=(
-                "Sjuhärad Vocational College's spring offers for VET staff. Rank up to three; a fifth of the "
-                "places are held for groups with participants with fewer opportunities."
+                "Sjuhärad Vocational College's spring offers for VET staff. Rank up to three; "
+                "a fifth of the places are held for groups with participants with fewer "
+                "opportunities."
             ),
             status=CallRound.Status.OPEN,
             max_choices=3,
