@@ -2,7 +2,8 @@
 
 * "Autumn 2026 guidance job shadowing", the EARLALL secretariat's round of three offers of
   Rogaland's training centre and Catalonia: six senders ranked them, the deadline passed, the
-  stable rule allocated and the secretariat confirmed (so the placed applications have their exchanges).
+  stable rule allocated and the secretariat confirmed (the placed applications have their
+  exchanges).
 * "Spring 2027 VET job shadowing", Sjuhärad Vocational College's round of three of its
   offers: Vestland and four other senders applied and ranked; open until its deadline in
   twelve days. admin@ (an admin of Sjuhärad) sees the allocation page and the host's ranking,
