@@ -615,7 +615,7 @@ class CallRoundAdmin(admin.ModelAdmin):
             request,
             queryset,
             services.round_allocate,
-            _("%(count)s allocation proposed; review it on its proposal page."),
+            _("Allocations proposed: %(count)s. Review them on their proposal pages."),
         )
 
     @recorded_action(description=_("Confirm the proposed allocation"), permissions=["change"])
@@ -624,5 +624,5 @@ class CallRoundAdmin(admin.ModelAdmin):
             request,
             queryset,
             services.round_confirm,
-            _("%(count)s allocation confirmed; senders and hosts are emailed."),
+            _("Allocations confirmed: %(count)s. Senders and hosts are emailed."),
         )
