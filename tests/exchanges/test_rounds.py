@@ -429,3 +429,19 @@ def test_the_round_form_says_when_the_allocation_comes_before_the_deadline(
     assert response.status_code == 200
     assert "The allocation date is before the application deadline." in (response.content.decode())
     assert CallRound.objects.count() == 1
+
+
+def test_the_secretariat_runs_its_own_round_and_an_organisations_admin_may_not(
+    login, spring, secretariat, host_admin
+):
+    call_round = spring["round"]
+    call_round.organiser = None
+    call_round.save()
+    _rank(spring, "bergen", "Shadowing in Borås")
+    url = reverse("exchanges:round_allocate", args=[call_round.pk])
+
+    assert login(host_admin).post(url).status_code == 404
+    page = login(secretariat).post(url, follow=True).content.decode()
+
+    assert "The allocation is proposed." in page
+    assert RoundProposal.objects.get().created_by == secretariat
