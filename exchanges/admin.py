@@ -28,6 +28,7 @@ from .matching.weights import active_version, as_weights, default_weights
 from .models import (
     Application,
     ApplicationHistory,
+    CallRound,
     CaseStudy,
     Exchange,
     ExchangeHistory,
@@ -41,6 +42,8 @@ from .models import (
     OfferProfileMatch,
     Quote,
     Thread,
+    RoundEntry,
+    RoundHistory,
 )
 
 
@@ -646,3 +649,100 @@ def _figure(value):
     if isinstance(value, dict):
         return ", ".join(f"{key}: {_figure(item)}" for key, item in value.items())
     return "" if value is None else str(value)
+
+
+# Call rounds: the secretariat opens its own here; allocating and confirming are actions
+# (and buttons on the round's proposal page, exchanges:round_proposal).
+
+
+class RoundHistoryInline(HistoryInline):
+    model = RoundHistory
+
+
+class RoundEntryInline(ReadOnly, admin.TabularInline):
+    model = RoundEntry
+    extra = 0
+    fields = ["organisation", "application", "sender_rank", "host_rank", "acceptable"]
+    readonly_fields = fields
+
+
+@admin.register(CallRound)
+class CallRoundAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "organiser",
+        "status",
+        "rule",
+        "application_deadline",
+        "allocation_date",
+        "proposal_link",
+    ]
+    list_filter = ["status", "rule"]
+    search_fields = ["name", "organiser__name"]
+    autocomplete_fields = ["offers"]
+    list_select_related = ["organiser"]
+    readonly_fields = ["status", "created_by", "created_at"]
+    fields = [
+        "name",
+        "description",
+        "organiser",
+        "offers",
+        "application_deadline",
+        "allocation_date",
+        "reserve_percent",
+        "rule",
+        "max_choices",
+        *readonly_fields,
+    ]
+    inlines = [RoundEntryInline, RoundHistoryInline]
+    actions = ["allocate", "confirm"]
+
+    @admin.display(description=_("allocation"))
+    def proposal_link(self, call_round):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("exchanges:round_proposal", args=[call_round.pk]),
+            _("proposal"),
+        )
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if not change:
+            services.round_record_created(call_round=form.instance, acting_user=request.user)
+
+    def _run(self, request, queryset, service, done):
+        count = 0
+        for call_round in queryset:
+            try:
+                service(call_round=call_round, acting_user=request.user)
+            except ValidationError as error:
+                self.message_user(
+                    request, f"{call_round}: {' '.join(error.messages)}", messages.ERROR
+                )
+            else:
+                count += 1
+        if count:
+            self.message_user(request, done % {"count": count}, messages.SUCCESS)
+
+    @recorded_action(description=_("Propose the allocation now"), permissions=["change"])
+    def allocate(self, request, queryset):
+        self._run(
+            request,
+            queryset,
+            services.round_allocate,
+            _("Allocations proposed: %(count)s. Review them on their proposal pages."),
+        )
+
+    @recorded_action(description=_("Confirm the proposed allocation"), permissions=["change"])
+    def confirm(self, request, queryset):
+        self._run(
+            request,
+            queryset,
+            services.round_confirm,
+            _("Allocations confirmed: %(count)s. Senders and hosts are emailed."),
+        )

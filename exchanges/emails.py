@@ -256,3 +256,36 @@ def thread_messages(*, message, reader, send_at=None):
         key=f"thread_messages:{message.pk}",
         send_at=send_at,
     )
+
+
+# Call rounds
+
+
+def round_result(placement):
+    """A sender learns where the round placed it, or why it was not placed."""
+    call_round = placement.proposal.call_round
+    return outbox.queue(
+        "round_result",
+        outbox.recipients_of(placement.organisation),
+        {
+            "call_round": call_round,
+            "placement": placement,
+            "url": _site(call_round.get_absolute_url()),
+        },
+        key=f"round_result:{placement.proposal_id}:{placement.organisation_id}",
+    )
+
+
+def round_hosted(*, call_round, host, placements):
+    """A host learns which applications the round placed at its offers."""
+    return outbox.queue(
+        "round_hosted",
+        outbox.recipients_of(host),
+        {
+            "call_round": call_round,
+            "host": host,
+            "placements": list(placements),
+            "url": _site(reverse("exchanges:round_host_ranking", args=[call_round.pk])),
+        },
+        key=f"round_hosted:{call_round.proposal.pk}:{host.pk}",
+    )

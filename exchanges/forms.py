@@ -9,6 +9,7 @@ from matchmaking.validators import PARTICIPANTS_MAX
 from .models import (
     MESSAGE_MAX_LENGTH,
     Application,
+    CallRound,
     Exchange,
     FollowUp,
     FollowUpSide,
@@ -438,3 +439,164 @@ def quote_initial(follow_up):
         {name: getattr(quote, name) for name in QuoteForm._meta.fields}
         for quote in follow_up.quotes.all()
     ]
+
+
+# Call rounds
+
+
+class _MomentInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self):
+        super().__init__(format="%Y-%m-%dT%H:%M")
+
+
+class CallRoundForm(SubmittedOnceMixin, forms.ModelForm):
+    """A round of one organisation's offers (the secretariat's are made in the admin)."""
+
+    class Meta:
+        model = CallRound
+        fields = [
+            "name",
+            "description",
+            "offers",
+            "application_deadline",
+            "allocation_date",
+            "reserve_percent",
+            "rule",
+            "max_choices",
+        ]
+        widgets = {
+            "offers": forms.CheckboxSelectMultiple,
+            "application_deadline": _MomentInput(),
+            "allocation_date": _MomentInput(),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "rule": _(
+                "Stable: each sender gets the best offer it ranked whose host does not prefer "
+                "others who wanted it. Best total fit: the allocation with the highest sum of "
+                "fit scores."
+            ),
+        }
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["offers"].queryset = organisation.offers.filter(
+            status=Offer.Status.PUBLISHED
+        ).order_by("title")
+        self.fields["offers"].help_text = _("Your published offers.")
+
+    def clean(self):
+        cleaned = super().clean()
+        deadline = cleaned.get("application_deadline")
+        if deadline and not self.instance.pk and deadline < timezone.now():
+            self.add_error("application_deadline", _("The deadline has already passed."))
+        return cleaned
+
+
+def _rank_choices(count):
+    return [("", _("Not ranked"))] + [(str(rank), str(rank)) for rank in range(1, count + 1)]
+
+
+class SenderRankingForm(forms.Form):
+    """A sender's choices: a rank for each of its undecided applications to the round."""
+
+    def __init__(self, *args, applications, max_choices, initial_ranks, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.applications = list(applications)
+        self.max_choices = max_choices
+        for application in self.applications:
+            self.fields[f"rank_{application.pk}"] = forms.TypedChoiceField(
+                label=application.offer.title,
+                choices=_rank_choices(min(max_choices, len(self.applications))),
+                coerce=int,
+                empty_value=None,
+                required=False,
+                initial=initial_ranks.get(application.pk),
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        seen = {}
+        for application in self.applications:
+            name = f"rank_{application.pk}"
+            rank = cleaned.get(name)
+            if rank is None:
+                continue
+            if rank in seen:
+                self.add_error(
+                    name,
+                    _("Rank %(rank)s is already given to “%(title)s”.")
+                    % {"rank": rank, "title": seen[rank].offer.title},
+                )
+            seen[rank] = application
+        return cleaned
+
+    def ranked_applications(self):
+        """The ranked applications, best first."""
+        ranked = [
+            (self.cleaned_data[f"rank_{a.pk}"], a)
+            for a in self.applications
+            if self.cleaned_data.get(f"rank_{a.pk}") is not None
+        ]
+        return [application for _rank, application in sorted(ranked, key=lambda r: r[0])]
+
+    def rows(self):
+        for application in self.applications:
+            yield application, self[f"rank_{application.pk}"]
+
+
+class HostRankingForm(forms.Form):
+    """A host's order of its applicants at each of its offers in the round (1 = best) and
+    which of them it finds acceptable."""
+
+    def __init__(self, *args, offers, **kwargs):
+        """``offers``: ``[(offer, [entry, …] in the current order)]``."""
+        super().__init__(*args, **kwargs)
+        self.offers = offers
+        for _offer, entries in offers:
+            for position, entry in enumerate(entries, start=1):
+                self.fields[f"rank_{entry.pk}"] = forms.IntegerField(
+                    label=_("Position of %(name)s") % {"name": entry.organisation.name},
+                    min_value=1,
+                    max_value=len(entries),
+                    initial=position,
+                )
+                self.fields[f"acceptable_{entry.pk}"] = forms.BooleanField(
+                    label=_("Acceptable"), required=False, initial=entry.acceptable
+                )
+
+    def clean(self):
+        cleaned = super().clean()
+        for _offer, entries in self.offers:
+            seen = set()
+            for entry in entries:
+                name = f"rank_{entry.pk}"
+                position = cleaned.get(name)
+                if position is None:
+                    continue
+                if position in seen:
+                    self.add_error(
+                        name,
+                        _("Position %(position)s is given twice; give each applicant its own.")
+                        % {"position": position},
+                    )
+                seen.add(position)
+        return cleaned
+
+    def rankings(self):
+        """For each offer: ``(offer, [(entry, acceptable), …] best first)``."""
+        for offer, entries in self.offers:
+            ordered = sorted(entries, key=lambda e: self.cleaned_data[f"rank_{e.pk}"])
+            yield offer, [(e, self.cleaned_data[f"acceptable_{e.pk}"]) for e in ordered]
+
+    def groups(self):
+        for offer, entries in self.offers:
+            yield (
+                offer,
+                [
+                    (entry, self[f"rank_{entry.pk}"], self[f"acceptable_{entry.pk}"])
+                    for entry in entries
+                ],
+            )

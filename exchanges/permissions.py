@@ -6,18 +6,28 @@ is the organisation that posted it; an application has two sides (the host and t
 an exchange two parties (the host and the sender). Draft case studies are for the secretariat.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from matchmaking.models import InterestProfile
-from matchmaking.permissions import is_member_of, is_secretariat, organisations_for
+from matchmaking.permissions import (
+    is_admin_of,
+    is_member_of,
+    is_secretariat,
+    organisations_for,
+)
 
-from .models import Application, CaseStudy, Exchange, Offer
+from .models import Application, CallRound, CaseStudy, Exchange, Offer
 from .selectors import with_card_data
 
 VIEW_DRAFT_CASE_STUDIES = "exchanges.view_casestudy"
 PUBLISH_CASE_STUDIES = "exchanges.publish_casestudy"
 ACTIVATE_MATCHING_WEIGHTS = "exchanges.activate_matchingweights"
+# The secretariat organises its own call rounds (those without an organiser organisation).
+ORGANISE_CALL_ROUNDS = "exchanges.change_callround"
 
 _EXCHANGE_RELATIONS = (
     "application__offer__exchange_type",
@@ -188,3 +198,79 @@ def case_study_for_viewer(user, slug):
     if not is_secretariat(user, VIEW_DRAFT_CASE_STUDIES):
         case_studies = case_studies.published()
     return get_object_or_404(case_studies, slug=slug)
+
+
+# Call rounds: public pages, a sender's and a host's ranking, the organiser's proposal.
+
+
+def is_round_organiser(user, call_round) -> bool:
+    """The admins of the organising organisation; for a secretariat round, the secretariat."""
+    if call_round.organiser_id is None:
+        return is_secretariat(user, ORGANISE_CALL_ROUNDS)
+    return is_admin_of(user, call_round.organiser)
+
+
+def round_for_viewer(pk):
+    """A round's public page: anyone may read it."""
+    return get_object_or_404(CallRound.objects.select_related("organiser"), pk=pk)
+
+
+def round_for_organiser(user, pk):
+    """A round the user organises; 403 for the organiser's members who are no admins, 404 for
+    everyone else."""
+    call_round = round_for_viewer(pk)
+    if is_round_organiser(user, call_round):
+        return call_round
+    if call_round.organiser_id and is_member_of(user, call_round.organiser):
+        raise PermissionDenied(
+            _("Only the admins of %(name)s run this round's allocation.")
+            % {"name": call_round.organiser.name}
+        )
+    raise Http404("Not an organiser of this round.")
+
+
+def _side_in_round(user, organisations, prefer):
+    organisations = organisations.distinct().order_by("name")
+    if prefer is not None and organisations.filter(pk=prefer.pk).exists():
+        return prefer
+    return organisations.first()
+
+
+def round_for_host(user, pk, *, prefer=None):
+    """A round with an offer of one of the user's organisations, and that organisation (the
+    active one if it hosts one); 404 for everyone else."""
+    call_round = round_for_viewer(pk)
+    host = _side_in_round(
+        user, organisations_for(user).filter(offers__call_rounds=call_round), prefer
+    )
+    if host is None:
+        raise Http404("No offer of yours is in this round.")
+    return call_round, host
+
+
+def round_for_sender(user, pk, *, prefer=None):
+    """A round one of the user's organisations applied in (to one of its offers), and that
+    organisation (the active one if it did); 404 for everyone else."""
+    call_round = round_for_viewer(pk)
+    sender = _side_in_round(
+        user,
+        organisations_for(user).filter(applications__offer__call_rounds=call_round),
+        prefer,
+    )
+    if sender is None:
+        raise Http404("No application of yours is in this round.")
+    return call_round, sender
+
+
+def round_sides(user, call_round) -> tuple[bool, bool]:
+    """Whether one of the user's organisations hosts an offer of the round, and whether one
+    applied to one of its offers."""
+    mine = organisations_for(user)
+    return (
+        mine.filter(offers__call_rounds=call_round).exists(),
+        mine.filter(applications__offer__call_rounds=call_round).exists(),
+    )
+
+
+def can_create_round_for(user, organisation) -> bool:
+    return organisation is not None and is_admin_of(user, organisation)

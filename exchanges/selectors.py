@@ -41,6 +41,7 @@ from . import explanations
 from .models import (
     Application,
     ApplicationHistory,
+    CallRound,
     CaseStudy,
     Exchange,
     FollowUp,
@@ -49,6 +50,10 @@ from .models import (
     OfferProfileMatch,
     Quote,
     ThreadReader,
+    RoundEntry,
+    RoundPlacement,
+    RoundProposal,
+    host_order,
 )
 from .tokens import profile_id_from_unsubscribe_token
 
@@ -498,3 +503,85 @@ def unread_messages(user, organisation: Organisation) -> UnreadMessages:
             )
         )
     return UnreadMessages(threads)
+
+
+# Call rounds
+
+
+def public_rounds():
+    return CallRound.objects.select_related("organiser").annotate(offer_count=Count("offers"))
+
+
+def offers_of_round(call_round) -> QuerySet[Offer]:
+    """The round's offers for its public page, with their places taken."""
+    return with_places_taken(
+        with_card_data(call_round.offers.all()).order_by("organisation__name", "title")
+    )
+
+
+def sender_applications_in(call_round, organisation) -> list[Application]:
+    """The sender's undecided applications to the round's offers, and the ranks it gave."""
+    return list(
+        Application.objects.filter(
+            organisation=organisation,
+            offer__call_rounds=call_round,
+            status__in=Application.UNDECIDED,
+        )
+        .select_related("offer__organisation")
+        .order_by("offer__title")
+    )
+
+
+def sender_ranks_in(call_round, organisation) -> dict[int, int]:
+    """Application id -> the rank its sender gave it in the round."""
+    return dict(
+        RoundEntry.objects.filter(call_round=call_round, organisation=organisation).values_list(
+            "application_id", "sender_rank"
+        )
+    )
+
+
+def host_entries_in(call_round, host) -> list:
+    """For each of the host's offers in the round, ``(offer, entries)`` in the host's order
+    (its own ranking first, then by fit)."""
+    entries = (
+        RoundEntry.objects.filter(call_round=call_round, application__offer__organisation=host)
+        .exclude(application__status=Application.Status.WITHDRAWN)
+        .select_related("application__offer", "organisation")
+    )
+    by_offer = {}
+    for entry in entries:
+        by_offer.setdefault(entry.application.offer_id, []).append(entry)
+    return [
+        (offer, host_order(by_offer.get(offer.pk, [])))
+        for offer in call_round.offers.filter(organisation=host).order_by("title")
+    ]
+
+
+def proposal_of(call_round):
+    """The round's proposal with its placements, or None."""
+    proposal = RoundProposal.objects.filter(call_round=call_round).first()
+    if proposal is not None:
+        prefetch_related_objects(
+            [proposal],
+            Prefetch(
+                "placements",
+                queryset=RoundPlacement.objects.select_related(
+                    "organisation", "application__offer__organisation"
+                ).order_by("organisation__name"),
+            ),
+        )
+    return proposal
+
+
+def places_left_after(call_round, proposal) -> list[tuple[Offer, int, int]]:
+    """Each offer of the round with its places left now and after the proposal."""
+    placed = {}
+    for placement in proposal.placements.all() if proposal else []:
+        if placement.is_placed:
+            offer = placement.application.offer_id
+            placed[offer] = placed.get(offer, 0) + placement.application.participants
+    offers = with_places_taken(call_round.offers.select_related("organisation").order_by("title"))
+    return [
+        (offer, offer.places_left, offer.places_left - placed.get(offer.pk, 0)) for offer in offers
+    ]

@@ -12,7 +12,7 @@ from celery import shared_task
 from django.db import transaction
 from kombu.exceptions import OperationalError
 
-from . import matching, reminders
+from . import matching, proposals, reminders
 
 logger = logging.getLogger(__name__)
 
@@ -66,3 +66,9 @@ def send_weekly_digests():
 def send_exchange_reminders():
     """Periodic (beat, daily): a week before, on the last day, and 14 days after exchanges."""
     return reminders.send_exchange_reminders()
+
+
+@shared_task(ignore_result=True)
+def propose_due_rounds():
+    """Propose the allocation of the call rounds whose allocation date has come (beat)."""
+    return proposals.propose_due_rounds()

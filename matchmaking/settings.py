@@ -299,6 +299,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "exchanges.tasks.send_exchange_reminders",
         "schedule": crontab(minute=0, hour=6),
     },
+    # Call rounds whose allocation date has come get their proposal (exchanges.proposals).
+    "call-round-allocations": {
+        "task": "exchanges.tasks.propose_due_rounds",
+        "schedule": crontab(minute="*/15"),
+    },
     "weekly-match-digests": {
         "task": "exchanges.tasks.send_weekly_digests",
         "schedule": crontab(minute=0, hour=7, day_of_week="mon"),

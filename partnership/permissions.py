@@ -64,6 +64,12 @@ SECRETARIAT_PERMISSIONS = frozenset(
         # Matching weights: fitted by a command, compared and activated in the admin
         "exchanges.view_matchingweights",
         "exchanges.activate_matchingweights",
+        # Call rounds: the secretariat opens its own and runs their allocation
+        "exchanges.view_callround",
+        "exchanges.add_callround",
+        "exchanges.change_callround",
+        "exchanges.view_roundentry",
+        "exchanges.view_roundhistory",
         # Exchanges, follow-ups and case studies (publishing is an admin action)
         "exchanges.view_exchange",
         "exchanges.change_exchange",

@@ -14,7 +14,7 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 from django.utils.text import slugify
 
-from exchanges.models import Application, Offer
+from exchanges.models import Application, CallRound, Offer, RoundEntry
 from matchmaking.models import ExchangeType, Language, Membership, Organisation, Theme, User
 
 PASSWORD = "pass-1234-word"
@@ -149,6 +149,37 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     def languages(obj, create, extracted, **kwargs):
         if create:
             _set_many(obj.languages, extracted, lambda: [language("en")])
+
+
+class CallRoundFactory(factory.django.DjangoModelFactory):
+    """An open call round of an organisation: deadline in 10 days, allocation in 11."""
+
+    class Meta:
+        model = CallRound
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Spring 2027 VET job shadowing {n}")
+    organiser = factory.SubFactory(OrganisationFactory)
+    application_deadline = factory.LazyFunction(
+        lambda: timezone.now() + datetime.timedelta(days=10)
+    )
+    allocation_date = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=11))
+
+    @factory.post_generation
+    def offers(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.offers.set(extracted)
+
+
+def round_entry(call_round, application, rank=1, **fields):
+    """An application taking part in a round at its sender's ``rank``."""
+    return RoundEntry.objects.create(
+        call_round=call_round,
+        application=application,
+        organisation=application.organisation,
+        sender_rank=rank,
+        **fields,
+    )
 
 
 # The Regional Skills Partnership (partnership app) -----------------------------------------

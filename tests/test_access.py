@@ -95,6 +95,7 @@ KWARGS = {
     "exchanges:exchange_*:pk": lambda w: w.exchange.pk,
     "exchanges:*:pk": lambda w: w.exchange.pk,  # follow_up, reciprocal_offer
     "events:*:slug": lambda w: w.event.slug,
+    "exchanges:round_*:pk": lambda w: w.call_round.pk,
     "token": lambda w: w.unsubscribe_token,
 }
 
@@ -214,6 +215,17 @@ EXPECTED = {
     "exchanges:reciprocal_offer": VESTLAND_ACTION,
     "exchanges:case_study_list": PUBLIC,
     "exchanges:case_study_detail": PUBLIC,
+    # Call rounds: Borås organises one of its offer, Vestland ranked its application in it.
+    "exchanges:round_list": PUBLIC,
+    "exchanges:round_detail": PUBLIC,
+    "exchanges:round_create": signed_in(
+        200, 200, outsider=(403, 403), coordinator=(403, 403), secretariat=NO_ORGANISATION
+    ),
+    "exchanges:round_sender_ranking": signed_in(404, 404),
+    "exchanges:round_host_ranking": BORAS_FORM,
+    "exchanges:round_proposal": but(BORAS_PAGE, coordinator=(403, 405)),
+    "exchanges:round_allocate": BORAS_ADMIN_ACTION,
+    "exchanges:round_confirm": BORAS_ADMIN_ACTION,
     # The partnership
     "partnership:about": PUBLIC,
     "partnership:join": signed_in(

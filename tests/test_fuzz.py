@@ -102,6 +102,11 @@ def _date(days):
     return (timezone.localdate() + datetime.timedelta(days=days)).isoformat()
 
 
+def _moment(days):
+    moment = timezone.localtime() + datetime.timedelta(days=days)
+    return moment.strftime("%Y-%m-%dT%H:%M")
+
+
 def _pk(model, **lookup):
     return model.objects.get(**lookup).pk
 
@@ -299,6 +304,39 @@ CASES = [
             reverse("exchanges:exchange_detail", kwargs={"pk": w.exchange.pk}),
             reverse("desk"),
         ],
+    ),
+    FormCase(
+        "round_create",
+        lambda w: reverse("exchanges:round_create"),
+        "admin",
+        lambda w: {
+            "name": "Autumn job shadowing",
+            "description": "Three offers, one deadline.",
+            "offers": [w.offer.pk],
+            "application_deadline": _moment(5),
+            "allocation_date": _moment(6),
+            "reserve_percent": "20",
+            "rule": "stable",
+            "max_choices": "3",
+        },
+        then_get=lambda w: [reverse("exchanges:round_list")],
+    ),
+    FormCase(
+        "round_sender_ranking",
+        lambda w: reverse("exchanges:round_sender_ranking", kwargs={"pk": w.call_round.pk}),
+        "applicant",
+        lambda w: {f"rank_{w.application.pk}": "1"},
+        then_get=lambda w: [reverse("exchanges:round_detail", kwargs={"pk": w.call_round.pk})],
+    ),
+    FormCase(
+        "round_host_ranking",
+        lambda w: reverse("exchanges:round_host_ranking", kwargs={"pk": w.call_round.pk}),
+        "coordinator",
+        lambda w: {
+            f"rank_{w.call_round.entries.get().pk}": "1",
+            f"acceptable_{w.call_round.entries.get().pk}": "on",
+        },
+        then_get=lambda w: [reverse("exchanges:round_detail", kwargs={"pk": w.call_round.pk})],
     ),
     FormCase(
         "profile_create",

@@ -22,6 +22,7 @@ from matchmaking.models import Invitation, Membership, Organisation, User
 from partnership.events.models import Event, EventRegistration, Meeting
 from tests.factories import (
     ApplicationFactory,
+    CallRoundFactory,
     CaseStudyFactory,
     EventFactory,
     EventRegistrationFactory,
@@ -35,6 +36,7 @@ from tests.factories import (
     OrganisationFactory,
     PromoterFactory,
     UserFactory,
+    round_entry,
 )
 from tests.second_factor import give_totp, with_second_factor
 
@@ -60,6 +62,7 @@ class World:
     event: Event
     host_registration: EventRegistration
     meeting: Meeting
+    call_round: object
 
     @property
     def unsubscribe_token(self):
@@ -126,6 +129,9 @@ def build_world():
         event=event, organisation=host_org, registered_by=host_coordinator
     )
     MembershipApplicationFactory(organisation=host_org)
+    # Borås's call round of its offer, in which Vestland ranked its application first.
+    call_round = CallRoundFactory(organiser=host_org, offers=[offer], name="Spring job shadowing")
+    round_entry(call_round, application)
     applicant_registration = EventRegistrationFactory(
         event=event, organisation=applicant_org, registered_by=applicant_coordinator
     )
@@ -155,6 +161,7 @@ def build_world():
         meeting=MeetingFactory(
             event=event, requester=applicant_registration, recipient=host_registration
         ),
+        call_round=call_round,
     )
 
 

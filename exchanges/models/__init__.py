@@ -6,12 +6,22 @@ from .matches import OfferInvitation, OfferProfileMatch
 from .messages import MESSAGE_MAX_LENGTH, Message, Thread, ThreadReader
 from .offers import Offer, OfferHistory, OfferQuerySet
 from .records import Exchange, ExchangeHistory, FewerOpportunityCount, FollowUpSide
+from .rounds import (
+    CallRound,
+    RoundEntry,
+    RoundHistory,
+    RoundPlacement,
+    RoundProposal,
+    host_order,
+    reason_in_words,
+)
 from .weights import MatchingWeights
 
 __all__ = [
     "Application",
     "ApplicationHistory",
     "ApplicationQuerySet",
+    "CallRound",
     "CaseStudy",
     "Exchange",
     "ExchangeHistory",
@@ -22,6 +32,12 @@ __all__ = [
     "MatchingWeights",
     "Message",
     "Quote",
+    "RoundEntry",
+    "RoundHistory",
+    "RoundPlacement",
+    "RoundProposal",
+    "host_order",
+    "reason_in_words",
     "Offer",
     "OfferHistory",
     "OfferInvitation",

@@ -39,6 +39,14 @@ from .records import (
     follow_up_submit,
     reciprocal_offer_draft,
 )
+from .rounds import (
+    round_allocate,
+    round_confirm,
+    round_create,
+    round_rank_applicants,
+    round_rank_choices,
+    round_record_created,
+)
 from .weights import matching_weights_activate, matching_weights_create
 
 __all__ = [
@@ -48,6 +56,12 @@ __all__ = [
     "application_submit",
     "application_withdraw",
     "capacity_left",
+    "round_allocate",
+    "round_confirm",
+    "round_create",
+    "round_rank_applicants",
+    "round_rank_choices",
+    "round_record_created",
     "case_study_prepare",
     "case_study_publish",
     "exchange_cancel",

@@ -34,8 +34,26 @@ from .records import (
     follow_up,
     reciprocal_offer,
 )
+from .rounds import (
+    round_allocate,
+    round_confirm,
+    round_create,
+    round_detail,
+    round_host_ranking,
+    round_list,
+    round_proposal,
+    round_sender_ranking,
+)
 
 __all__ = [
+    "round_allocate",
+    "round_confirm",
+    "round_create",
+    "round_detail",
+    "round_host_ranking",
+    "round_list",
+    "round_proposal",
+    "round_sender_ranking",
     "application_create",
     "application_decide",
     "application_detail",

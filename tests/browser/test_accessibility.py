@@ -16,9 +16,11 @@ from exchanges.tokens import unsubscribe_token
 from tests.browser.helpers import force_sign_in
 from tests.factories import (
     ApplicationFactory,
+    CallRoundFactory,
     ExchangeFactory,
     InterestProfileFactory,
     OfferFactory,
+    round_entry,
 )
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -220,3 +222,28 @@ def test_the_message_thread_and_the_unread_counts_have_no_serious_accessibility_
             exchange.get_absolute_url(),  # the thread goes on on the exchange
         ],
     )
+
+
+def test_call_round_pages_have_no_serious_accessibility_violations(
+    live_server, page, new_context, catalogue, host_admin, applicant_coordinator
+):
+    offer, application = catalogue["offer"], catalogue["application"]
+    call_round = CallRoundFactory(organiser=offer.organisation, offers=[offer], name="Spring round")
+    round_entry(call_round, application)
+    services.round_allocate(call_round=call_round, acting_user=host_admin)
+    force_sign_in(page.context, live_server.url, host_admin)
+    _assert_accessible(
+        page,
+        live_server.url,
+        [
+            "/rounds/",
+            call_round.get_absolute_url(),
+            "/rounds/new/",
+            f"/rounds/{call_round.pk}/applicants/",
+            f"/rounds/{call_round.pk}/proposal/",
+        ],
+    )
+
+    applicant_page = new_context().new_page()
+    force_sign_in(applicant_page.context, live_server.url, applicant_coordinator)
+    _assert_accessible(applicant_page, live_server.url, [f"/rounds/{call_round.pk}/choices/"])
