@@ -41,9 +41,9 @@ from .models import (
     OfferInvitation,
     OfferProfileMatch,
     Quote,
-    Thread,
     RoundEntry,
     RoundHistory,
+    Thread,
 )
 
 

@@ -49,10 +49,10 @@ from .models import (
     Offer,
     OfferProfileMatch,
     Quote,
-    ThreadReader,
     RoundEntry,
     RoundPlacement,
     RoundProposal,
+    ThreadReader,
     host_order,
 )
 from .tokens import profile_id_from_unsubscribe_token
