@@ -72,6 +72,9 @@ TEMPLATE_TITLES = {
     "promoter_approved": _("Promoter approved"),
     "promoter_contact": _("Message to a promoter"),
     "promoter_rejected": _("Promoter rejected"),
+    "round_hosted": _("Call round: placements at the host's offers"),
+    "round_result": _("Call round: the sender's result"),
+    "thread_messages": _("New messages on an application or exchange"),
     "weekly_digest": _("Weekly digest"),
 }
 
