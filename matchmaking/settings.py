@@ -230,6 +230,12 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 
 # How long a page of the catalogue is.
 OFFERS_PER_PAGE = env.int("OFFERS_PER_PAGE", default=20)
+# How long the catalogue's counts, facets and country list and the home page's figures are
+# kept in the cache (CACHE_URL); publishing, closing or editing an offer and suspending an
+# organisation forget them at once. 0: counted on every page.
+CATALOGUE_CACHE_SECONDS = env.int("CATALOGUE_CACHE_SECONDS", default=300)
+if CATALOGUE_CACHE_SECONDS < 0:
+    raise ImproperlyConfigured("CATALOGUE_CACHE_SECONDS cannot be negative.")
 
 # Production headers. The Content-Security-Policy holds everywhere (the site has no inline
 # script and loads nothing from elsewhere); HTTPS, HSTS and secure cookies when DEBUG is off.

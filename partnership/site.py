@@ -10,26 +10,32 @@ from django.views.decorators.http import require_GET
 
 from exchanges import selectors as exchange_selectors
 from exchanges.models import Application, Offer
+from matchmaking import caching
 from matchmaking.models import Organisation
 from matchmaking.permissions import membership_for
+
+
+def _figures():
+    """The partnership in figures: kept in the cache, a few minutes behind at most."""
+    figures = Organisation.objects.filter(is_suspended=False).aggregate(
+        organisations=Count("pk"), countries=Count("country", distinct=True)
+    )
+    figures["open_offers"] = Offer.objects.open_for_applications().count()
+    figures["accepted"] = Application.objects.filter(status=Application.Status.ACCEPTED).count()
+    return figures
 
 
 @require_GET
 def home(request):
     """What the tool is, a search box, the newest offers, the latest case studies and the
     partnership in figures."""
-    figures = Organisation.objects.filter(is_suspended=False).aggregate(
-        organisations=Count("pk"), countries=Count("country", distinct=True)
-    )
-    figures["open_offers"] = Offer.objects.open_for_applications().count()
-    figures["accepted"] = Application.objects.filter(status=Application.Status.ACCEPTED).count()
     return render(
         request,
         "partnership/home.html",
         {
             "latest_offers": exchange_selectors.latest_offers(),
             "latest_case_studies": exchange_selectors.published_case_studies()[:3],
-            "figures": figures,
+            "figures": caching.cached(caching.CATALOGUE, "home-figures", _figures),
         },
     )
 

@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -19,17 +18,19 @@ from matchmaking.forms import (
 )
 from matchmaking.permissions import active_organisation, membership_for, organisations_for
 
-from .. import permissions, selectors, services
+from .. import catalogue, permissions, selectors, services
 from ..filters import OfferFilter
 from ..forms import ApplicationForm, DecisionForm, OfferForm, WithdrawForm
 
 
 @require_GET
 def offer_list(request):
-    offer_filter = OfferFilter(
-        request.GET, queryset=selectors.catalogue_offers().order_by("-published_at", "-pk")
+    offer_filter = OfferFilter(request.GET, queryset=catalogue.catalogue_base())
+    counts = offer_filter.counts()
+    offer_filter.show_counts(counts)
+    paginator = catalogue.CataloguePaginator(
+        selectors.cards(offer_filter.qs), settings.OFFERS_PER_PAGE, count=counts["total"]
     )
-    paginator = Paginator(offer_filter.qs, settings.OFFERS_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -41,6 +42,7 @@ def offer_list(request):
             "page": page,
             "query": query.urlencode(),
             "active_filters": len({name for name, value in query.items() if value}),
+            "gone": offer_filter.gone_messages(),
         },
     )
 

@@ -87,6 +87,8 @@ def catalogue(host_org, applicant_org):
             organisation=applicant_org,
             title="Apprentices at a shipyard",
             description="Two weeks of welding in Bergen for VET learners.",
+            city="Bergen",
+            region_name="Vestland",
             exchange_type=exchange_type("vet-learner"),
             themes=[theme("work-based-learning")],
             languages=[language("no")],
