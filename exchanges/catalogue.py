@@ -13,10 +13,13 @@ filter value (facets), a capped count of the results and the list of countries.
   forgotten when an offer is published, closed or edited or an organisation suspended.
 """
 
+import hashlib
+
 from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connections
-from django.db.models import Count, F, Func, QuerySet, TextField, Value
+from django.db.models import Count, F, QuerySet
 from django.utils.formats import number_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -44,20 +47,30 @@ def _full_text_search(connection_alias: str) -> bool:
     return connections[connection_alias].vendor == "postgresql"
 
 
-def _unaccented(text: str) -> Func:
-    return Func(Value(text), function="exchanges_unaccent", output_field=TextField())
-
-
-def keywords_query(text: str) -> SearchQuery:
+def keywords_query(text: str, *, using: str = "default") -> SearchQuery | None:
     """The words as written (``simple``) or stemmed in any language the catalogue stems: an
-    offer matches in the language it was stemmed in, whatever the reader's language."""
-    # One language code per configuration; the database maps it (exchanges_search_config).
-    codes = {config: code for code, config in sorted(TEXT_SEARCH_CONFIGS.items())}
-    query = SearchQuery(_unaccented(text), config="simple", search_type="websearch")
-    for code in sorted(codes.values()):
-        config = Func(Value(code), function="exchanges_search_config")
-        query |= SearchQuery(_unaccented(text), config=config, search_type="websearch")
-    return query
+    offer matches in the language it was stemmed in, whatever the reader's language. None
+    when nothing is left to look for (only punctuation).
+
+    The database turns the words into one query per language (``websearch_to_tsquery``, after
+    ``unaccent``); most languages leave most words as they are, so the distinct ones are
+    joined (a query with the same word fourteen times over would mislead the planner's
+    estimates). They are kept in the cache: a given text always gives the same query.
+    """
+    digest = hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+    key = f"catalogue:tsquery:{digest}"
+    found = cache.get(key)
+    if found is None:
+        codes = ["", *sorted(TEXT_SEARCH_CONFIGS)]
+        with connections[using].cursor() as cursor:
+            cursor.execute(
+                "SELECT DISTINCT websearch_to_tsquery(exchanges_search_config(code),"
+                " exchanges_unaccent(%s))::text FROM unnest(%s::text[]) AS code",
+                [text, codes],
+            )
+            found = " | ".join(f"({row[0]})" for row in sorted(cursor.fetchall()) if row[0])
+        cache.set(key, found, 24 * 3600)
+    return SearchQuery(found, config="simple", search_type="raw") if found else None
 
 
 def search(offers: QuerySet[Offer], text: str) -> QuerySet[Offer]:
@@ -67,7 +80,9 @@ def search(offers: QuerySet[Offer], text: str) -> QuerySet[Offer]:
         return offers
     if not _full_text_search(offers.db):
         return name_matches(offers, text, fields=SEARCHED_FIELDS)
-    query = keywords_query(text)
+    query = keywords_query(text, using=offers.db)
+    if query is None:
+        return offers.none()
     return (
         offers.filter(search_vector=query)
         .annotate(rank=SearchRank(F("search_vector"), query))

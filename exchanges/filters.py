@@ -223,7 +223,8 @@ class OfferFilter(django_filters.FilterSet):
                     for value, label in field.choices
                 ]
         for name, found in counts["ticks"].items():
-            form.fields[name].label = _counted(form.fields[name].label, found)
+            # The bound field copied the label when the form was validated.
+            form[name].label = _counted(form.fields[name].label, found)
 
 
 def _counted(label, count) -> str:
