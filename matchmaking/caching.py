@@ -21,14 +21,19 @@ def _generation_key(name: str) -> str:
     return f"generation:{name}"
 
 
+def generation(name: str) -> int:
+    """The current generation of ``name``'s figures (part of every key they are kept under,
+    also by templates' ``{% cache %}`` fragments)."""
+    return cache.get_or_set(_generation_key(name), 0, None)
+
+
 def cached(name: str, key: str, compute):
     """``compute()``, kept in the cache under ``name``'s generation (0 s: computed every time)."""
     seconds = settings.CATALOGUE_CACHE_SECONDS
     if not seconds:
         return compute()
-    generation = cache.get_or_set(_generation_key(name), 0, None)
     digest = hashlib.blake2b(key.encode(), digest_size=12).hexdigest()
-    full_key = f"{name}:{generation}:{digest}"
+    full_key = f"{name}:{generation(name)}:{digest}"
     found = cache.get(full_key)
     if found is None:
         found = compute()

@@ -4,6 +4,7 @@ They show what every app holds (offers, case studies, the partnership), so they 
 top app; the root URLconf (``matchmaking/urls.py``) routes them without a namespace.
 """
 
+from django.conf import settings
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
@@ -36,6 +37,8 @@ def home(request):
             "latest_offers": exchange_selectors.latest_offers(),
             "latest_case_studies": exchange_selectors.published_case_studies()[:3],
             "figures": caching.cached(caching.CATALOGUE, "home-figures", _figures),
+            "cache_seconds": settings.CATALOGUE_CACHE_SECONDS,
+            "generation": caching.generation(caching.CATALOGUE),
         },
     )
 

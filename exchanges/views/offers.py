@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from matchmaking import caching
 from matchmaking.forms import (
     SUBMITTED_TWICE,
     SubmitOnceButtonForm,
@@ -43,6 +44,10 @@ def offer_list(request):
             "query": query.urlencode(),
             "active_filters": len({name for name, value in query.items() if value}),
             "gone": offer_filter.gone_messages(),
+            # The form and the page of offers are kept in the cache as rendered, for this
+            # generation of the catalogue (matchmaking.caching).
+            "cache_seconds": settings.CATALOGUE_CACHE_SECONDS,
+            "generation": caching.generation(caching.CATALOGUE),
         },
     )
 
