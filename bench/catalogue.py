@@ -34,7 +34,7 @@ from pathlib import Path
 DATABASE = "bench_catalogue"
 ROOT = Path(__file__).resolve().parent.parent
 CACHE_URL = "redis://127.0.0.1:6379/13"
-PROJECT_PORT, BARE_PORT = 8741, 8742
+PROJECT_PORT, BARE_PORT = 18741, 18742
 
 sys.path.insert(0, str(ROOT))
 SERVER_ENV = {

@@ -355,34 +355,56 @@ def test_valid_filters_say_nothing_of_the_kind(client, counted):
 
 @pytest.mark.parametrize("offers", [3, 30])
 def test_the_catalogue_with_keywords_and_filters_runs_a_fixed_number_of_queries(
-    client, django_assert_num_queries, offers
+    client, settings, django_assert_num_queries, offers
 ):
+    settings.OFFERS_PER_PAGE = 2
     for _ in range(offers):
         OfferFactory(themes=[theme("inclusion"), theme("green-skills")])
-    query = {"q": "counsellors", "theme": "inclusion", "country": "SE", "page": 1}
+    query = {"q": "counsellors", "theme": "inclusion", "country": "SE"}
 
-    # The vocabularies (3), the chosen theme, the page and its prefetches (3); the first time
-    # also the countries, the total, 5 facets and 3 ticks, and the keywords' query.
+    # The chosen theme is looked up to check it; the first time, also the keywords' query,
+    # the countries, the total, 5 facets and 3 ticks, the form's vocabularies (3), and the
+    # page with its themes and languages (3).
     with django_assert_num_queries(18):
         client.get(LIST_URL, query)
-    with django_assert_num_queries(7):
+    # The form and the page as rendered come from the cache.
+    with django_assert_num_queries(1):
         response = client.get(LIST_URL, query)
-    with django_assert_num_queries(7):
-        client.get(LIST_URL, {**query, "page": 2})  # another page: the same counts
+    # Another page: the same counts and form, its own offers.
+    with django_assert_num_queries(4):
+        client.get(LIST_URL, {**query, "page": 2})
 
-    assert len(card_titles(response)) == min(offers, 20)
+    assert len(card_titles(response)) == 2
 
 
 @pytest.mark.parametrize("offers", [3, 30])
 def test_the_home_page_runs_a_fixed_number_of_queries(client, django_assert_num_queries, offers):
     for _ in range(offers):
         OfferFactory()
-    client.get("/")  # the figures are counted once and kept
 
-    with django_assert_num_queries(4):  # newest offers, their themes and languages; case studies
+    # The figures (3), the newest offers with their themes and languages, the case studies.
+    with django_assert_num_queries(7):
         response = client.get("/")
+    with django_assert_num_queries(0):  # all from the cache
+        again = client.get("/")
 
     assert len(card_titles(response)) == min(offers, 6)
+    assert card_titles(again) == card_titles(response)
+
+
+def test_accepting_an_application_shows_a_full_offer_as_fully_booked_at_once(
+    client, host_coordinator, host_org, django_capture_on_commit_callbacks
+):
+    from tests.factories import ApplicationFactory
+
+    offer = OfferFactory(organisation=host_org, capacity=1)
+    application = ApplicationFactory(offer=offer, participants=1)
+    assert "Fully booked" not in text(client.get(LIST_URL))  # kept in the cache
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.application_accept(application=application, acting_user=host_coordinator)
+
+    assert "Fully booked" in text(client.get(LIST_URL))
 
 
 # Plans: no sequential scan of the offers for the first page
