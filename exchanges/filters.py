@@ -119,6 +119,10 @@ class OfferFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         # Only the countries the catalogue has offers from: a short list, never a dead end.
         self.filters["country"].extra["choices"] = catalogue.catalogue_countries()
+        if not (self.data or {}).get("q"):
+            # Without keywords the best match is the newest: the form offers "Newest" first.
+            choices = self.filters["sort"].extra["choices"]
+            self.filters["sort"].extra["choices"] = [*choices[1:], choices[0]]
 
     def search(self, queryset, name, value):
         return catalogue.search(queryset, value)
