@@ -16,7 +16,6 @@ filter value (facets), a capped count of the results and the list of countries.
 import hashlib
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import Count, F, QuerySet
@@ -55,11 +54,11 @@ def keywords_query(text: str, *, using: str = "default") -> SearchQuery | None:
     The database turns the words into one query per language (``websearch_to_tsquery``, after
     ``unaccent``); most languages leave most words as they are, so the distinct ones are
     joined (a query with the same word fourteen times over would mislead the planner's
-    estimates). They are kept in the cache: a given text always gives the same query.
+    estimates). This process keeps them: a given text always gives the same query.
     """
     digest = hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
     key = f"catalogue:tsquery:{digest}"
-    found = cache.get(key)
+    found = caching.local.get(key)
     if found is None:
         codes = ["", *sorted(TEXT_SEARCH_CONFIGS)]
         with connections[using].cursor() as cursor:
@@ -69,7 +68,7 @@ def keywords_query(text: str, *, using: str = "default") -> SearchQuery | None:
                 [text, codes],
             )
             found = " | ".join(f"({row[0]})" for row in sorted(cursor.fetchall()) if row[0])
-        cache.set(key, found, 24 * 3600)
+        caching.local.set(key, found, 24 * 3600)
     return SearchQuery(found, config="simple", search_type="raw") if found else None
 
 

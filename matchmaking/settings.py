@@ -110,7 +110,16 @@ TEMPLATES = [
 
 # Rate limits and lockouts are counted here, so every worker process must share it: Redis in
 # production (redis://host:6379/1), local memory for the demo's single process.
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+CACHES = {
+    "default": env.cache_url("CACHE_URL", default="locmemcache://"),
+    # Each process's own copy of what never changes once kept: the catalogue's figures and
+    # fragments under a generation (matchmaking.caching).
+    "local": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "local",
+        "OPTIONS": {"MAX_ENTRIES": 1000},
+    },
+}
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
