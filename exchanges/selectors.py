@@ -83,9 +83,26 @@ def with_places_taken(offers: QuerySet[Offer]) -> QuerySet[Offer]:
     )
 
 
+# A card shows none of the long texts, nor the vectors.
+_NOT_ON_A_CARD = (
+    "description",
+    "programme",
+    "practical_information",
+    "costs_note",
+    "fewer_opportunities_support",
+    "text_vector",
+    "search_vector",
+)
+
+
+def cards(offers: QuerySet[Offer]) -> QuerySet[Offer]:
+    """The offers with what their cards show (``includes/offer_card.html``), and no more."""
+    return with_card_data(offers).defer(*_NOT_ON_A_CARD)
+
+
 def catalogue_offers() -> QuerySet[Offer]:
     """Published offers of organisations in good standing, with what a card shows."""
-    return with_card_data(Offer.objects.visible_in_catalogue())
+    return cards(Offer.objects.visible_in_catalogue())
 
 
 def latest_offers(limit: int = 6) -> QuerySet[Offer]:

@@ -2,8 +2,12 @@
 
 ``fold`` is the one definition of how two spellings are compared; ``name_matches`` applies
 it to organisations' names in Python, which works the same on SQLite and PostgreSQL. The
-directory has a few hundred organisations, so reading their names is cheap; when search moves
-to PostgreSQL full-text (the scale issue), this module is where it changes.
+directory has a few hundred organisations, so reading their names is cheap.
+
+The catalogue of offers searches with PostgreSQL's full-text search instead
+(``exchanges.catalogue``): ``unaccent`` folds the accents there, and ``TEXT_SEARCH_CONFIGS``
+says which of PostgreSQL's stemmers reads a text in a given language (``simple``, which only
+lower-cases, for the others). SQLite, for the demo, folds with ``fold``.
 """
 
 import unicodedata
@@ -25,6 +29,27 @@ _UNDECOMPOSED = str.maketrans(
         "ð": "d",
     }
 )
+
+
+# ISO 639-1 code -> PostgreSQL text search configuration. The database's own copy of this
+# table is the function exchanges_search_config (exchanges migration 0012); a test checks
+# that they agree.
+TEXT_SEARCH_CONFIGS = {
+    "ca": "catalan",
+    "da": "danish",
+    "de": "german",
+    "en": "english",
+    "es": "spanish",
+    "fi": "finnish",
+    "fr": "french",
+    "it": "italian",
+    "nb": "norwegian",
+    "nl": "dutch",
+    "nn": "norwegian",
+    "no": "norwegian",
+    "pt": "portuguese",
+    "sv": "swedish",
+}
 
 
 def fold(text: str) -> str:

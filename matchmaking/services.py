@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext as _
 
-from . import emails
+from . import caching, emails
 from .models import (
     Invitation,
     Language,
@@ -127,6 +127,7 @@ def organisation_update(
     organisation.full_clean()
     organisation.save()
     organisation.languages.set(languages)
+    caching.new_generation(caching.CATALOGUE)  # its offers' cards and countries
     return organisation
 
 
@@ -219,6 +220,7 @@ def organisation_suspend(
         created_at=organisation.suspended_at,
     )
     emails.organisation_suspended(organisation)
+    caching.new_generation(caching.CATALOGUE)  # its offers leave the catalogue
     return organisation
 
 
@@ -238,6 +240,7 @@ def organisation_unsuspend(*, organisation: Organisation, acting_user: User) -> 
         organisation=organisation, kind=OrganisationHistory.Kind.UNSUSPENDED, actor=acting_user
     )
     emails.organisation_unsuspended(organisation, suspended_at=suspended_at)
+    caching.new_generation(caching.CATALOGUE)
     return organisation
 
 
@@ -279,6 +282,7 @@ def organisation_told_of_change(
         },
     )
     emails.organisation_changed(organisation, entry=entry, changed=changed, fields=fields)
+    caching.new_generation(caching.CATALOGUE)  # the change may be in the catalogue
     return entry
 
 

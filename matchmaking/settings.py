@@ -112,7 +112,16 @@ TEMPLATES = [
 
 # Rate limits and lockouts are counted here, so every worker process must share it: Redis in
 # production (redis://host:6379/1), local memory for the demo's single process.
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+CACHES = {
+    "default": env.cache_url("CACHE_URL", default="locmemcache://"),
+    # Each process's own copy of what never changes once kept: the catalogue's figures and
+    # fragments under a generation (matchmaking.caching).
+    "local": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "local",
+        "OPTIONS": {"MAX_ENTRIES": 1000},
+    },
+}
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
@@ -244,6 +253,12 @@ NINJA_NUM_PROXIES = env.int("API_NUM_PROXIES", default=0)
 
 # How long a page of the catalogue is.
 OFFERS_PER_PAGE = env.int("OFFERS_PER_PAGE", default=20)
+# How long the catalogue's counts, facets and country list and the home page's figures are
+# kept in the cache (CACHE_URL); publishing, closing or editing an offer and suspending an
+# organisation forget them at once. 0: counted on every page.
+CATALOGUE_CACHE_SECONDS = env.int("CATALOGUE_CACHE_SECONDS", default=300)
+if CATALOGUE_CACHE_SECONDS < 0:
+    raise ImproperlyConfigured("CATALOGUE_CACHE_SECONDS cannot be negative.")
 
 # Production headers. The Content-Security-Policy holds everywhere (the site has no inline
 # script and loads nothing from elsewhere); HTTPS, HSTS and secure cookies when DEBUG is off.

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from matchmaking import caching
 from matchmaking.models import Language, Organisation, User
 from matchmaking.permissions import is_admin_of, is_member_of, require_not_suspended
 
@@ -167,6 +168,7 @@ def membership_application_approve(
         application.decided_at
     )
     organisation.save(update_fields=["rsp_member_since"])
+    caching.new_generation(caching.CATALOGUE)  # the catalogue's "RSP members only" count
     application.organisation = organisation
     emails.membership_approved(application)
     return application
@@ -221,6 +223,7 @@ def membership_application_withdraw(
 def _end(organisation, *, kind, acting_user, note):
     organisation.rsp_member_since = None
     organisation.save(update_fields=["rsp_member_since"])
+    caching.new_generation(caching.CATALOGUE)
     entry = MembershipHistory.objects.create(
         organisation=organisation,
         application=_latest_approved_application(organisation),

@@ -9,7 +9,7 @@ import os
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connections
 from django.test import Client
 from django.utils import translation
@@ -113,10 +113,13 @@ def with_vectors(settings):
 
 @pytest.fixture(autouse=True)
 def fresh_rate_limits():
-    """Every test starts with no rate-limit or lockout counts left by another."""
-    cache.clear()
+    """Every test starts with no rate-limit or lockout counts left by another, nor figures
+    or fragments it kept (the shared cache and each process's own, matchmaking.caching)."""
+    for each in caches.all():
+        each.clear()
     yield
-    cache.clear()
+    for each in caches.all():
+        each.clear()
 
 
 def _member(organisation, role, **user_fields):

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -123,6 +124,12 @@ class Offer(EmbeddedText):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # What the catalogue's keywords are looked up in, on PostgreSQL: the title (weight A), the
+    # host's name and city (B) and the description (C), unaccented, stemmed in the text's
+    # language. Triggers on the offer and on its organisation keep it (exchanges migration
+    # 0012, with its GIN index); it stays empty on SQLite, which searches with
+    # matchmaking.search.fold.
+    search_vector = SearchVectorField(_("search vector"), null=True, editable=False)
 
     objects = OfferQuerySet.as_manager()
 
@@ -150,7 +157,14 @@ class Offer(EmbeddedText):
                 name="offer_bounded",
             ),
         ]
-        indexes = [models.Index(fields=["status", "application_deadline"])]
+        # The catalogue's orders (exchanges.filters.SORT_ORDERS) read the first page from
+        # these without sorting the table; the GIN index on search_vector is made on
+        # PostgreSQL only, in migration 0012.
+        indexes = [
+            models.Index(fields=["status", "application_deadline"]),
+            models.Index(fields=["status", "-published_at", "-id"], name="offer_catalogue_newest"),
+            models.Index(fields=["status", "available_from", "id"], name="offer_catalogue_start"),
+        ]
 
     def __str__(self):
         return self.title

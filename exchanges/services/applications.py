@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from matchmaking import caching
 from matchmaking.models import Language, Organisation, User
 from matchmaking.permissions import require_not_suspended
 
@@ -149,6 +150,7 @@ def application_accept(
     application.save(update_fields=["status", "updated_at"])
     _record(application, acting_user=acting_user, message=message)
     exchange_create_for(application=application, acting_user=acting_user)
+    caching.new_generation(caching.CATALOGUE)  # the catalogue's cards say "Fully booked"
     # Fewer places are left: the other applications and the profiles are scored again.
     tasks.queue_on_commit(tasks.score_offer, offer.pk, alert=False)
     return application

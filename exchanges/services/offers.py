@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from matchmaking import caching
 from matchmaking.models import FieldOfEducation, Language, Organisation, Theme, User
 from matchmaking.permissions import require_not_suspended
 
@@ -150,6 +151,7 @@ def offer_update(
             note=_("Changed: %(parts)s") % {"parts": ", ".join(changed)},
         )
     if offer.is_published:
+        caching.new_generation(caching.CATALOGUE)
         tasks.queue_on_commit(tasks.score_offer, offer.pk)
     return offer
 
@@ -167,6 +169,7 @@ def offer_publish(*, offer: Offer, acting_user: User) -> Offer:
     offer.published_at = offer.published_at or timezone.now()
     offer.save(update_fields=["status", "published_at", "updated_at"])
     _record(offer, acting_user=acting_user)
+    caching.new_generation(caching.CATALOGUE)
     tasks.queue_on_commit(tasks.score_offer, offer.pk)
     return offer
 
@@ -178,6 +181,7 @@ def offer_close(*, offer: Offer, acting_user: User) -> Offer:
     offer.status = Offer.Status.CLOSED
     offer.save(update_fields=["status", "updated_at"])
     _record(offer, acting_user=acting_user)
+    caching.new_generation(caching.CATALOGUE)
     # A closed offer leaves the recommendations; its applications keep their scores.
     tasks.queue_on_commit(tasks.score_offer, offer.pk, alert=False)
     return offer

@@ -12,6 +12,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from matchmaking import caching
 from matchmaking.models import FewerOpportunityCategory, FieldOfEducation, Organisation, User
 from matchmaking.search import fold
 
@@ -221,6 +222,7 @@ def exchange_cancel(*, exchange: Exchange, acting_user: User, reason: str) -> Ex
     exchange.save(update_fields=["status", "cancellation_reason", "updated_at"])
     _record(exchange, ExchangeHistory.Kind.CANCELLED, acting_user=acting_user, note=reason.strip())
     emails.exchange_cancelled(exchange)
+    caching.new_generation(caching.CATALOGUE)  # its places are free again
     return exchange
 
 
@@ -318,6 +320,7 @@ def case_study_publish(*, case_study: CaseStudy, acting_user: User) -> CaseStudy
     case_study.save()
     _record(case_study.exchange, ExchangeHistory.Kind.PUBLISHED, acting_user=acting_user)
     emails.case_study_published(case_study)
+    caching.new_generation(caching.CATALOGUE)  # the home page lists the latest
     return case_study
 
 

@@ -4,14 +4,16 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from matchmaking import caching
 from matchmaking.forms import (
     SUBMITTED_TWICE,
     SubmitOnceButtonForm,
@@ -20,7 +22,7 @@ from matchmaking.forms import (
 )
 from matchmaking.permissions import active_organisation, membership_for, organisations_for
 
-from .. import permissions, selectors, services
+from .. import catalogue, permissions, selectors, services
 from ..filters import OfferFilter
 from ..forms import ApplicationForm, DecisionForm, MessageForm, OfferForm, WithdrawForm
 from .messages import post_message, thread_context
@@ -28,22 +30,33 @@ from .messages import post_message, thread_context
 
 @require_GET
 def offer_list(request):
-    offer_filter = OfferFilter(
-        request.GET, queryset=selectors.catalogue_offers().order_by("-published_at", "-pk")
+    # The catalogue is the same for every visitor: kept as rendered, for this generation of
+    # the catalogue (matchmaking.caching), by language, page size and query.
+    key = f"offer-list:{get_language()}:{settings.OFFERS_PER_PAGE}:{request.GET.urlencode()}"
+    body = caching.cached(caching.CATALOGUE, key, lambda: _catalogue_body(request))
+    return render(request, "exchanges/offer_list.html", {"body": mark_safe(body)})  # noqa: S308
+
+
+def _catalogue_body(request):
+    offer_filter = OfferFilter(request.GET, queryset=catalogue.catalogue_base())
+    counts = offer_filter.counts()
+    offer_filter.show_counts(counts)
+    paginator = catalogue.CataloguePaginator(
+        selectors.cards(offer_filter.qs), settings.OFFERS_PER_PAGE, count=counts["total"]
     )
-    paginator = Paginator(offer_filter.qs, settings.OFFERS_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
-        request,
-        "exchanges/offer_list.html",
+    return render_to_string(
+        "exchanges/includes/catalogue_body.html",
         {
             "filter": offer_filter,
             "page": page,
             "query": query.urlencode(),
             "active_filters": len({name for name, value in query.items() if value}),
+            "gone": offer_filter.gone_messages(),
         },
+        request=request,
     )
 
 

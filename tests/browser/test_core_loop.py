@@ -91,8 +91,9 @@ def test_an_offer_is_posted_found_applied_to_and_accepted(
     sign_in(applicant, base, applicant_coordinator)
     applicant.goto(f"{base}/offers/")
     expect(applicant.get_by_role("heading", name="2 offers")).to_be_visible()
-    applicant.get_by_label("Country").select_option(label="Sweden")
-    applicant.get_by_label("Exchange type").select_option(label="Job shadowing")
+    # Each value says how many offers it leaves: "Sweden (1)".
+    applicant.get_by_label("Country").select_option(label="Sweden (1)")
+    applicant.get_by_label("Exchange type").select_option(value="job-shadowing")
     applicant.get_by_role("button", name="Show offers").click()
     expect(applicant).to_have_url(re.compile(r"/offers/\?.*country=SE"))
     expect(applicant.get_by_role("heading", name="1 offer", exact=True)).to_be_visible()
