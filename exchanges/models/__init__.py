@@ -4,6 +4,7 @@ from .applications import Application, ApplicationHistory, ApplicationQuerySet
 from .case_studies import CaseStudy, FollowUp, Quote
 from .matches import OfferInvitation, OfferProfileMatch
 from .offers import Offer, OfferHistory, OfferQuerySet
+from .rescores import RescoreCandidate, RescoreChunk, RescoreRun, ScoringRequest
 from .records import Exchange, ExchangeHistory, FewerOpportunityCount, FollowUpSide
 from .weights import MatchingWeights
 
@@ -19,6 +20,10 @@ __all__ = [
     "FollowUpSide",
     "MatchingWeights",
     "Quote",
+    "RescoreCandidate",
+    "RescoreChunk",
+    "RescoreRun",
+    "ScoringRequest",
     "Offer",
     "OfferHistory",
     "OfferInvitation",
