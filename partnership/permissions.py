@@ -64,6 +64,7 @@ SECRETARIAT_PERMISSIONS = frozenset(
         # Matching weights: fitted by a command, compared and activated in the admin
         "exchanges.view_matchingweights",
         "exchanges.activate_matchingweights",
+        "exchanges.view_rescorerun",
         # Exchanges, follow-ups and case studies (publishing is an admin action)
         "exchanges.view_exchange",
         "exchanges.change_exchange",

@@ -69,7 +69,20 @@ def store_matches(rows: MatchRows, *, replacing, now=None):
     if _can_copy():
         _store_with_copy(rows, replacing, now)
     else:
-        _store_with_orm(rows, replacing, now)
+        pairs = zip(
+            rows.offer_ids.tolist(),
+            rows.profile_ids.tolist(),
+            rows.scores.tolist(),
+            rows.breakdowns(),
+            rows.alerted.tolist(),
+        )
+        _store_with_orm(pairs, replacing, now)
+
+
+def store_match_tuples(pairs, *, replacing, now=None):
+    """``store_matches`` of (offer id, profile id, score, breakdown, alerted) tuples, through
+    the ORM (the other databases' path)."""
+    _store_with_orm(pairs, replacing, now or timezone.now())
 
 
 def _can_copy():
@@ -158,6 +171,27 @@ def _apply_scored(cursor, replacing, now):
     )
 
 
+def write_binary_copy(statement, columns):
+    """Run a ``COPY … FROM STDIN (FORMAT binary)`` of equally long columns, each (dtype,
+    values): a big-endian numpy type (">i8", ">f8", "u1" for a boolean) or "text" with the
+    values as a uint8 array of one width (``slim_json``). One structured array, no row loop."""
+    n = len(columns[0][1])
+    fields = [("fields", ">i2")]
+    for k, (dtype, values) in enumerate(columns):
+        if dtype == "text":
+            fields += [(f"length{k}", ">i4"), (f"value{k}", np.uint8, (values.shape[1],))]
+        else:
+            fields += [(f"length{k}", ">i4"), (f"value{k}", dtype)]
+    record = np.empty(n, dtype=fields)
+    record["fields"] = len(columns)
+    for k, (dtype, values) in enumerate(columns):
+        width = values.shape[1] if dtype == "text" else np.dtype(dtype).itemsize
+        record[f"length{k}"], record[f"value{k}"] = width, values
+    header = b"PGCOPY\n\xff\r\n\x00" + bytes(8)  # signature, flags, no extension
+    with connection.cursor() as cursor, cursor.copy(statement) as copy:
+        copy.write(header + record.tobytes() + b"\xff\xff")
+
+
 def _binary(rows):
     """The rows in COPY's binary format: every field has a fixed width (the JSON too), so
     the whole is one structured array."""
@@ -189,7 +223,7 @@ def _binary(rows):
     return header + record.tobytes() + b"\xff\xff"
 
 
-def _store_with_orm(rows, replacing, now):
+def _store_with_orm(pairs, replacing, now):
     existing = {
         (offer_id, profile_id): (pk, score, breakdown, alerted_at)
         for pk, offer_id, profile_id, score, breakdown, alerted_at in replacing.values_list(
@@ -197,13 +231,6 @@ def _store_with_orm(rows, replacing, now):
         )
     }
     new, changed, kept = [], [], set()
-    pairs = zip(
-        rows.offer_ids.tolist(),
-        rows.profile_ids.tolist(),
-        rows.scores.tolist(),
-        rows.breakdowns(),
-        rows.alerted.tolist(),
-    )
     for offer_id, profile_id, score, breakdown, alerted in pairs:
         old = existing.get((offer_id, profile_id))
         if old is None:

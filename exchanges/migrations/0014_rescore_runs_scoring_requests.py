@@ -6,80 +6,146 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('exchanges', '0010_text_vectors'),
+        ("exchanges", "0010_text_vectors"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RescoreCandidate',
+            name="RescoreCandidate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('run_id', models.BigIntegerField()),
-                ('chunk', models.PositiveIntegerField()),
-                ('offer_id', models.BigIntegerField()),
-                ('profile_id', models.BigIntegerField()),
-                ('score', models.FloatField()),
-                ('breakdown', models.TextField()),
-                ('kept', models.BooleanField()),
-                ('ranked', models.BooleanField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("run_id", models.BigIntegerField()),
+                ("chunk", models.PositiveIntegerField()),
+                ("offer_id", models.BigIntegerField()),
+                ("profile_id", models.BigIntegerField()),
+                ("score", models.FloatField()),
+                ("breakdown", models.TextField()),
+                ("kept", models.BooleanField()),
+                ("ranked", models.BooleanField()),
             ],
             options={
-                'indexes': [models.Index(fields=['run_id', 'chunk'], name='rescore_candidate_run')],
+                "indexes": [models.Index(fields=["run_id", "chunk"], name="rescore_candidate_run")],
             },
         ),
         migrations.CreateModel(
-            name='RescoreRun',
+            name="RescoreRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('started_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='started at')),
-                ('chunks_total', models.PositiveIntegerField(default=0, verbose_name='chunks')),
-                ('chunks_done', models.PositiveIntegerField(default=0, verbose_name='chunks done')),
-                ('offers', models.PositiveIntegerField(default=0, verbose_name='offers')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished at')),
-                ('matches', models.PositiveIntegerField(blank=True, null=True, verbose_name='matches stored')),
-                ('applications', models.PositiveIntegerField(blank=True, null=True, verbose_name='applications scored')),
-                ('superseded', models.BooleanField(default=False, verbose_name='superseded')),
-                ('finish_queued_at', models.DateTimeField(blank=True, editable=False, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "started_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="started at"
+                    ),
+                ),
+                ("chunks_total", models.PositiveIntegerField(default=0, verbose_name="chunks")),
+                ("chunks_done", models.PositiveIntegerField(default=0, verbose_name="chunks done")),
+                ("offers", models.PositiveIntegerField(default=0, verbose_name="offers")),
+                (
+                    "finished_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="finished at"),
+                ),
+                (
+                    "matches",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="matches stored"
+                    ),
+                ),
+                (
+                    "applications",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="applications scored"
+                    ),
+                ),
+                ("superseded", models.BooleanField(default=False, verbose_name="superseded")),
+                ("finish_queued_at", models.DateTimeField(blank=True, editable=False, null=True)),
             ],
             options={
-                'verbose_name': 'full re-score',
-                'verbose_name_plural': 'full re-scores',
-                'ordering': ['-started_at', '-pk'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('chunks_done__lte', models.F('chunks_total'))), name='rescore_run_done_within_total')],
+                "verbose_name": "full re-score",
+                "verbose_name_plural": "full re-scores",
+                "ordering": ["-started_at", "-pk"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("chunks_done__lte", models.F("chunks_total"))),
+                        name="rescore_run_done_within_total",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ScoringRequest',
+            name="ScoringRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('offer', 'Offer'), ('profile', 'Interest profile'), ('application', 'Application')], max_length=12)),
-                ('object_id', models.BigIntegerField()),
-                ('alert', models.BooleanField(default=False)),
-                ('requested_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('due_at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("offer", "Offer"),
+                            ("profile", "Interest profile"),
+                            ("application", "Application"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("object_id", models.BigIntegerField()),
+                ("alert", models.BooleanField(default=False)),
+                ("requested_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("due_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'indexes': [models.Index(fields=['due_at'], name='scoring_request_due'), models.Index(fields=['kind', 'object_id'], name='scoring_request_subject')],
+                "indexes": [
+                    models.Index(fields=["due_at"], name="scoring_request_due"),
+                    models.Index(fields=["kind", "object_id"], name="scoring_request_subject"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='RescoreChunk',
+            name="RescoreChunk",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField()),
-                ('applications', models.BooleanField(default=False)),
-                ('first_offer_id', models.BigIntegerField(null=True)),
-                ('last_offer_id', models.BigIntegerField(null=True)),
-                ('queued_at', models.DateTimeField(null=True)),
-                ('done_at', models.DateTimeField(null=True)),
-                ('found', models.PositiveIntegerField(default=0)),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='chunks', to='exchanges.rescorerun')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField()),
+                ("applications", models.BooleanField(default=False)),
+                ("first_offer_id", models.BigIntegerField(null=True)),
+                ("last_offer_id", models.BigIntegerField(null=True)),
+                ("queued_at", models.DateTimeField(null=True)),
+                ("done_at", models.DateTimeField(null=True)),
+                ("found", models.PositiveIntegerField(default=0)),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="chunks",
+                        to="exchanges.rescorerun",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['run', 'number'],
-                'constraints': [models.UniqueConstraint(fields=('run', 'number'), name='rescore_chunk_unique_number')],
+                "ordering": ["run", "number"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("run", "number"), name="rescore_chunk_unique_number"
+                    )
+                ],
             },
         ),
     ]

@@ -76,7 +76,7 @@ class RescoreRun(models.Model):
 
     @property
     def progress(self):
-        """"7 of 12 chunks", or that it finished."""
+        """ "7 of 12 chunks", or that it finished."""
         if self.finished_at is not None:
             return _("finished")
         return ngettext(

@@ -98,7 +98,7 @@ def offer_update(
         fields=fields,
     )
     if offer.is_published:
-        tasks.queue_on_commit(tasks.score_offer, offer.pk)
+        tasks.score_on_commit("offer", offer.pk, alert=True)
     return offer
 
 
@@ -115,7 +115,7 @@ def offer_publish(*, offer: Offer, acting_user: User) -> Offer:
     offer.published_at = offer.published_at or timezone.now()
     offer.save(update_fields=["status", "published_at", "updated_at"])
     _record(offer, acting_user=acting_user)
-    tasks.queue_on_commit(tasks.score_offer, offer.pk)
+    tasks.score_on_commit("offer", offer.pk, alert=True)
     return offer
 
 
@@ -127,7 +127,7 @@ def offer_close(*, offer: Offer, acting_user: User) -> Offer:
     offer.save(update_fields=["status", "updated_at"])
     _record(offer, acting_user=acting_user)
     # A closed offer leaves the recommendations; its applications keep their scores.
-    tasks.queue_on_commit(tasks.score_offer, offer.pk, alert=False)
+    tasks.score_on_commit("offer", offer.pk)
     return offer
 
 
