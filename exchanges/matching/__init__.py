@@ -5,9 +5,9 @@ Django side: ``loaders`` turns querysets into the engine's arrays with a fixed n
 queries (``texts`` keeps the words of the texts counted, per worker), ``breakdowns`` turns the
 engine's explanation into the JSON that is stored and said in words by
 ``exchanges.explanations``, ``scoring`` runs and chooses what to keep, ``storage`` writes it,
-``alerts`` tells the organisations,
-``rescores`` shares a full re-score among workers, ``requests`` notes what is owed scoring. The Celery tasks (``exchanges.tasks``) call the functions
-exported here.
+``alerts`` tells the organisations, ``rescores`` shares a full re-score among workers, and
+``requests`` notes the scoring owed until it ran. The Celery tasks (``exchanges.tasks``) call
+the functions exported here.
 """
 
 from .alerts import send_weekly_digests

@@ -4,8 +4,8 @@ from .applications import Application, ApplicationHistory, ApplicationQuerySet
 from .case_studies import CaseStudy, FollowUp, Quote
 from .matches import OfferInvitation, OfferProfileMatch
 from .offers import Offer, OfferHistory, OfferQuerySet
-from .rescores import RescoreCandidate, RescoreChunk, RescoreRun, ScoringRequest
 from .records import Exchange, ExchangeHistory, FewerOpportunityCount, FollowUpSide
+from .rescores import RescoreCandidate, RescoreChunk, RescoreRun, ScoringRequest
 from .weights import MatchingWeights
 
 __all__ = [

@@ -127,3 +127,6 @@ class RescoreCandidate(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["run_id", "chunk"], name="rescore_candidate_run")]
+
+    def __str__(self):
+        return f"{self.run_id}/{self.chunk}: {self.offer_id} ~ {self.profile_id}"
