@@ -60,5 +60,7 @@ def test_an_offer_published_while_redis_is_down_is_scored_and_alerts_once_it_is_
         alert = smtp_server.wait_for(lambda m: applicant_coordinator.email in m.to, timeout=30)
 
     assert "Job shadowing with the Multicompetent Team" in alert.subject
-    assert OfferProfileMatch.objects.get(offer=draft, profile__organisation=applicant_org).alerted_at
+    assert OfferProfileMatch.objects.get(
+        offer=draft, profile__organisation=applicant_org
+    ).alerted_at
     assert not ScoringRequest.objects.exists()
