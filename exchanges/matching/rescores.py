@@ -51,7 +51,7 @@ from ..models import (
 from . import scoring
 from .breakdowns import slim_breakdowns, slim_json
 from .loaders import Vocabularies, load_offers, load_past_partners, load_profiles_and_alerts
-from .storage import store_match_tuples, store_selected_matches, write_binary_copy
+from .storage import store_compared_matches, store_match_tuples, write_binary_copy
 
 
 def start_run(*, chunk_offers=None):
@@ -122,7 +122,7 @@ def rescore_finish(run_id):
         run.applications = sum(c.found for c in chunks if c.applications)
         run.finished_at = timezone.now()
         run.save(update_fields=["superseded", "matches", "applications", "finished_at"])
-        RescoreCandidate.objects.filter(run_id=run_id).delete()
+        _clear_staged(run_id)
     _Inputs.forget(run_id)
     _request_changed_since(run.started_at)
     return {"matches": run.matches, "applications": run.applications}
@@ -254,6 +254,37 @@ def _chunk_pairs(inputs, chunk):
     return matches, among(kept), among(ranked)
 
 
+def _compared(matches, texts, offer_ids):
+    """(stored id, same) of each pair: its match stored now among those of ``offer_ids``
+    (0: none), and whether that has the same score and breakdown (``texts``: the rows of
+    ``slim_json``). One query, for the chunk's offers only."""
+    stored_id = np.zeros(len(matches), dtype=np.int64)
+    same = np.zeros(len(matches), dtype=bool)
+    if not len(matches) or connection.vendor != "postgresql":
+        return stored_id, same
+    table = OfferProfileMatch._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT offer_id, profile_id, id, score, breakdown::text FROM {table} "
+            "WHERE offer_id BETWEEN %s AND %s",
+            [int(offer_ids[0]), int(offer_ids[-1])],
+        )
+        stored = {(o, p): (pk, score, text) for o, p, pk, score, text in cursor.fetchall()}
+    pairs = zip(
+        matches.offer_ids.tolist(),
+        matches.profile_ids.tolist(),
+        matches.scores.astype(np.float64).tolist(),
+    )
+    for row, (offer_id, profile_id, score) in enumerate(pairs):
+        found = stored.get((offer_id, profile_id))
+        if found is not None:
+            stored_id[row] = found[0]
+            # As PostgreSQL prints the jsonb: no space after a "true" (storage._apply_scored).
+            text = texts[row].tobytes().replace(b"true ", b"true").decode()
+            same[row] = found[1] == score and found[2] == text
+    return stored_id, same
+
+
 def _stage(run_id, number, matches, kept, ranked):
     """The chunk's pairs into the staging table: one binary COPY on PostgreSQL."""
     n = len(matches)
@@ -261,18 +292,22 @@ def _stage(run_id, number, matches, kept, ranked):
         return
     if connection.vendor == "postgresql":
         table = RescoreCandidate._meta.db_table
+        texts = slim_json(matches.thousandths, matches.past_partners, matches.host_seeks)
+        stored_id, same = _compared(matches, texts, np.unique(matches.offer_ids))
         write_binary_copy(
             f"COPY {table} (run_id, chunk, offer_id, profile_id, score, breakdown, kept, "
-            "ranked) FROM STDIN (FORMAT binary)",
+            "ranked, stored_id, same) FROM STDIN (FORMAT binary)",
             [
                 (">i8", np.full(n, run_id)),
                 (">i4", np.full(n, number)),
                 (">i8", matches.offer_ids),
                 (">i8", matches.profile_ids),
                 (">f8", matches.scores.astype(np.float64)),
-                ("text", slim_json(matches.thousandths, matches.past_partners, matches.host_seeks)),
+                ("text", texts),
                 ("u1", kept),
                 ("u1", ranked),
+                (">i8", stored_id),
+                ("u1", same),
             ],
         )
         return
@@ -309,14 +344,17 @@ def _json(value):
 # The finishing step ------------------------------------------------------------------------
 
 
+# The kept rows, and each profile's K best ranked ones (ranked among the ranked rows only).
 _SELECTED = """
-    SELECT offer_id, profile_id, score, breakdown, false FROM (
-        SELECT offer_id, profile_id, score, breakdown, kept, ranked,
-            row_number() OVER (PARTITION BY profile_id ORDER BY ranked DESC, score DESC,
-                offer_id) AS rank
-        FROM {table} WHERE run_id = %s
-    ) AS staged
-    WHERE kept OR (ranked AND rank <= %s)
+    SELECT offer_id, profile_id, score, breakdown, NULLIF(stored_id, 0), NOT same
+    FROM {table} WHERE run_id = %s AND kept
+    UNION ALL
+    SELECT offer_id, profile_id, score, breakdown, NULLIF(stored_id, 0), NOT same FROM (
+        SELECT offer_id, profile_id, score, breakdown, stored_id, same, kept,
+            row_number() OVER (PARTITION BY profile_id ORDER BY score DESC, offer_id) AS rank
+        FROM {table} WHERE run_id = %s AND ranked
+    ) AS ranked
+    WHERE rank <= %s AND NOT kept
 """
 
 
@@ -327,7 +365,7 @@ def _store(run):
     everything = OfferProfileMatch.objects.all()
     if connection.vendor == "postgresql":
         select = _SELECTED.format(table=RescoreCandidate._meta.db_table)
-        return store_selected_matches(select, [run.pk, k], replacing=everything)
+        return store_compared_matches(select, [run.pk, run.pk, k], replacing=everything)
     staged = list(
         RescoreCandidate.objects.filter(run_id=run.pk).values_list(
             "offer_id", "profile_id", "score", "breakdown", "kept", "ranked"
@@ -346,6 +384,21 @@ def _store(run):
         replacing=everything,
     )
     return len(rows)
+
+
+def _clear_staged(run_id):
+    """The run's staged rows deleted: with TRUNCATE (instant, in the transaction) when no
+    other run has any."""
+    others = RescoreCandidate.objects.exclude(run_id=run_id)
+    if connection.vendor == "postgresql":
+        table = RescoreCandidate._meta.db_table
+        with connection.cursor() as cursor:
+            # Locked first: a chunk of another run staging now has committed, or waits.
+            cursor.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
+            if not others.exists():
+                cursor.execute(f"TRUNCATE {table}")
+                return
+    RescoreCandidate.objects.filter(run_id=run_id).delete()
 
 
 def _request_changed_since(started_at):

@@ -106,19 +106,46 @@ def _store_with_copy(rows, replacing, now):
         _apply_scored(cursor, replacing, now)
 
 
-def store_selected_matches(select_sql, params, *, replacing, now=None):
-    """``store_matches`` of the rows a query selects (PostgreSQL only): ``select_sql`` gives
-    (offer_id, profile_id, score, breakdown text as ``slim_json`` writes it, alerted), each
-    pair once. Runs in the caller's transaction; returns how many rows it selected."""
+def store_compared_matches(select_sql, params, *, replacing, now=None):
+    """``store_matches`` of the rows a query selects (PostgreSQL only), compared with the
+    stored ones already: the query gives (offer_id, profile_id, score, breakdown, stored,
+    changed), ``stored`` the id of the pair's match when they were compared (NULL: none)
+    and ``changed`` whether it differed.
+    Only the changed rows are updated (by id), the matches none of them names are deleted
+    and the new pairs inserted (a pair another run inserted meanwhile is theirs). Returns how
+    many rows it selected. The breakdowns are text as ``slim_json`` writes them. Runs in the
+    caller's transaction."""
     now = now or timezone.now()
+    table = OfferProfileMatch._meta.db_table
     with connection.cursor() as cursor:
         _create_scored_table(cursor)
         cursor.execute(
-            f"INSERT INTO {_TABLE} (offer_id, profile_id, score, breakdown, alerted) {select_sql}",
+            f"INSERT INTO {_TABLE} (offer_id, profile_id, score, breakdown, stored, changed) "
+            f"{select_sql}",
             params,
         )
         selected = cursor.rowcount
-        _apply_scored(cursor, replacing, now)
+        cursor.execute(f"ANALYZE {_TABLE}")
+        cursor.execute(
+            f"UPDATE {table} AS m SET score = s.score, breakdown = s.breakdown::jsonb, "
+            f"scored_at = %s FROM {_TABLE} AS s WHERE s.changed AND m.id = s.stored",
+            [now],
+        )
+        subject, subject_params = replacing.order_by().values("pk").query.sql_with_params()
+        cursor.execute(
+            f"DELETE FROM {table} AS m WHERE m.id IN ({subject}) AND NOT EXISTS "
+            f"(SELECT 1 FROM {_TABLE} AS s WHERE s.stored = m.id)",
+            subject_params,
+        )
+        # A pair whose match went meanwhile (its id is gone) is inserted again.
+        cursor.execute(
+            f"INSERT INTO {table} (offer_id, profile_id, score, breakdown, created_at, "
+            f"scored_at) SELECT offer_id, profile_id, score, breakdown::jsonb, %s, %s "
+            f"FROM {_TABLE} AS s WHERE s.stored IS NULL OR NOT EXISTS "
+            f"(SELECT 1 FROM {table} AS m WHERE m.id = s.stored) "
+            "ON CONFLICT (offer_id, profile_id) DO NOTHING",
+            [now, now],
+        )
     return selected
 
 

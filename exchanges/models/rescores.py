@@ -113,7 +113,9 @@ class RescoreCandidate(models.Model):
 
     ``kept``: kept whatever the other chunks found (the offer's K best, an alert, a digest);
     ``ranked``: among the profile's K best of the chunk's offers, so a candidate for the
-    profile's K best of all. Written with COPY and read by the finishing step only: no
+    profile's K best of all. Each chunk compares its pairs with the matches stored, so that
+    the finishing step (one process) has little left to do. Written with COPY and read by
+    the finishing step only: no
     foreign keys, no index but the run's (the rows are gone when the run is)."""
 
     run_id = models.BigIntegerField()
@@ -124,6 +126,10 @@ class RescoreCandidate(models.Model):
     breakdown = models.TextField()
     kept = models.BooleanField()
     ranked = models.BooleanField()
+    # The stored match of the pair when the chunk ran (0: none), and whether it was the same
+    # (score and breakdown): the finishing step writes only the others.
+    stored_id = models.BigIntegerField(default=0)
+    same = models.BooleanField(default=False)
 
     class Meta:
         indexes = [models.Index(fields=["run_id", "chunk"], name="rescore_candidate_run")]
