@@ -344,18 +344,45 @@ def _json(value):
 # The finishing step ------------------------------------------------------------------------
 
 
-# The kept rows, and each profile's K best ranked ones (ranked among the ranked rows only).
+# The kept rows and the ranked ones chosen (``_chosen``), with their breakdowns.
 _SELECTED = """
     SELECT offer_id, profile_id, score, breakdown, NULLIF(stored_id, 0), NOT same
-    FROM {table} WHERE run_id = %s AND kept
-    UNION ALL
-    SELECT offer_id, profile_id, score, breakdown, NULLIF(stored_id, 0), NOT same FROM (
-        SELECT offer_id, profile_id, score, breakdown, stored_id, same, kept,
-            row_number() OVER (PARTITION BY profile_id ORDER BY score DESC, offer_id) AS rank
-        FROM {table} WHERE run_id = %s AND ranked
-    ) AS ranked
-    WHERE rank <= %s AND NOT kept
+    FROM {table} WHERE run_id = %s AND (kept OR id IN (SELECT id FROM rescore_chosen))
 """
+
+
+def _chosen(cursor, run_id, k):
+    """Into the temporary table ``rescore_chosen``: the ids of the staged rows not kept
+    otherwise that are among their profile's K best ranked ones. The ranked rows are read
+    narrow with a binary COPY and ranked with numpy: several times faster than a window
+    function over the wide rows."""
+    table = RescoreCandidate._meta.db_table
+    columns = [("id", ">i8"), ("profile", ">i8"), ("score", ">f8"), ("offer", ">i8")]
+    fields = [("fields", ">i2")]
+    for name, kind in [*columns, ("kept", "u1")]:
+        fields += [(f"{name}_length", ">i4"), (name, kind)]
+    record = np.dtype(fields)
+    data = bytearray()
+    with cursor.copy(
+        f"COPY (SELECT id, profile_id, score, offer_id, kept FROM {table} "
+        "WHERE run_id = %s AND ranked) TO STDOUT (FORMAT binary)",
+        [run_id],
+    ) as copy:
+        for block in copy:
+            data += block
+    rows = np.frombuffer(bytes(data[19:-2]), dtype=record)  # past the header, before the end
+    order = np.lexsort((rows["offer"], -rows["score"], rows["profile"]))
+    profiles = rows["profile"][order]
+    first = np.flatnonzero(np.r_[True, profiles[1:] != profiles[:-1]])
+    rank = np.arange(len(order)) - np.repeat(first, np.diff(np.r_[first, len(order)]))
+    chosen = order[(rank < k) & (rows["kept"][order] == 0)]
+    cursor.execute("DROP TABLE IF EXISTS pg_temp.rescore_chosen")
+    cursor.execute("CREATE TEMPORARY TABLE rescore_chosen (id bigint) ON COMMIT DROP")
+    ids = rows["id"][chosen].astype(">i8")
+    copied = np.empty(len(ids), dtype=[("fields", ">i2"), ("length", ">i4"), ("id", ">i8")])
+    copied["fields"], copied["length"], copied["id"] = 1, 8, ids
+    with cursor.copy("COPY rescore_chosen (id) FROM STDIN (FORMAT binary)") as copy:
+        copy.write(b"PGCOPY\n\xff\r\n\x00" + bytes(8) + copied.tobytes() + b"\xff\xff")
 
 
 def _store(run):
@@ -364,8 +391,13 @@ def _store(run):
     k = settings.MATCHING_TOP_K
     everything = OfferProfileMatch.objects.all()
     if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            # The sorts and hashes of hundreds of thousands of rows in memory, not on disk,
+            # for this transaction only.
+            cursor.execute("SET LOCAL work_mem = '256MB'")
+            _chosen(cursor, run.pk, k)
         select = _SELECTED.format(table=RescoreCandidate._meta.db_table)
-        return store_compared_matches(select, [run.pk, run.pk, k], replacing=everything)
+        return store_compared_matches(select, [run.pk], replacing=everything)
     staged = list(
         RescoreCandidate.objects.filter(run_id=run.pk).values_list(
             "offer_id", "profile_id", "score", "breakdown", "kept", "ranked"

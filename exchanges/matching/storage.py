@@ -112,9 +112,9 @@ def store_compared_matches(select_sql, params, *, replacing, now=None):
     changed), ``stored`` the id of the pair's match when they were compared (NULL: none)
     and ``changed`` whether it differed.
     Only the changed rows are updated (by id), the matches none of them names are deleted
-    and the new pairs inserted (a pair another run inserted meanwhile is theirs). Returns how
-    many rows it selected. The breakdowns are text as ``slim_json`` writes them. Runs in the
-    caller's transaction."""
+    and the pairs without one inserted (a pair another run inserted meanwhile is theirs).
+    Returns how many rows it selected. The breakdowns are text as ``slim_json`` writes them.
+    Runs in the caller's transaction."""
     now = now or timezone.now()
     table = OfferProfileMatch._meta.db_table
     with connection.cursor() as cursor:
@@ -125,7 +125,6 @@ def store_compared_matches(select_sql, params, *, replacing, now=None):
             params,
         )
         selected = cursor.rowcount
-        cursor.execute(f"ANALYZE {_TABLE}")
         cursor.execute(
             f"UPDATE {table} AS m SET score = s.score, breakdown = s.breakdown::jsonb, "
             f"scored_at = %s FROM {_TABLE} AS s WHERE s.changed AND m.id = s.stored",
@@ -137,13 +136,12 @@ def store_compared_matches(select_sql, params, *, replacing, now=None):
             f"(SELECT 1 FROM {_TABLE} AS s WHERE s.stored = m.id)",
             subject_params,
         )
-        # A pair whose match went meanwhile (its id is gone) is inserted again.
+        # Only the pairs that had no match: a match that another task deleted since the
+        # chunk compared it (its id is gone) went for a reason newer than the run's data.
         cursor.execute(
             f"INSERT INTO {table} (offer_id, profile_id, score, breakdown, created_at, "
             f"scored_at) SELECT offer_id, profile_id, score, breakdown::jsonb, %s, %s "
-            f"FROM {_TABLE} AS s WHERE s.stored IS NULL OR NOT EXISTS "
-            f"(SELECT 1 FROM {table} AS m WHERE m.id = s.stored) "
-            "ON CONFLICT (offer_id, profile_id) DO NOTHING",
+            f"FROM {_TABLE} WHERE stored IS NULL ON CONFLICT (offer_id, profile_id) DO NOTHING",
             [now, now],
         )
     return selected
