@@ -51,7 +51,7 @@ from ..models import (
 from . import scoring
 from .breakdowns import slim_breakdowns, slim_json
 from .loaders import Vocabularies, load_offers, load_past_partners, load_profiles_and_alerts
-from .storage import store_compared_matches, store_match_tuples, write_binary_copy
+from .storage import store_match_tuples, store_staged_matches, write_binary_copy
 
 
 def start_run(*, chunk_offers=None):
@@ -344,45 +344,39 @@ def _json(value):
 # The finishing step ------------------------------------------------------------------------
 
 
-# The kept rows and the ranked ones chosen (``_chosen``), with their breakdowns.
-_SELECTED = """
-    SELECT offer_id, profile_id, score, breakdown, NULLIF(stored_id, 0), NOT same
-    FROM {table} WHERE run_id = %s AND (kept OR id IN (SELECT id FROM rescore_chosen))
-"""
-
-
-def _chosen(cursor, run_id, k):
-    """Into the temporary table ``rescore_chosen``: the ids of the staged rows not kept
-    otherwise that are among their profile's K best ranked ones. The ranked rows are read
-    narrow with a binary COPY and ranked with numpy: several times faster than a window
-    function over the wide rows."""
-    table = RescoreCandidate._meta.db_table
+def _staged_rows(cursor, run_id):
+    """The run's staged rows, narrow (no breakdown), as a numpy structured array, read with
+    one binary COPY: (id, profile, score, offer, kept, ranked, stored_id, same)."""
     columns = [("id", ">i8"), ("profile", ">i8"), ("score", ">f8"), ("offer", ">i8")]
+    columns += [("kept", "u1"), ("ranked", "u1"), ("stored_id", ">i8"), ("same", "u1")]
     fields = [("fields", ">i2")]
-    for name, kind in [*columns, ("kept", "u1")]:
+    for name, kind in columns:
         fields += [(f"{name}_length", ">i4"), (name, kind)]
-    record = np.dtype(fields)
     data = bytearray()
+    table = RescoreCandidate._meta.db_table
     with cursor.copy(
-        f"COPY (SELECT id, profile_id, score, offer_id, kept FROM {table} "
-        "WHERE run_id = %s AND ranked) TO STDOUT (FORMAT binary)",
-        [run_id],
+        # (No parameters: Django's debugging cursor passes none to a COPY.)
+        f"COPY (SELECT id, profile_id, score, offer_id, kept, ranked, stored_id, same "
+        f"FROM {table} WHERE run_id = {int(run_id)}) TO STDOUT (FORMAT binary)"
     ) as copy:
         for block in copy:
             data += block
-    rows = np.frombuffer(bytes(data[19:-2]), dtype=record)  # past the header, before the end
-    order = np.lexsort((rows["offer"], -rows["score"], rows["profile"]))
+    return np.frombuffer(bytes(data[19:-2]), dtype=np.dtype(fields))  # past header, before end
+
+
+def _selected(rows, k):
+    """Which staged rows are stored: the kept ones, and each profile's K best ranked ones
+    (higher score, then lower offer id), ranked with numpy."""
+    ranked = np.flatnonzero(rows["ranked"])
+    order = ranked[
+        np.lexsort((rows["offer"][ranked], -rows["score"][ranked], rows["profile"][ranked]))
+    ]
     profiles = rows["profile"][order]
     first = np.flatnonzero(np.r_[True, profiles[1:] != profiles[:-1]])
     rank = np.arange(len(order)) - np.repeat(first, np.diff(np.r_[first, len(order)]))
-    chosen = order[(rank < k) & (rows["kept"][order] == 0)]
-    cursor.execute("DROP TABLE IF EXISTS pg_temp.rescore_chosen")
-    cursor.execute("CREATE TEMPORARY TABLE rescore_chosen (id bigint) ON COMMIT DROP")
-    ids = rows["id"][chosen].astype(">i8")
-    copied = np.empty(len(ids), dtype=[("fields", ">i2"), ("length", ">i4"), ("id", ">i8")])
-    copied["fields"], copied["length"], copied["id"] = 1, 8, ids
-    with cursor.copy("COPY rescore_chosen (id) FROM STDIN (FORMAT binary)") as copy:
-        copy.write(b"PGCOPY\n\xff\r\n\x00" + bytes(8) + copied.tobytes() + b"\xff\xff")
+    selected = rows["kept"] == 1
+    selected[order[rank < k]] = True
+    return selected
 
 
 def _store(run):
@@ -392,12 +386,19 @@ def _store(run):
     everything = OfferProfileMatch.objects.all()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            # The sorts and hashes of hundreds of thousands of rows in memory, not on disk,
-            # for this transaction only.
+            # The hashes of hundreds of thousands of ids in memory, for this transaction.
             cursor.execute("SET LOCAL work_mem = '256MB'")
-            _chosen(cursor, run.pk, k)
-        select = _SELECTED.format(table=RescoreCandidate._meta.db_table)
-        return store_compared_matches(select, [run.pk], replacing=everything)
+            rows = _staged_rows(cursor, run.pk)
+        selected = _selected(rows, k)
+        stored = rows["stored_id"] != 0
+        store_staged_matches(
+            RescoreCandidate._meta.db_table,
+            changed=rows["id"][selected & stored & (rows["same"] == 0)],
+            new=rows["id"][selected & ~stored],
+            kept=rows["stored_id"][selected & stored],
+            replacing=everything,
+        )
+        return int(selected.sum())
     staged = list(
         RescoreCandidate.objects.filter(run_id=run.pk).values_list(
             "offer_id", "profile_id", "score", "breakdown", "kept", "ranked"

@@ -106,45 +106,50 @@ def _store_with_copy(rows, replacing, now):
         _apply_scored(cursor, replacing, now)
 
 
-def store_compared_matches(select_sql, params, *, replacing, now=None):
-    """``store_matches`` of the rows a query selects (PostgreSQL only), compared with the
-    stored ones already: the query gives (offer_id, profile_id, score, breakdown, stored,
-    changed), ``stored`` the id of the pair's match when they were compared (NULL: none)
-    and ``changed`` whether it differed.
-    Only the changed rows are updated (by id), the matches none of them names are deleted
-    and the pairs without one inserted (a pair another run inserted meanwhile is theirs).
-    Returns how many rows it selected. The breakdowns are text as ``slim_json`` writes them.
-    Runs in the caller's transaction."""
+def store_staged_matches(staging, *, changed, new, kept, replacing, now=None):
+    """Make the matches of ``replacing`` those a full re-score staged (PostgreSQL only), by
+    ids worked out beforehand: the staged rows (in the table ``staging``: offer_id,
+    profile_id, score, breakdown text as ``slim_json`` writes it, stored_id) whose match
+    ``changed`` are written into it, the ``new`` ones inserted (a pair another run inserted
+    meanwhile is theirs), and the matches not ``kept`` deleted. Only ids go to the database
+    and back, so a re-score that changes nothing reads no breakdown. Runs in the caller's
+    transaction."""
     now = now or timezone.now()
     table = OfferProfileMatch._meta.db_table
     with connection.cursor() as cursor:
-        _create_scored_table(cursor)
-        cursor.execute(
-            f"INSERT INTO {_TABLE} (offer_id, profile_id, score, breakdown, stored, changed) "
-            f"{select_sql}",
-            params,
-        )
-        selected = cursor.rowcount
+        for name, ids in (("changed", changed), ("new", new), ("kept", kept)):
+            _id_table(cursor, f"staged_{name}", ids)
         cursor.execute(
             f"UPDATE {table} AS m SET score = s.score, breakdown = s.breakdown::jsonb, "
-            f"scored_at = %s FROM {_TABLE} AS s WHERE s.changed AND m.id = s.stored",
+            f"scored_at = %s FROM {staging} AS s "
+            "WHERE s.id IN (SELECT id FROM staged_changed) AND m.id = s.stored_id",
             [now],
         )
-        subject, subject_params = replacing.order_by().values("pk").query.sql_with_params()
+        subject, params = replacing.order_by().values("pk").query.sql_with_params()
         cursor.execute(
             f"DELETE FROM {table} AS m WHERE m.id IN ({subject}) AND NOT EXISTS "
-            f"(SELECT 1 FROM {_TABLE} AS s WHERE s.stored = m.id)",
-            subject_params,
+            "(SELECT 1 FROM staged_kept AS k WHERE k.id = m.id)",
+            params,
         )
-        # Only the pairs that had no match: a match that another task deleted since the
-        # chunk compared it (its id is gone) went for a reason newer than the run's data.
+        # A match that another task deleted since its chunk compared it went for a reason
+        # newer than the run's data: it is not inserted again.
         cursor.execute(
             f"INSERT INTO {table} (offer_id, profile_id, score, breakdown, created_at, "
             f"scored_at) SELECT offer_id, profile_id, score, breakdown::jsonb, %s, %s "
-            f"FROM {_TABLE} WHERE stored IS NULL ON CONFLICT (offer_id, profile_id) DO NOTHING",
+            f"FROM {staging} WHERE id IN (SELECT id FROM staged_new) "
+            "ON CONFLICT (offer_id, profile_id) DO NOTHING",
             [now, now],
         )
-    return selected
+
+
+def _id_table(cursor, name, ids):
+    """A temporary table ``name`` (id bigint) holding ``ids``, filled with one binary COPY."""
+    cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{name}")
+    cursor.execute(f"CREATE TEMPORARY TABLE {name} (id bigint) ON COMMIT DROP")
+    ids = np.asarray(ids, dtype=np.int64)
+    if len(ids):
+        write_binary_copy(f"COPY {name} (id) FROM STDIN (FORMAT binary)", [(">i8", ids)])
+    cursor.execute(f"ANALYZE {name}")
 
 
 def _create_scored_table(cursor):
