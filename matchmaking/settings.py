@@ -330,7 +330,7 @@ if MATCHING_TOP_K < 1:
 SCORING_RETRY_SECONDS = env.int("SCORING_RETRY_SECONDS", default=60)
 # A full re-score is split into chunks of this many open offers, one task each, which the
 # workers share; a chunk not done this long after it was queued is queued again.
-RESCORE_CHUNK_OFFERS = env.int("RESCORE_CHUNK_OFFERS", default=250)
+RESCORE_CHUNK_OFFERS = env.int("RESCORE_CHUNK_OFFERS", default=500)
 RESCORE_RETRY_SECONDS = env.int("RESCORE_RETRY_SECONDS", default=900)
 if SCORING_RETRY_SECONDS < 0 or RESCORE_RETRY_SECONDS < 0:
     raise ImproperlyConfigured(
