@@ -13,6 +13,11 @@ offers are among the union of its chunks' K best, so the finishing step (``resco
 keeps the kept pairs and, per profile, the K best ranked ones, and stores them as
 ``rescore_all`` does: the same rows, the same scores, the same breakdowns.
 
+The finishing step is the part no worker shares, so the chunks do what they can for it: each
+compares its pairs with the matches stored (``stored_id``, ``same``), and the finishing step
+reads the staged rows narrow (ids, scores, flags), chooses with numpy and hands the database
+ids: only the rows that changed or are new are read whole (``storage.store_staged_matches``).
+
 Every chunk loads every open offer and every profile (the texts' corpus is all of them, so
 each score has the bits of a single run) and scores only its own offers; a worker keeps what
 it loaded for the run's next chunk that it takes (``_Inputs``).
@@ -260,7 +265,7 @@ def _compared(matches, texts, offer_ids):
     ``slim_json``). One query, for the chunk's offers only."""
     stored_id = np.zeros(len(matches), dtype=np.int64)
     same = np.zeros(len(matches), dtype=bool)
-    if not len(matches) or connection.vendor != "postgresql":
+    if not len(matches) or not _copies():
         return stored_id, same
     table = OfferProfileMatch._meta.db_table
     with connection.cursor() as cursor:
@@ -290,26 +295,31 @@ def _stage(run_id, number, matches, kept, ranked):
     n = len(matches)
     if not n:
         return
-    if connection.vendor == "postgresql":
+    if _copies():
         table = RescoreCandidate._meta.db_table
         texts = slim_json(matches.thousandths, matches.past_partners, matches.host_seeks)
         stored_id, same = _compared(matches, texts, np.unique(matches.offer_ids))
-        write_binary_copy(
-            f"COPY {table} (run_id, chunk, offer_id, profile_id, score, breakdown, kept, "
-            "ranked, stored_id, same) FROM STDIN (FORMAT binary)",
-            [
-                (">i8", np.full(n, run_id)),
-                (">i4", np.full(n, number)),
-                (">i8", matches.offer_ids),
-                (">i8", matches.profile_ids),
-                (">f8", matches.scores.astype(np.float64)),
-                ("text", texts),
-                ("u1", kept),
-                ("u1", ranked),
-                (">i8", stored_id),
-                ("u1", same),
-            ],
-        )
+        # A pair stored the same needs no breakdown: nothing reads it (a re-score that
+        # changes little stages narrow rows).
+        for rows, breakdowns in ((~same, texts), (same, np.zeros((n, 0), np.uint8))):
+            if not rows.any():
+                continue
+            write_binary_copy(
+                f"COPY {table} (run_id, chunk, offer_id, profile_id, score, breakdown, kept, "
+                "ranked, stored_id, same) FROM STDIN (FORMAT binary)",
+                [
+                    (">i8", np.full(int(rows.sum()), run_id)),
+                    (">i4", np.full(int(rows.sum()), number)),
+                    (">i8", matches.offer_ids[rows]),
+                    (">i8", matches.profile_ids[rows]),
+                    (">f8", matches.scores[rows].astype(np.float64)),
+                    ("text", breakdowns[rows]),
+                    ("u1", kept[rows]),
+                    ("u1", ranked[rows]),
+                    (">i8", stored_id[rows]),
+                    ("u1", same[rows]),
+                ],
+            )
         return
     breakdowns = slim_breakdowns(matches.thousandths, matches.past_partners, matches.host_seeks)
     RescoreCandidate.objects.bulk_create(
@@ -320,7 +330,7 @@ def _stage(run_id, number, matches, kept, ranked):
                 offer_id=offer_id,
                 profile_id=profile_id,
                 score=score,
-                breakdown=_json(breakdown),
+                breakdown=json.dumps(breakdown),
                 kept=k,
                 ranked=r,
             )
@@ -335,13 +345,6 @@ def _stage(run_id, number, matches, kept, ranked):
         ],
         batch_size=1000,
     )
-
-
-def _json(value):
-    return json.dumps(value)
-
-
-# The finishing step ------------------------------------------------------------------------
 
 
 def _staged_rows(cursor, run_id):
@@ -384,7 +387,7 @@ def _store(run):
     ones), replacing all stored matches. Returns how many."""
     k = settings.MATCHING_TOP_K
     everything = OfferProfileMatch.objects.all()
-    if connection.vendor == "postgresql":
+    if _copies():
         with connection.cursor() as cursor:
             # The hashes of hundreds of thousands of ids in memory, for this transaction.
             cursor.execute("SET LOCAL work_mem = '256MB'")
@@ -423,7 +426,7 @@ def _clear_staged(run_id):
     """The run's staged rows deleted: with TRUNCATE (instant, in the transaction) when no
     other run has any."""
     others = RescoreCandidate.objects.exclude(run_id=run_id)
-    if connection.vendor == "postgresql":
+    if _copies():
         table = RescoreCandidate._meta.db_table
         with connection.cursor() as cursor:
             # Locked first: a chunk of another run staging now has committed, or waits.
@@ -432,6 +435,12 @@ def _clear_staged(run_id):
                 cursor.execute(f"TRUNCATE {table}")
                 return
     RescoreCandidate.objects.filter(run_id=run_id).delete()
+
+
+def _copies():
+    # PostgreSQL stages and stores with COPY and a few statements; the demo's SQLite through
+    # the ORM, with the same result.
+    return connection.vendor == "postgresql"
 
 
 def _request_changed_since(started_at):

@@ -123,7 +123,7 @@ class RescoreCandidate(models.Model):
     offer_id = models.BigIntegerField()
     profile_id = models.BigIntegerField()
     score = models.FloatField()
-    breakdown = models.TextField()
+    breakdown = models.TextField()  # empty when ``same``: nothing reads it
     kept = models.BooleanField()
     ranked = models.BooleanField()
     # The stored match of the pair when the chunk ran (0: none), and whether it was the same

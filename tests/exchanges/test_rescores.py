@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from exchanges import matching, services, tasks
-from exchanges.matching import rescores
+from exchanges.matching import rescores, storage
 from exchanges.models import (
     Offer,
     OfferProfileMatch,
@@ -113,6 +113,20 @@ def test_a_run_in_chunks_stores_the_same_matches_as_the_single_run(world, settin
     assert [row[:4] for row in _rows()] == [row[:4] for row in single]
     assert _rows() == single  # the told pairs kept when they were told
     assert not RescoreCandidate.objects.exists()  # the staging rows go with the run
+
+
+def test_the_orm_path_of_other_databases_stores_the_same(world, monkeypatch):
+    matching.rescore_all()
+    single = _rows()
+    OfferProfileMatch.objects.filter(alerted_at__isnull=True).delete()
+    monkeypatch.setattr(rescores, "_copies", lambda: False)
+    monkeypatch.setattr(storage, "_can_copy", lambda: False)
+
+    run = _run_in_chunks(chunk_offers=7)
+
+    assert run.matches == len(single)
+    assert [row[:3] for row in _rows()] == [row[:3] for row in single]
+    assert [row[4] for row in _rows()] == [row[4] for row in single]
 
 
 def test_a_chunk_delivered_twice_changes_nothing(world):
