@@ -85,6 +85,7 @@ def rescore_chunk(run_id, number):
     chunk = RescoreChunk.objects.filter(run_id=run_id, number=number).first()
     if chunk is None or chunk.done_at is not None:
         return None
+    RescoreChunk.objects.filter(pk=chunk.pk).update(started_at=timezone.now())
     staged = None
     if chunk.applications:
         vocabularies = Vocabularies.load()

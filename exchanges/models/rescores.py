@@ -94,6 +94,7 @@ class RescoreChunk(models.Model):
     first_offer_id = models.BigIntegerField(null=True)
     last_offer_id = models.BigIntegerField(null=True)
     queued_at = models.DateTimeField(null=True)
+    started_at = models.DateTimeField(null=True)  # by a worker, last time
     done_at = models.DateTimeField(null=True)
     # What it found: offer-profile pairs staged, or applications scored.
     found = models.PositiveIntegerField(default=0)
