@@ -39,6 +39,15 @@ Through Django, on PostgreSQL (the entries ``task_one_offer`` and ``full_rescore
 - ``full_rescore_new_weights``: with every weight changed a little, so that every score
   changes and every row is written again (after changing MATCHING_WEIGHTS).
 - ``full_rescore_cold`` empties the cache of vectors read too.
+- ``full_rescore_chunked_1_worker``, ``full_rescore_chunked_2_workers`` (the entry
+  ``full_rescore_chunked``): the same data, matches stored by a first ``rescore_all``, then a
+  run of chunks (``exchanges.tasks.start_rescore``) on 1 and on 2 freshly started Celery
+  worker processes (``celery worker --pool=solo``, subprocesses against ``--redis``, default
+  ``redis://127.0.0.1:6379/9``, flushed first, and the bench database), timed from the start
+  of the run to its finishing step's end; they add ``chunks``, ``chunk_seconds`` (the
+  slowest chunk, from started to done), ``chunk_seconds_total`` (every chunk's, added up:
+  above ``seconds`` when chunks ran side by side), ``finish_seconds`` (the finishing step) and
+  ``same_as_single`` (whether the stored rows equal those of ``rescore_all``).
 
 The Django benchmarks need PostgreSQL on the local socket (as the tests): they drop and
 create the database ``--database`` (default ``bench_matching``; its name must start with
@@ -366,6 +375,127 @@ def full_rescore(args):
     return lines
 
 
+def full_rescore_chunked(args):
+    """The data of ``engine_full``, re-scored by a run of chunks on 1 and on 2 workers."""
+    n_offers, n_profiles = _size("full", args)
+    data = synthetic(n_offers, n_profiles)
+    _fill_database(data, args)
+    from django.db import connection
+
+    from exchanges.matching import scoring
+
+    scoring.rescore_all()  # the matches a re-score finds stored (as after the first one)
+    single = _stored_rows(connection)
+    lines = []
+    for workers in (1, 2):
+        _vacuum()
+        with _celery_workers(workers, args):
+            seconds, run = _timed(_chunked_run, 1)
+        chunks = run.chunks.all()
+        lines.append(
+            {
+                "name": f"full_rescore_chunked_{workers}_worker{'s' if workers > 1 else ''}",
+                "offers": n_offers,
+                "profiles": n_profiles,
+                "workers": workers,
+                "seconds": seconds,
+                "chunks": run.chunks_total,
+                "chunk_seconds": max((c.done_at - c.started_at).total_seconds() for c in chunks),
+                # The chunks' durations added up: above "seconds" when they ran side by side.
+                "chunk_seconds_total": sum(
+                    (c.done_at - c.started_at).total_seconds() for c in chunks
+                ),
+                "finish_seconds": (run.finished_at - run.finish_queued_at).total_seconds(),
+                "matches": run.matches,
+                "applications": run.applications,
+                "same_as_single": _stored_rows(connection) == single,
+            }
+        )
+    return lines
+
+
+def _stored_rows(connection):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT md5(string_agg(offer_id || ' ' || profile_id || ' ' || score || ' ' "
+            "|| breakdown::text, ',' ORDER BY offer_id, profile_id)) "
+            "FROM exchanges_offerprofilematch"
+        )
+        return cursor.fetchone()[0]
+
+
+def _chunked_run():
+    from exchanges import tasks
+
+    run = tasks.start_rescore()
+    while run.finished_at is None:
+        time.sleep(0.05)
+        run.refresh_from_db()
+    return run
+
+
+class _celery_workers:
+    """``workers`` Celery worker processes (solo pool) on a Redis database of the bench's own,
+    the bench's tasks sent to it meanwhile; stopped (SIGTERM, by pid) at the end."""
+
+    def __init__(self, workers, args):
+        self.workers, self.broker = workers, args.redis
+        self.processes = []
+
+    def __enter__(self):
+        import subprocess
+
+        import redis
+
+        from matchmaking.celery import app
+
+        redis.Redis.from_url(self.broker).flushdb()
+        environment = {
+            **os.environ,
+            "CELERY_BROKER_URL": self.broker,
+            "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only"),
+            "LOG_LEVEL": "WARNING",
+        }
+        for k in range(self.workers):
+            self.processes.append(
+                subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-m",
+                        "celery",
+                        "-A",
+                        "matchmaking",
+                        "worker",
+                        "-n",
+                        f"bench{k}@%h",
+                        "--pool=solo",
+                        "--without-gossip",
+                        "--without-mingle",
+                        "-l",
+                        "WARNING",
+                    ],
+                    cwd=Path(__file__).resolve().parent.parent,
+                    env=environment,
+                    stdout=subprocess.DEVNULL,
+                )
+            )
+        app.conf.update(broker_url=self.broker, task_always_eager=False)
+        deadline = time.monotonic() + 60
+        while len(app.control.ping(timeout=0.5) or []) < self.workers:
+            if time.monotonic() > deadline:
+                sys.exit("The Celery workers did not start within 60 s.")
+        return self
+
+    def __exit__(self, *exc):
+        from matchmaking.celery import app
+
+        app.conf.update(task_always_eager=True)
+        for process in self.processes:
+            process.terminate()
+        for process in self.processes:
+            process.wait(timeout=30)
+
+
 def _vacuum():
     """Untimed, between runs: what autovacuum does on a server between two re-scores (the
     test cluster has it off), so that a run does not pay for the dead rows of the last."""
@@ -413,9 +543,10 @@ BENCHMARKS = {
     "naive_one_offer": naive_one_offer,
     "task_one_offer": task_one_offer,
     "full_rescore": full_rescore,
+    "full_rescore_chunked": full_rescore_chunked,
     "embedding": embedding_throughput,
 }
-DJANGO_BENCHMARKS = {"task_one_offer", "full_rescore"}
+DJANGO_BENCHMARKS = {"task_one_offer", "full_rescore", "full_rescore_chunked"}
 
 
 def django_setup():
@@ -930,6 +1061,11 @@ def main():
         "--database",
         default="bench_matching",
         help="PostgreSQL database of the Django benchmarks, dropped and created (bench_…)",
+    )
+    parser.add_argument(
+        "--redis",
+        default="redis://127.0.0.1:6379/9",
+        help="Redis database of full_rescore_chunked's workers (flushed first)",
     )
     parser.add_argument(
         "--keep-database", action="store_true", help="do not drop it at the end (to look at it)"

@@ -41,6 +41,7 @@ from .models import (
     OfferInvitation,
     OfferProfileMatch,
     Quote,
+    RescoreRun,
     RoundEntry,
     RoundHistory,
     Thread,
@@ -108,7 +109,7 @@ class OfferAdmin(ToldOrganisationsMixin, MonitoredAdmin):
     def rescore(self, request, queryset):
         ids = list(queryset.values_list("pk", flat=True))
         for pk in ids:
-            tasks.queue_on_commit(tasks.score_offer, pk, alert=False)
+            tasks.score_on_commit("offer", pk)
         self.message_user(
             request,
             ngettext(
@@ -201,7 +202,7 @@ class InterestProfileAdmin(ToldOrganisationsMixin, admin.ModelAdmin):
     def rescore(self, request, queryset):
         ids = list(queryset.values_list("pk", flat=True))
         for pk in ids:
-            tasks.queue_on_commit(tasks.score_profile, pk)
+            tasks.score_on_commit("profile", pk)
         self.message_user(
             request,
             ngettext(
@@ -745,4 +746,57 @@ class CallRoundAdmin(admin.ModelAdmin):
             queryset,
             services.round_confirm,
             _("Allocations confirmed: %(count)s. Senders and hosts are emailed."),
+        )
+
+
+@admin.register(RescoreRun)
+class RescoreRunAdmin(admin.ModelAdmin):
+    """Full re-scores (``manage.py rescore_matches``, activating weights, the action here),
+    with their progress: written by the workers, never edited."""
+
+    list_display = [
+        "started_at",
+        "progress",
+        "offers",
+        "matches",
+        "applications",
+        "finished_at",
+        "superseded",
+    ]
+    list_filter = ["superseded"]
+    fields = list_display
+    readonly_fields = list_display
+    actions = ["rescore_everything"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_rescore_permission(self, request):
+        # Who may change the weights every score depends on may score everything again.
+        return permissions.can_activate_matching_weights(request.user)
+
+    @admin.display(description=_("progress"))
+    def progress(self, run):
+        return run.progress
+
+    @recorded_action(
+        description=_("Re-score every match again (a new run)"), permissions=["rescore"]
+    )
+    def rescore_everything(self, request, queryset):
+        run = tasks.start_rescore()
+        self.message_user(
+            request,
+            ngettext(
+                "A full re-score has started in %(count)d chunk.",
+                "A full re-score has started in %(count)d chunks.",
+                run.chunks_total,
+            )
+            % {"count": run.chunks_total},
+            messages.SUCCESS,
         )

@@ -310,6 +310,7 @@ OUTBOX_RETRY_BASE_SECONDS = env.float("OUTBOX_RETRY_BASE_SECONDS", default=30.0)
 
 CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "matchmaking.tasks.sweep_outbox", "schedule": 60.0},
+    "sweep-scoring": {"task": "exchanges.tasks.sweep_scoring", "schedule": 60.0},
     "exchange-reminders": {
         "task": "exchanges.tasks.send_exchange_reminders",
         "schedule": crontab(minute=0, hour=6),
@@ -358,6 +359,19 @@ if not 0 <= MATCHING_ALERT_THRESHOLD <= 1:
     raise ImproperlyConfigured("MATCHING_ALERT_THRESHOLD must lie between 0 and 1.")
 if MATCHING_TOP_K < 1:
     raise ImproperlyConfigured("MATCHING_TOP_K must be at least 1.")
+# Scoring that is owed: a change's scoring task still not done this long after it was queued
+# (lost, or the broker was down at the commit) is queued again by the beat's sweeper.
+SCORING_RETRY_SECONDS = env.int("SCORING_RETRY_SECONDS", default=60)
+# A full re-score is split into chunks of this many open offers, one task each, which the
+# workers share; a chunk not done this long after it was queued is queued again.
+RESCORE_CHUNK_OFFERS = env.int("RESCORE_CHUNK_OFFERS", default=500)
+RESCORE_RETRY_SECONDS = env.int("RESCORE_RETRY_SECONDS", default=900)
+if SCORING_RETRY_SECONDS < 0 or RESCORE_RETRY_SECONDS < 0:
+    raise ImproperlyConfigured(
+        "SCORING_RETRY_SECONDS and RESCORE_RETRY_SECONDS cannot be negative."
+    )
+if RESCORE_CHUNK_OFFERS < 1:
+    raise ImproperlyConfigured("RESCORE_CHUNK_OFFERS must be at least 1.")
 
 # Matchmaking events (partnership): how many 1:1 meetings one organisation may have at an
 # event, unless the event sets its own cap.

@@ -70,6 +70,7 @@ SECRETARIAT_PERMISSIONS = frozenset(
         "exchanges.change_callround",
         "exchanges.view_roundentry",
         "exchanges.view_roundhistory",
+        "exchanges.view_rescorerun",
         # Exchanges, follow-ups and case studies (publishing is an admin action)
         "exchanges.view_exchange",
         "exchanges.change_exchange",

@@ -128,7 +128,7 @@ def score_offer(offer_id, *, alert=True):
                 alerted = np.isin(profiles.ids, told_now)
                 keep |= alerted
             columns = np.flatnonzero(keep)
-            rows = _match_rows(
+            rows = match_rows(
                 offers,
                 profiles,
                 np.zeros(len(columns), dtype=np.int64),
@@ -200,7 +200,7 @@ def score_profile(profile_id):
             entering, pushed = run.entering(Offer, "offer", "profile_id", profile_id, run.fits)
             keep |= entering
             found = np.flatnonzero(keep)
-            rows = _match_rows(
+            rows = match_rows(
                 offers,
                 profiles,
                 found,
@@ -359,8 +359,8 @@ def rescore_all():
         also_above=settings.MATCHING_ALERT_THRESHOLD,
         also_seekers=weekly,
     )
-    told = _told_pairs(offers, profiles, past_partners, in_use)
-    rows, columns, totals, components = _union(
+    told = told_pairs(offers, profiles, past_partners, in_use)
+    rows, columns, totals, components = union(
         [
             *(
                 (np.full(len(r), i), r.indices, r.totals, r.components)
@@ -374,10 +374,10 @@ def rescore_all():
             told,
         ]
     )
-    matches = _match_rows(offers, profiles, rows, columns, totals, components, past_partners)
+    matches = match_rows(offers, profiles, rows, columns, totals, components, past_partners)
     with transaction.atomic():
         store_matches(matches, replacing=OfferProfileMatch.objects.all())
-    applications = _score_applications(Application.objects.all(), vocabularies, in_use)
+    applications = score_every_application(vocabularies, in_use)
     return {
         "offers": len(offers),
         "profiles": len(profiles),
@@ -386,8 +386,14 @@ def rescore_all():
     }
 
 
-def _told_pairs(offers, profiles, past_partners, in_use):
-    """The stored pairs an organisation was told about that still fit, scored now."""
+def score_every_application(vocabularies, in_use):
+    """Every application against its offer (``rescore_all``, and a chunk of a run)."""
+    return _score_applications(Application.objects.all(), vocabularies, in_use)
+
+
+def told_pairs(offers, profiles, past_partners, in_use, *, offer_rows=None):
+    """The stored pairs an organisation was told about that still fit, scored now; with
+    ``offer_rows`` (lo, hi), those of the offers of rows lo:hi only."""
     told = np.array(
         OfferProfileMatch.objects.filter(alerted_at__isnull=False).values_list(
             "offer_id", "profile_id"
@@ -396,6 +402,8 @@ def _told_pairs(offers, profiles, past_partners, in_use):
     ).reshape(-1, 2)
     rows, columns = _positions(offers.ids, told[:, 0]), _positions(profiles.ids, told[:, 1])
     loaded = (rows >= 0) & (columns >= 0)
+    if offer_rows is not None:
+        loaded &= (rows >= offer_rows[0]) & (rows < offer_rows[1])
     scored = score_pairs(
         offers, profiles, rows[loaded], columns[loaded], in_use, past_partners=past_partners
     )
@@ -411,7 +419,7 @@ def _positions(ids, wanted):
     return np.where(ids[at] == wanted, at, -1)
 
 
-def _union(parts):
+def union(parts):
     """Pairs given in parts (offer rows, profile rows, totals, components), each pair once
     (a pair found twice has the same scores either way), ordered by (offer, profile)."""
     parts = [p for p in parts if len(p[0])]
@@ -545,9 +553,7 @@ def _told(existing, field, ids):
     return np.isin(ids, np.fromiter(told, dtype=np.int64))
 
 
-def _match_rows(
-    offers, profiles, rows, columns, totals, components, past_partners, *, alerted=None
-):
+def match_rows(offers, profiles, rows, columns, totals, components, past_partners, *, alerted=None):
     """``MatchRows`` for the pairs (offer rows[p], profile columns[p]) the engine scored."""
     rows = np.asarray(rows, dtype=np.int64)
     columns = np.asarray(columns, dtype=np.int64)

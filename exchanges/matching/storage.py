@@ -69,7 +69,20 @@ def store_matches(rows: MatchRows, *, replacing, now=None):
     if _can_copy():
         _store_with_copy(rows, replacing, now)
     else:
-        _store_with_orm(rows, replacing, now)
+        pairs = zip(
+            rows.offer_ids.tolist(),
+            rows.profile_ids.tolist(),
+            rows.scores.tolist(),
+            rows.breakdowns(),
+            rows.alerted.tolist(),
+        )
+        _store_with_orm(pairs, replacing, now)
+
+
+def store_match_tuples(pairs, *, replacing, now=None):
+    """``store_matches`` of (offer id, profile id, score, breakdown, alerted) tuples, through
+    the ORM (the other databases' path)."""
+    _store_with_orm(pairs, replacing, now or timezone.now())
 
 
 def _can_copy():
@@ -82,48 +95,131 @@ _TABLE = "scored_matches"
 
 
 def _store_with_copy(rows, replacing, now):
-    table = OfferProfileMatch._meta.db_table
-    same_pair = "m.offer_id = s.offer_id AND m.profile_id = s.profile_id"
     with connection.cursor() as cursor:
-        cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{_TABLE}")
-        cursor.execute(
-            f"CREATE TEMPORARY TABLE {_TABLE} (offer_id bigint, profile_id bigint, "
-            "score double precision, breakdown text, alerted boolean, "
-            "stored boolean NOT NULL DEFAULT false) ON COMMIT DROP"
-        )
-        with cursor.copy(
-            f"COPY {_TABLE} (offer_id, profile_id, score, breakdown, alerted) "
-            "FROM STDIN (FORMAT binary)"
-        ) as copy:
-            copy.write(_binary(rows))
-        # Which pairs are stored already. (The insert below must not look the table it
-        # writes up itself: a nested loop over it would read its own new rows again and
-        # again, and the planner takes one whenever the table's statistics say it is empty.)
-        cursor.execute(
-            f"UPDATE {_TABLE} AS s SET stored = true FROM {table} AS m WHERE {same_pair}"
-        )
+        _create_scored_table(cursor)
+        if len(rows):
+            with cursor.copy(
+                f"COPY {_TABLE} (offer_id, profile_id, score, breakdown, alerted) "
+                "FROM STDIN (FORMAT binary)"
+            ) as copy:
+                copy.write(_binary(rows))
+        _apply_scored(cursor, replacing, now)
+
+
+def store_staged_matches(staging, *, changed, new, kept, replacing, now=None):
+    """Make the matches of ``replacing`` those a full re-score staged (PostgreSQL only), by
+    ids worked out beforehand: the staged rows (in the table ``staging``: offer_id,
+    profile_id, score, breakdown text as ``slim_json`` writes it, stored_id) whose match
+    ``changed`` are written into it, the ``new`` ones inserted (a pair another run inserted
+    meanwhile is theirs), and the matches not ``kept`` deleted. Only ids go to the database
+    and back, so a re-score that changes nothing reads no breakdown. Runs in the caller's
+    transaction."""
+    now = now or timezone.now()
+    table = OfferProfileMatch._meta.db_table
+    with connection.cursor() as cursor:
+        for name, ids in (("changed", changed), ("new", new), ("kept", kept)):
+            _id_table(cursor, f"staged_{name}", ids)
         cursor.execute(
             f"UPDATE {table} AS m SET score = s.score, breakdown = s.breakdown::jsonb, "
-            "scored_at = %s, alerted_at = CASE WHEN s.alerted AND m.alerted_at IS NULL "
-            "THEN %s ELSE m.alerted_at END "
-            f"FROM {_TABLE} AS s WHERE s.stored AND {same_pair} AND (m.score <> s.score "
-            "OR m.breakdown <> s.breakdown::jsonb OR (s.alerted AND m.alerted_at IS NULL))",
-            [now, now],
-        )
-        # A pair another run inserted meanwhile is theirs: as fresh as this one.
-        cursor.execute(
-            f"INSERT INTO {table} (offer_id, profile_id, score, breakdown, created_at, "
-            "scored_at, alerted_at) SELECT offer_id, profile_id, score, breakdown::jsonb, "
-            f"%s, %s, CASE WHEN alerted THEN %s::timestamptz END FROM {_TABLE} "
-            "WHERE NOT stored ON CONFLICT (offer_id, profile_id) DO NOTHING",
-            [now, now, now],
+            f"scored_at = %s FROM {staging} AS s "
+            "WHERE s.id IN (SELECT id FROM staged_changed) AND m.id = s.stored_id",
+            [now],
         )
         subject, params = replacing.order_by().values("pk").query.sql_with_params()
         cursor.execute(
             f"DELETE FROM {table} AS m WHERE m.id IN ({subject}) AND NOT EXISTS "
-            f"(SELECT 1 FROM {_TABLE} AS s WHERE {same_pair})",
+            "(SELECT 1 FROM staged_kept AS k WHERE k.id = m.id)",
             params,
         )
+        # A match that another task deleted since its chunk compared it went for a reason
+        # newer than the run's data: it is not inserted again.
+        cursor.execute(
+            f"INSERT INTO {table} (offer_id, profile_id, score, breakdown, created_at, "
+            f"scored_at) SELECT offer_id, profile_id, score, breakdown::jsonb, %s, %s "
+            f"FROM {staging} WHERE id IN (SELECT id FROM staged_new) "
+            "ON CONFLICT (offer_id, profile_id) DO NOTHING",
+            [now, now],
+        )
+
+
+def _id_table(cursor, name, ids):
+    """A temporary table ``name`` (id bigint) holding ``ids``, filled with one binary COPY."""
+    cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{name}")
+    cursor.execute(f"CREATE TEMPORARY TABLE {name} (id bigint) ON COMMIT DROP")
+    ids = np.asarray(ids, dtype=np.int64)
+    if len(ids):
+        write_binary_copy(f"COPY {name} (id) FROM STDIN (FORMAT binary)", [(">i8", ids)])
+    cursor.execute(f"ANALYZE {name}")
+
+
+def _create_scored_table(cursor):
+    cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{_TABLE}")
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE {_TABLE} (offer_id bigint, profile_id bigint, "
+        "score double precision, breakdown text, alerted boolean, "
+        "stored bigint, changed boolean NOT NULL DEFAULT false) ON COMMIT DROP"
+    )
+
+
+def _apply_scored(cursor, replacing, now):
+    """Make ``replacing``'s rows those of the temporary table (filled)."""
+    table = OfferProfileMatch._meta.db_table
+    same_pair = "m.offer_id = s.offer_id AND m.profile_id = s.profile_id"
+    # Which pairs are stored already (their id), and which of those changed. (The insert
+    # below must not look the table it writes up itself: a nested loop over it would read
+    # its own new rows again and again, and the planner takes one whenever the table's
+    # statistics say it is empty.) The breakdowns are compared as text: ``slim_json`` writes
+    # them as PostgreSQL prints a jsonb (its keys in jsonb's order, its numbers as they came)
+    # but for the space after a "true" that keeps its width, and reading a jsonb as text is
+    # several times cheaper than parsing the text as a jsonb.
+    cursor.execute(
+        f"UPDATE {_TABLE} AS s SET stored = m.id, changed = (m.score <> s.score "
+        "OR m.breakdown::text <> replace(s.breakdown, 'true ', 'true') "
+        "OR (s.alerted AND m.alerted_at IS NULL)) "
+        f"FROM {table} AS m WHERE {same_pair}"
+    )
+    cursor.execute(
+        f"UPDATE {table} AS m SET score = s.score, breakdown = s.breakdown::jsonb, "
+        "scored_at = %s, alerted_at = CASE WHEN s.alerted AND m.alerted_at IS NULL "
+        "THEN %s ELSE m.alerted_at END "
+        f"FROM {_TABLE} AS s WHERE s.changed AND m.id = s.stored",
+        [now, now],
+    )
+    # A pair another run inserted meanwhile is theirs: as fresh as this one.
+    cursor.execute(
+        f"INSERT INTO {table} (offer_id, profile_id, score, breakdown, created_at, "
+        "scored_at, alerted_at) SELECT offer_id, profile_id, score, breakdown::jsonb, "
+        f"%s, %s, CASE WHEN alerted THEN %s::timestamptz END FROM {_TABLE} "
+        "WHERE stored IS NULL ON CONFLICT (offer_id, profile_id) DO NOTHING",
+        [now, now, now],
+    )
+    subject, params = replacing.order_by().values("pk").query.sql_with_params()
+    cursor.execute(
+        f"DELETE FROM {table} AS m WHERE m.id IN ({subject}) AND NOT EXISTS "
+        f"(SELECT 1 FROM {_TABLE} AS s WHERE {same_pair})",
+        params,
+    )
+
+
+def write_binary_copy(statement, columns):
+    """Run a ``COPY … FROM STDIN (FORMAT binary)`` of equally long columns, each (dtype,
+    values): a big-endian numpy type (">i8", ">f8", "u1" for a boolean) or "text" with the
+    values as a uint8 array of one width (``slim_json``). One structured array, no row loop."""
+    n = len(columns[0][1])
+    fields = [("fields", ">i2")]
+    for k, (dtype, values) in enumerate(columns):
+        if dtype == "text":
+            fields += [(f"length{k}", ">i4"), (f"value{k}", np.uint8, (values.shape[1],))]
+        else:
+            fields += [(f"length{k}", ">i4"), (f"value{k}", dtype)]
+    record = np.empty(n, dtype=fields)
+    record["fields"] = len(columns)
+    for k, (dtype, values) in enumerate(columns):
+        width = values.shape[1] if dtype == "text" else np.dtype(dtype).itemsize
+        record[f"length{k}"], record[f"value{k}"] = width, values
+    header = b"PGCOPY\n\xff\r\n\x00" + bytes(8)  # signature, flags, no extension
+    with connection.cursor() as cursor, cursor.copy(statement) as copy:
+        copy.write(header + record.tobytes() + b"\xff\xff")
 
 
 def _binary(rows):
@@ -157,7 +253,7 @@ def _binary(rows):
     return header + record.tobytes() + b"\xff\xff"
 
 
-def _store_with_orm(rows, replacing, now):
+def _store_with_orm(pairs, replacing, now):
     existing = {
         (offer_id, profile_id): (pk, score, breakdown, alerted_at)
         for pk, offer_id, profile_id, score, breakdown, alerted_at in replacing.values_list(
@@ -165,13 +261,6 @@ def _store_with_orm(rows, replacing, now):
         )
     }
     new, changed, kept = [], [], set()
-    pairs = zip(
-        rows.offer_ids.tolist(),
-        rows.profile_ids.tolist(),
-        rows.scores.tolist(),
-        rows.breakdowns(),
-        rows.alerted.tolist(),
-    )
     for offer_id, profile_id, score, breakdown, alerted in pairs:
         old = existing.get((offer_id, profile_id))
         if old is None:

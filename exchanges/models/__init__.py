@@ -6,6 +6,7 @@ from .matches import OfferInvitation, OfferProfileMatch
 from .messages import MESSAGE_MAX_LENGTH, Message, Thread, ThreadReader
 from .offers import Offer, OfferHistory, OfferQuerySet
 from .records import Exchange, ExchangeHistory, FewerOpportunityCount, FollowUpSide
+from .rescores import RescoreCandidate, RescoreChunk, RescoreRun, ScoringRequest
 from .rounds import (
     CallRound,
     RoundEntry,
@@ -32,6 +33,10 @@ __all__ = [
     "MatchingWeights",
     "Message",
     "Quote",
+    "RescoreCandidate",
+    "RescoreChunk",
+    "RescoreRun",
+    "ScoringRequest",
     "RoundEntry",
     "RoundHistory",
     "RoundPlacement",

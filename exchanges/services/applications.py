@@ -86,7 +86,7 @@ def application_submit(
         raise already_applied from error
     application.languages.set(languages)
     _record(application, acting_user=acting_user)
-    tasks.queue_on_commit(tasks.score_application, application.pk)
+    tasks.score_on_commit("application", application.pk)
     return application
 
 
@@ -152,7 +152,7 @@ def application_accept(
     exchange_create_for(application=application, acting_user=acting_user)
     caching.new_generation(caching.CATALOGUE)  # the catalogue's cards say "Fully booked"
     # Fewer places are left: the other applications and the profiles are scored again.
-    tasks.queue_on_commit(tasks.score_offer, offer.pk, alert=False)
+    tasks.score_on_commit("offer", offer.pk)
     return application
 
 

@@ -152,7 +152,7 @@ def offer_update(
         )
     if offer.is_published:
         caching.new_generation(caching.CATALOGUE)
-        tasks.queue_on_commit(tasks.score_offer, offer.pk)
+        tasks.score_on_commit("offer", offer.pk, alert=True)
     return offer
 
 
@@ -170,7 +170,7 @@ def offer_publish(*, offer: Offer, acting_user: User) -> Offer:
     offer.save(update_fields=["status", "published_at", "updated_at"])
     _record(offer, acting_user=acting_user)
     caching.new_generation(caching.CATALOGUE)
-    tasks.queue_on_commit(tasks.score_offer, offer.pk)
+    tasks.score_on_commit("offer", offer.pk, alert=True)
     return offer
 
 
@@ -183,7 +183,7 @@ def offer_close(*, offer: Offer, acting_user: User) -> Offer:
     _record(offer, acting_user=acting_user)
     caching.new_generation(caching.CATALOGUE)
     # A closed offer leaves the recommendations; its applications keep their scores.
-    tasks.queue_on_commit(tasks.score_offer, offer.pk, alert=False)
+    tasks.score_on_commit("offer", offer.pk)
     return offer
 
 

@@ -38,7 +38,7 @@ def _save_profile(profile, *, exchange_types, themes, languages, fields_of_educa
     profile.themes.set(themes)
     profile.languages.set(languages)
     profile.fields_of_education.set(fields_of_education)
-    tasks.queue_on_commit(tasks.score_profile, profile.pk)
+    tasks.score_on_commit("profile", profile.pk)
     return profile
 
 

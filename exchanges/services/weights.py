@@ -58,5 +58,5 @@ def matching_weights_activate(*, version: MatchingWeights, acting_user: User) ->
     version.retired_at = None
     version.full_clean()
     version.save()
-    tasks.queue_on_commit(tasks.rescore_all)
+    tasks.start_rescore()
     return version

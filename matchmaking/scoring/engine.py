@@ -215,6 +215,7 @@ def top_matches(
     chunk_size: int | None = None,
     also_above: float | None = None,
     also_seekers=None,
+    offer_rows: tuple[int, int] | None = None,
 ) -> TopMatches:
     """The k best non-excluded seekers of each offer and offers of each seeker.
 
@@ -225,11 +226,21 @@ def top_matches(
     With ``also_above``, ``also`` holds besides every non-excluded pair whose total is at
     least that, for the seekers ``also_seekers`` (a bool mask, None for all) selects, found
     on the way at little cost (e.g. the pairs an alert is due for, ranked or not).
+
+    With ``offer_rows`` (lo, hi), only the offers of rows lo:hi are scored, against every
+    seeker, as a part of the whole: ``per_offer`` holds their rankings (hi - lo of them),
+    ``per_seeker`` each seeker's k best among them, and ``also`` their pairs (rows of the
+    whole). Every score has the bits the whole run gives it (the texts' corpus is still every
+    offer and seeker), so the k best of a seeker over the union of the parts' rankings are
+    its k best over all offers: several processes can share one run.
     """
     if k < 0:
         raise ValueError("k must be >= 0")
     pairs = _Pairs(offers, seekers, weights, past_partners)
     n, m = len(offers), len(seekers)
+    first, last = (0, n) if offer_rows is None else offer_rows
+    if not 0 <= first <= last <= n:
+        raise ValueError(f"offer_rows: expected 0 <= lo <= hi <= {n}, got {offer_rows}")
     also = None
     if also_above is not None:
         selected = np.ones(m, dtype=np.bool_) if also_seekers is None else also_seekers
@@ -245,7 +256,8 @@ def top_matches(
 
     per_offer = []
     seeker_best = _SeekerBest(m, k)
-    for lo, hi in _blocks(n, m, chunk_size):
+    for lo, hi in _blocks(last - first, m, chunk_size):
+        lo, hi = lo + first, hi + first
         total, exclusion, planes = pairs.block(lo, hi)
         high = total.view(np.uint32) + (exclusion == Exclusion.NONE)
         high = high.astype(np.uint64) << np.uint64(32)

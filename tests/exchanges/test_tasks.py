@@ -239,12 +239,12 @@ def test_the_weekly_digest_is_scheduled_on_monday_morning_next_to_the_outbox_swe
 # By hand: the command and the admin actions
 
 
-def test_the_command_rescores_everything_and_says_what_it_did(offer):
+def test_the_command_rescores_everything_here_and_says_what_it_did(offer):
     InterestProfileFactory()
     ApplicationFactory(offer=offer)
     out = StringIO()
 
-    call_command("rescore_matches", stdout=out)
+    call_command("rescore_matches", "--here", stdout=out)
 
     assert "Scored 1 open offers against 1 profiles: 1 matches kept; 1 applications scored" in (
         out.getvalue()

@@ -156,3 +156,52 @@ def test_no_offers_gives_empty_rankings():
 
     assert best.per_offer == []
     assert [len(r) for r in best.per_seeker] == [0, 0]
+
+
+def test_parts_of_the_offers_give_the_whole_rankings_when_merged():
+    """Several processes may each score a range of offers: each offer's ranking is the
+    whole run's, and a seeker's k best of all are the k best of its parts' rankings."""
+    rows, seeker_rows, partners = random_rows(np.random.default_rng(11), 45, 60)
+    offers, seekers = build(rows, seeker_rows)
+    k = 4
+    whole = top_matches(offers, seekers, Weights(), k=k, past_partners=partners, also_above=0.3)
+
+    parts = [
+        top_matches(
+            offers,
+            seekers,
+            Weights(),
+            k=k,
+            past_partners=partners,
+            also_above=0.3,
+            chunk_size=3,
+            offer_rows=(lo, min(lo + 10, 45)),
+        )
+        for lo in range(0, 45, 10)
+    ]
+
+    per_offer = [ranking for part in parts for ranking in part.per_offer]
+    assert len(per_offer) == 45
+    for a, b in zip(per_offer, whole.per_offer):
+        assert a.indices.tolist() == b.indices.tolist()
+        assert a.totals.tobytes() == b.totals.tobytes()
+    for j, ranking in enumerate(whole.per_seeker):
+        candidates = [
+            (-float(total), int(offers.ids[i]), int(i), total.tobytes())
+            for part in parts
+            for i, total in zip(part.per_seeker[j].indices, part.per_seeker[j].totals)
+        ]
+        merged = sorted(candidates)[:k]
+        assert [c[2] for c in merged] == ranking.indices.tolist()
+        assert b"".join(c[3] for c in merged) == ranking.totals.tobytes()
+    also = sorted(
+        (int(r), int(c)) for part in parts for r, c in zip(part.also.rows, part.also.columns)
+    )
+    assert also == sorted(zip(whole.also.rows.tolist(), whole.also.columns.tolist()))
+
+
+def test_a_range_beyond_the_offers_is_refused():
+    rows, seeker_rows, partners = random_rows(np.random.default_rng(3), 5, 5)
+    offers, seekers = build(rows, seeker_rows)
+    with pytest.raises(ValueError, match="offer_rows"):
+        top_matches(offers, seekers, Weights(), offer_rows=(2, 6))
