@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from matchmaking.models import Organisation, Theme
+from matchmaking.search import fold
 
 from .records import Exchange, FollowUpSide
 
@@ -146,6 +147,15 @@ class CaseStudy(models.Model):
 
     def get_absolute_url(self):
         return reverse("exchanges:case_study_detail", kwargs={"slug": self.slug})
+
+    @staticmethod
+    def draft_title(offer) -> str:
+        """The title a draft gets from its offer: the exchange type leads unless the offer's
+        title names it already, anywhere ("Guidance counsellors: job shadowing in Borås" is
+        not prefixed again)."""
+        kind = str(offer.exchange_type)
+        title = offer.title if fold(kind) in fold(offer.title) else f"{kind}: {offer.title}"
+        return title[:200]
 
     @property
     def is_published(self):

@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from matchmaking import caching
 from matchmaking.models import FewerOpportunityCategory, FieldOfEducation, Organisation, User
-from matchmaking.search import fold
 
 from .. import emails
 from ..models import (
@@ -289,11 +288,7 @@ def case_study_prepare(*, exchange: Exchange) -> CaseStudy:
     if case_study is not None and case_study.is_published:
         return case_study  # the secretariat's published text is not overwritten
     if case_study is None:
-        # The exchange type leads the title unless the offer's title names it already,
-        # anywhere ("Guidance counsellors: job shadowing in Borås" is not prefixed again).
-        kind = str(offer.exchange_type)
-        title = offer.title if fold(kind) in fold(offer.title) else f"{kind}: {offer.title}"
-        title = title[:200]
+        title = CaseStudy.draft_title(offer)
         case_study = CaseStudy(exchange=exchange, title=title, slug=_unique_case_study_slug(title))
     case_study.theme = offer.themes.order_by("position").first()
     case_study.summary = "\n\n".join(filter(None, [host.account, sending.account]))

@@ -277,7 +277,7 @@ class ExchangeSeeder:
             }
         case_study = None
         if len(follow_ups) == 2:  # what case_study_prepare drafts for the secretariat
-            title = f"{offer.exchange_type}: {offer.title}"[:200]
+            title = CaseStudy.draft_title(offer)
             case_study = self.drafted(follow_ups) | {"title": title, "theme": primary}
         return self.seed_exchange(item, follow_ups=follow_ups, case_study=case_study)
 

@@ -70,11 +70,11 @@ def event_meeting_accepted(meeting):
     return queued
 
 
-def event_meeting_declined(meeting):
-    """The organisation that asked learns that the other declined."""
+def _to_requester(template, meeting):
+    """The organisation that asked for ``meeting`` is told what became of its request."""
     organisation = meeting.requester.organisation
     return outbox.queue(
-        "event_meeting_declined",
+        template,
         outbox.recipients_of(organisation),
         {
             "meeting": meeting,
@@ -83,8 +83,13 @@ def event_meeting_declined(meeting):
             "other": meeting.recipient.organisation,
             "url": _event_url("events:meetings", meeting.event, _as(organisation)),
         },
-        key=f"event_meeting_declined:{meeting.pk}",
+        key=f"{template}:{meeting.pk}",
     )
+
+
+def event_meeting_declined(meeting):
+    """The organisation that asked learns that the other declined."""
+    return _to_requester("event_meeting_declined", meeting)
 
 
 def event_registration_rejected(registration):
@@ -125,16 +130,4 @@ def event_meeting_cancelled(meeting, *, by, withdrawn=False):
 
 def event_meeting_expired(meeting):
     """The organisation that asked learns that nobody answered and that it may ask again."""
-    organisation = meeting.requester.organisation
-    return outbox.queue(
-        "event_meeting_expired",
-        outbox.recipients_of(organisation),
-        {
-            "meeting": meeting,
-            "event": meeting.event,
-            "organisation": organisation,
-            "other": meeting.recipient.organisation,
-            "url": _event_url("events:meetings", meeting.event, _as(organisation)),
-        },
-        key=f"event_meeting_expired:{meeting.pk}",
-    )
+    return _to_requester("event_meeting_expired", meeting)

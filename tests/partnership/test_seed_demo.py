@@ -546,6 +546,9 @@ def test_the_library_has_a_second_case_study_and_one_waiting_for_the_secretariat
     assert draft.exchange.follow_ups.count() == 2
     assert draft.published_at is None and draft.published_by is None
     assert draft.host_lessons == draft.exchange.follow_ups.get(side="host").lessons
+    # Titled as the site drafts it: the exchange type is not said twice.
+    assert draft.title == draft.exchange.application.offer.title
+    assert not draft.title.startswith("Job shadowing: Job shadowing")
     # One more past exchange waits for the sending side's follow-up.
     assert (
         Exchange.objects.filter(status=Exchange.Status.COMPLETED, follow_ups__side="host")
