@@ -151,7 +151,8 @@ class OfferQuery(Paging):
 
 
 def _offers():
-    return selectors.catalogue_offers().prefetch_related("fields_of_education")
+    # The catalogue defers the texts a card does not show; the API gives every field.
+    return selectors.catalogue_offers().defer(None).prefetch_related("fields_of_education")
 
 
 @router.get("/", response={200: OfferPage, **ERRORS}, summary="List published offers")

@@ -123,7 +123,7 @@ def test_the_engine_scores_a_group_and_an_offer_at_the_bounds():
     ApplicationFactory(offer=offer, participants=500, fewer_opportunity_participants=500)
     out = io.StringIO()
 
-    call_command("rescore_matches", stdout=out)
+    call_command("rescore_matches", "--here", stdout=out)
 
     assert "Scored 1 open offers against 1 profiles: 1 matches kept; 1 applications scored" in (
         out.getvalue()
