@@ -8,7 +8,7 @@ before the public profiles' ``organisations/<slug>/``.
 
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
 from exchanges import api as exchanges_api
@@ -99,7 +99,8 @@ urlpatterns = [
     path("events/", include(events_urls)),
     path("api/v1/", organisations_api.read_only_urls(api)),
     # Any other address under the API answers in JSON too.
-    path("api/<path:rest>", organisations_api.not_found, name="api_not_found"),
+    # (A regular expression that takes any character, a line break too: <path:…> stops at one.)
+    re_path(r"^api/(?P<rest>[\s\S]*)\Z", organisations_api.not_found, name="api_not_found"),
     # Uploaded logos and photos: served here unless the web server in front does it
     # (SERVE_MEDIA=off; see the README's "Running it for real").
     *(

@@ -295,8 +295,9 @@ def test_the_api_is_read_only(client, method):
     assert Offer.objects.filter(pk=offer.pk, title=offer.title).exists()
 
 
-def test_an_unknown_address_under_the_api_is_a_json_404(client):
-    response = client.get(f"{API}/applications/")
+@pytest.mark.parametrize("path", ["/applications/", "/offers/12%0A34", "/offers/%C2%98%0AK"])
+def test_an_unknown_address_under_the_api_is_a_json_404(client, path):
+    response = client.get(f"{API}{path}")
 
     assert response.status_code == 404
     assert response.json() == {"detail": "There is no such endpoint."}
