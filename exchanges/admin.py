@@ -309,6 +309,10 @@ class MessageInline(ReadOnly, admin.StackedInline):
     fields = ["created_at", "organisation", "author", "body"]
     readonly_fields = fields
 
+    def get_queryset(self, request):
+        # The organisation and author of each message shown: one query, not two per message.
+        return super().get_queryset(request).select_related("organisation", "author")
+
 
 @admin.register(Thread)
 class ThreadAdmin(ReadOnlyAdmin):

@@ -2,7 +2,7 @@
 filter value (facets), a capped count of the results and the list of countries.
 
 - Keywords, on PostgreSQL, are looked up in ``Offer.search_vector`` (kept by triggers,
-  GIN-indexed: exchanges migration 0012) with a ``websearch`` query ("quoted phrases", OR,
+  GIN-indexed: exchanges migration 0016) with a ``websearch`` query ("quoted phrases", OR,
   -word), unaccented and read both as written and stemmed in each language the catalogue
   stems, and ranked by relevance (a word in the title weighs more than one in the host's
   name, which weighs more than one in the description). SQLite, for the demo, folds accents

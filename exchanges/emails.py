@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from matchmaking import outbox
 
-from .models import Application, Exchange
+from .models import Application
 from .tokens import unsubscribe_token
 
 
@@ -229,19 +229,13 @@ def case_study_published(case_study):
 # Messages between the two sides
 
 
-def thread_messages(*, message, reader, send_at=None):
-    """The other side learns of new messages on an application (or its exchange): ``message``
-    and those its organisation writes in the thread until the email goes (``send_at``, None
-    for at once), listed when it is rendered (``Message.gathered``). One row per message
-    and reader; ``exchanges.services.messages`` decides when one is needed."""
+def thread_messages(*, message, reader, organisation, page, send_at=None):
+    """``organisation``, the other side, learns of new messages on an application (or on its
+    exchange, ``page``): ``message`` and those its writer's organisation adds to the thread
+    until the email goes (``send_at``, None for at once), listed when it is rendered
+    (``Message.gathered``). One row per message and reader; ``exchanges.services.messages``
+    decides when one is needed."""
     application = message.thread.application
-    exchange = Exchange.objects.filter(application=application).first()
-    page = exchange or application
-    reader_side = (
-        application.organisation
-        if message.organisation_id == application.offer.organisation_id
-        else application.offer.organisation
-    )
     return outbox.queue(
         "thread_messages",
         [outbox.Recipient.for_user(reader)],
@@ -250,7 +244,7 @@ def thread_messages(*, message, reader, send_at=None):
             "application": application,
             "offer": application.offer,
             "writer": message.organisation,
-            "organisation": reader_side,
+            "organisation": organisation,
             "url": _site(page.get_absolute_url() + "#messages"),
         },
         key=f"thread_messages:{message.pk}",

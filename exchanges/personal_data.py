@@ -1,9 +1,9 @@
 """The exchanges app's part of a person's data download (``matchmaking.personal_data``).
 
 What the person's organisations hold here and the person may see: the offers they host, the
-applications they sent and received, their exchanges and follow-ups, and the history rows the
-person wrote. Rows carry no author (another coordinator's name is not the person's data), and
-the follow-ups' quotes are left out: they name the people quoted.
+applications they sent and received, their exchanges and follow-ups; and what the person
+wrote: messages and history rows. Rows carry no author (another coordinator's name is not the
+person's data), and the follow-ups' quotes are left out: they name the people quoted.
 """
 
 from django.db.models import Q
@@ -16,6 +16,7 @@ from .models import (
     Exchange,
     ExchangeHistory,
     FollowUp,
+    Message,
     Offer,
     OfferHistory,
 )
@@ -89,6 +90,13 @@ def export(user) -> dict:
             "lessons",
             "next_steps",
             "submitted_at",
+        ),
+        "messages": rows(
+            Message.objects.filter(author=user).order_by("pk"),
+            "thread__application_id",
+            "organisation__name",
+            "body",
+            "created_at",
         ),
         "history": {
             "offers": rows(

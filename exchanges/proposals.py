@@ -27,6 +27,7 @@ from .models import (
     RoundProposal,
     host_order,
 )
+from .selectors import with_places_taken
 
 
 def round_entries(call_round):
@@ -63,8 +64,8 @@ def build_instance(call_round, entries):
         for organisation, own in by_organisation.items()
     ]
     places = []
-    for offer in call_round.offers.all():
-        left = max(offer.places_left, 0)  # counted afresh: loaded without annotation
+    for offer in with_places_taken(call_round.offers.all()):
+        left = max(offer.places_left, 0)
         ranked = host_order(by_offer.get(offer.pk, []))
         places.append(
             allocation.Place(

@@ -594,7 +594,9 @@ def proposal_of(call_round):
 def places_left_after(call_round, proposal) -> list[tuple[Offer, int, int]]:
     """Each offer of the round with its places left now and after the proposal."""
     placed = {}
-    for placement in proposal.placements.all() if proposal else []:
+    # Once confirmed, the placed applications are accepted and already hold their places.
+    pending = proposal if proposal is not None and proposal.confirmed_at is None else None
+    for placement in pending.placements.all() if pending else []:
         if placement.is_placed:
             offer = placement.application.offer_id
             placed[offer] = placed.get(offer, 0) + placement.application.participants

@@ -33,11 +33,12 @@ def home(request):
     """What the tool is, a search box, the newest offers, the latest case studies and the
     partnership in figures: the same for every visitor, kept as rendered for this generation
     of the catalogue (matchmaking.caching), a few minutes behind at most."""
-    body = caching.cached(caching.CATALOGUE, f"home:{get_language()}", lambda: _home_body(request))
+    body = caching.cached(caching.CATALOGUE, f"home:{get_language()}", _home_body)
     return render(request, "partnership/home.html", {"body": mark_safe(body)})  # noqa: S308
 
 
-def _home_body(request):
+def _home_body():
+    """The home page's body, shared by every visitor: rendered without the request."""
     return render_to_string(
         "partnership/home_body.html",
         {
@@ -45,7 +46,6 @@ def _home_body(request):
             "latest_case_studies": exchange_selectors.published_case_studies()[:3],
             "figures": _figures(),
         },
-        request=request,
     )
 
 

@@ -282,6 +282,17 @@ def test_an_event_lists_its_confirmed_participants_never_its_attendees(client, b
     assert _get(client, "/events/", upcoming=True).json()["count"] == 1
 
 
+def test_the_event_list_s_queries_do_not_grow_with_the_events(client, django_assert_num_queries):
+    for n in range(2):
+        EventRegistrationFactory(event=EventFactory(slug=f"day-{n}"))
+    with django_assert_num_queries(3) as few:  # count, page, participants
+        assert _get(client, "/events/").json()["count"] == 2
+    for n in range(2, 6):
+        EventRegistrationFactory(event=EventFactory(slug=f"day-{n}"))
+    with django_assert_num_queries(len(few.captured_queries)):
+        assert _get(client, "/events/").json()["count"] == 6
+
+
 # The API as a whole ---------------------------------------------------------------------------
 
 

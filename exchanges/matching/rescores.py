@@ -98,7 +98,7 @@ def rescore_chunk(run_id, number):
         if chunk.done_at is not None:
             return None
         if staged is not None:
-            RescoreCandidate.objects.filter(run_id=run_id, chunk=number).delete()
+            # Staged rows commit only with done_at, so a chunk not done has none to replace.
             _stage(run_id, number, *staged)
         chunk.done_at, chunk.found = timezone.now(), found
         chunk.save(update_fields=["done_at", "found"])
@@ -136,13 +136,14 @@ def rescore_finish(run_id):
 
 def lost_steps(*, older_than):
     """The chunks (run id, number) and finishing steps (run id) of unfinished runs that were
-    queued before ``older_than`` and are not done: their tasks may be lost. They are marked
-    queued now."""
+    queued before ``older_than`` and are not done, nor started since: their tasks may be lost.
+    They are marked queued now."""
     now = timezone.now()
     with transaction.atomic():
         chunks = list(
             RescoreChunk.objects.select_for_update(skip_locked=True)
             .filter(done_at__isnull=True, queued_at__lt=older_than, run__finished_at__isnull=True)
+            .exclude(started_at__gte=older_than)  # still running on a worker
             .values_list("pk", "run_id", "number")
         )
         RescoreChunk.objects.filter(pk__in=[pk for pk, _r, _n in chunks]).update(queued_at=now)

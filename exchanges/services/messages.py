@@ -66,9 +66,11 @@ def message_post(
     message.save()
     # Writing, the person has read the thread up to their own message.
     _read_up_to(thread.pk, acting_user, message)
+    # Where the link goes: the exchange once there is one, else the application.
+    page = Exchange.objects.filter(application=application).first() or application
     for membership in other.memberships.select_related("user").filter(user__is_active=True):
         if membership.user_id != acting_user.pk:
-            _tell(thread, membership.user, message)
+            _tell(thread, membership.user, message, other, page)
     return message
 
 
@@ -85,8 +87,9 @@ def _lock(application: Application) -> Application:
     return locked
 
 
-def _tell(thread: Thread, user: User, message: Message) -> None:
-    """Queue an email about ``message`` to ``user`` unless a pending one will list it."""
+def _tell(thread: Thread, user: User, message: Message, other: Organisation, page) -> None:
+    """Queue an email about ``message`` to ``user`` (of ``other``, the side that reads it;
+    the link goes to ``page``) unless a pending one will list it."""
     reader, _created = ThreadReader.objects.get_or_create(thread=thread, user=user)
     send_at = None
     if reader.last_email_id is not None:
@@ -100,7 +103,9 @@ def _tell(thread: Thread, user: User, message: Message) -> None:
         latest = OutboxEmail.objects.filter(pk=reader.last_email_id).first()
         if latest is not None:
             send_at = (latest.sent_at or latest.next_attempt_at) + EMAIL_INTERVAL
-    ids = emails.thread_messages(message=message, reader=user, send_at=send_at)
+    ids = emails.thread_messages(
+        message=message, reader=user, organisation=other, page=page, send_at=send_at
+    )
     if ids:
         reader.last_email_id = ids[0]
         reader.save(update_fields=["last_email"])

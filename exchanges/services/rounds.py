@@ -50,9 +50,7 @@ def round_create(
     call_round.full_clean()
     call_round.save()
     call_round.offers.set(offers)
-    RoundHistory.objects.create(
-        call_round=call_round, kind=RoundHistory.Kind.CREATED, actor=acting_user
-    )
+    round_record_created(call_round=call_round, acting_user=acting_user)
     return call_round
 
 
@@ -64,11 +62,18 @@ def round_record_created(*, call_round: CallRound, acting_user: User) -> RoundHi
 
 
 def _lock_open(call_round):
+    """The round, locked, if its rankings may still change. A proposal made before the
+    deadline is dropped: it was made from the rankings about to change, and the round is
+    open again (the beat allocates it at its date, or the organiser runs it again)."""
     call_round = CallRound.objects.select_for_update().get(pk=call_round.pk)
     if not call_round.accepts_rankings():
         raise ValidationError(
             _("The rankings of this round can no longer be changed."), code="closed"
         )
+    if call_round.status == CallRound.Status.PROPOSED:
+        RoundProposal.objects.filter(call_round=call_round).delete()
+        call_round.status = CallRound.Status.OPEN
+        call_round.save(update_fields=["status"])
     return call_round
 
 
@@ -128,22 +133,29 @@ def round_rank_choices(
 def round_rank_applicants(
     *,
     call_round: CallRound,
-    offer: Offer,
+    host: Organisation,
     acting_user: User,
-    ranking: Sequence[tuple[RoundEntry, bool]],
+    rankings: Sequence[tuple[Offer, Sequence[tuple[RoundEntry, bool]]]],
 ) -> None:
-    """The host's order of an offer's entries, best first, and which are acceptable."""
+    """The host's order of each of its offers' entries, best first, and which are acceptable:
+    all of its offers together or none (one transaction, one UPDATE)."""
     call_round = _lock_open(call_round)
-    ids = {entry.pk for entry, _acceptable in ranking}
-    expected = set(
-        RoundEntry.objects.filter(call_round=call_round, application__offer=offer).values_list(
-            "pk", flat=True
+    require_not_suspended(host)
+    entries = []
+    for offer, ranking in rankings:
+        expected = set(
+            RoundEntry.objects.filter(
+                call_round=call_round,
+                application__offer=offer,
+                application__offer__organisation=host,
+            ).values_list("pk", flat=True)
         )
-    )
-    if not ids <= expected:
-        raise ValidationError(_("Rank only the applications to this offer."), code="foreign")
-    for rank, (entry, acceptable) in enumerate(ranking, start=1):
-        RoundEntry.objects.filter(pk=entry.pk).update(host_rank=rank, acceptable=acceptable)
+        if not {entry.pk for entry, _acceptable in ranking} <= expected:
+            raise ValidationError(_("Rank only the applications to this offer."), code="foreign")
+        for rank, (entry, acceptable) in enumerate(ranking, start=1):
+            entry.host_rank, entry.acceptable = rank, acceptable
+            entries.append(entry)
+    RoundEntry.objects.bulk_update(entries, ["host_rank", "acceptable"])
 
 
 @transaction.atomic

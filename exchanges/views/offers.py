@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -31,21 +32,28 @@ from .messages import post_message, thread_context
 @require_GET
 def offer_list(request):
     # The catalogue is the same for every visitor: kept as rendered, for this generation of
-    # the catalogue (matchmaking.caching), by language, page size and query.
-    key = f"offer-list:{get_language()}:{settings.OFFERS_PER_PAGE}:{request.GET.urlencode()}"
-    body = caching.cached(caching.CATALOGUE, key, lambda: _catalogue_body(request))
+    # the catalogue (matchmaking.caching), by language, page size and query. Only its own
+    # parameters count, in one order: a made-up one neither renders nor stores another copy.
+    params = QueryDict(mutable=True)
+    for name, values in sorted(request.GET.lists()):
+        if name in OfferFilter.base_filters or name == "page":
+            params.setlist(name, values)
+    key = f"offer-list:{get_language()}:{settings.OFFERS_PER_PAGE}:{params.urlencode()}"
+    body = caching.cached(caching.CATALOGUE, key, lambda: _catalogue_body(params))
     return render(request, "exchanges/offer_list.html", {"body": mark_safe(body)})  # noqa: S308
 
 
-def _catalogue_body(request):
-    offer_filter = OfferFilter(request.GET, queryset=catalogue.catalogue_base())
+def _catalogue_body(params):
+    """The catalogue's body for ``params``, shared by every visitor: rendered without the
+    request, so that nothing of one visitor (user, CSRF token) can be kept in it."""
+    offer_filter = OfferFilter(params, queryset=catalogue.catalogue_base())
     counts = offer_filter.counts()
     offer_filter.show_counts(counts)
     paginator = catalogue.CataloguePaginator(
         selectors.cards(offer_filter.qs), settings.OFFERS_PER_PAGE, count=counts["total"]
     )
-    page = paginator.get_page(request.GET.get("page"))
-    query = request.GET.copy()
+    page = paginator.get_page(params.get("page"))
+    query = params.copy()
     query.pop("page", None)
     return render_to_string(
         "exchanges/includes/catalogue_body.html",
@@ -56,7 +64,6 @@ def _catalogue_body(request):
             "active_filters": len({name for name, value in query.items() if value}),
             "gone": offer_filter.gone_messages(),
         },
-        request=request,
     )
 
 

@@ -120,10 +120,9 @@ def round_host_ranking(request, pk):
     form = HostRankingForm(request.POST or None, offers=selectors.host_entries_in(call_round, host))
     if request.method == "POST" and form.is_valid():
         try:
-            for offer, ranking in form.rankings():
-                services.round_rank_applicants(
-                    call_round=call_round, offer=offer, acting_user=request.user, ranking=ranking
-                )
+            services.round_rank_applicants(
+                call_round=call_round, host=host, acting_user=request.user, rankings=form.rankings()
+            )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:

@@ -41,14 +41,20 @@ def upcoming_and_past(now: datetime.datetime | None = None) -> tuple[list[Event]
     return upcoming, past
 
 
-def participants(event: Event) -> QuerySet[EventRegistration]:
-    """The confirmed registrations of organisations in good standing, by name."""
+def confirmed_participants() -> QuerySet[EventRegistration]:
+    """The confirmed registrations of organisations in good standing, by name (every event's;
+    a prefetch of many events' participants filters them by event)."""
     return (
-        event.registrations.confirmed()
+        EventRegistration.objects.confirmed()
         .filter(organisation__is_suspended=False)
         .select_related("organisation")
         .order_by("organisation__name", "pk")
     )
+
+
+def participants(event: Event) -> QuerySet[EventRegistration]:
+    """The event's confirmed registrations of organisations in good standing, by name."""
+    return confirmed_participants().filter(event=event)
 
 
 # Organisations to meet ------------------------------------------------------------------------

@@ -468,3 +468,17 @@ def test_the_capped_count_reads_no_more_than_the_cap(many_offers, monkeypatch):
 
     assert "Limit" in plan
     assert catalogue.capped_count(catalogue.catalogue_base()) == 101
+
+
+def test_a_made_up_parameter_is_neither_kept_in_the_shared_page_nor_passed_on(client, settings):
+    settings.OFFERS_PER_PAGE = 1
+    OfferFactory.create_batch(2)
+
+    first = client.get(reverse("exchanges:offer_list"), {"utm_source": "newsletter"})
+    second = client.get(reverse("exchanges:offer_list"))
+
+    # The pages' links carry the catalogue's parameters only (the language switcher, outside
+    # the shared body, returns the visitor to the address they came by).
+    links = re.findall(r'href="([^"]*page=2[^"]*)"', first.content.decode())
+    assert links and not [link for link in links if "utm_source" in link]
+    assert "utm_source" not in second.content.decode()

@@ -89,9 +89,9 @@ def test_a_host_reordering_its_applicants_changes_who_gets_the_place(spring, hos
     }
     services.round_rank_applicants(
         call_round=spring["round"],
-        offer=shadowing,
+        host=shadowing.organisation,
         acting_user=host_admin,
-        ranking=[(entries["Tartu linn"], True), (entries["Bergen kommune"], True)],
+        rankings=[(shadowing, [(entries["Tartu linn"], True), (entries["Bergen kommune"], True)])],
     )
 
     proposal = services.round_allocate(call_round=spring["round"], acting_user=host_admin)
@@ -445,3 +445,45 @@ def test_the_secretariat_runs_its_own_round_and_an_organisations_admin_may_not(
 
     assert "The allocation is proposed." in page
     assert RoundProposal.objects.get().created_by == secretariat
+
+
+def _entries(spring):
+    return {
+        (e.organisation.name, e.application.offer.title): e
+        for e in RoundEntry.objects.filter(call_round=spring["round"]).select_related(
+            "organisation", "application__offer"
+        )
+    }
+
+
+def test_a_host_ranking_is_saved_for_all_its_offers_or_for_none(spring, host_admin):
+    _rank(spring, "bergen", "Shadowing in Borås", "Study visit in Borås")
+    _rank(spring, "tartu", "Shadowing in Borås")
+    entries = _entries(spring)
+    foreign = entries["Tartu linn", "Shadowing in Borås"]
+
+    with pytest.raises(ValidationError):
+        services.round_rank_applicants(
+            call_round=spring["round"],
+            host=spring["shadowing"].organisation,
+            acting_user=host_admin,
+            rankings=[
+                (spring["shadowing"], [(entries["Bergen kommune", "Shadowing in Borås"], False)]),
+                # An entry of another offer: the whole ranking is refused.
+                (spring["visit"], [(foreign, True)]),
+            ],
+        )
+
+    assert not RoundEntry.objects.filter(acceptable=False).exists()
+    assert not RoundEntry.objects.filter(host_rank__isnull=False).exists()
+
+
+def test_ranking_again_after_an_early_proposal_drops_it(spring, host_admin):
+    _rank(spring, "bergen", "Shadowing in Borås")
+    services.round_allocate(call_round=spring["round"], acting_user=host_admin)
+
+    _rank(spring, "tartu", "Shadowing in Borås")
+
+    spring["round"].refresh_from_db()
+    assert spring["round"].status == CallRound.Status.OPEN
+    assert not RoundProposal.objects.filter(call_round=spring["round"]).exists()

@@ -93,6 +93,23 @@ def test_the_download_holds_what_the_persons_organisation_holds(login, host_coor
     assert "partnership" in data
 
 
+def test_the_download_holds_the_messages_the_person_wrote_and_no_one_else_s(
+    login, host_org, host_coordinator, applicant_org, applicant_coordinator, records
+):
+    application = records["exchange"].application
+    for organisation, person, body in (
+        (host_org, host_coordinator, "Welcome! Which dates suit you?"),
+        (applicant_org, applicant_coordinator, "The 12th and 13th of May."),
+    ):
+        exchange_services.message_post(
+            application=application, organisation=organisation, acting_user=person, body=body
+        )
+
+    data = _download(login(host_coordinator))
+
+    assert [m["body"] for m in data["exchanges"]["messages"]] == ["Welcome! Which dates suit you?"]
+
+
 def test_the_download_holds_no_other_persons_data(
     login, host_coordinator, host_admin, applicant_coordinator, records
 ):
